@@ -1,0 +1,14 @@
+/**
+ * Streamkit's wire protocols as Netty pipelines, and {@code MediaServer}, which
+ * assembles them around the engine of {@code io.streamkit.core}.
+ */
+module io.streamkit.protocols {
+    requires transitive io.streamkit.core;
+    requires io.netty.transport;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.handler;
+    requires org.slf4j;
+
+    exports io.streamkit.server;
+}
