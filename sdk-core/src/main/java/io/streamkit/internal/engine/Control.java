@@ -1,0 +1,30 @@
+package io.streamkit.internal.engine;
+
+import io.streamkit.stream.EndReason;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.Track;
+
+/** Commands a hub sends a {@link LoopFanOut} through the same queue as frames, so order holds. */
+final class Control {
+    static final Object UNPUBLISHED = new Object();
+    static final Object REPUBLISHED = new Object();
+
+    private Control() {
+    }
+
+    /** A subscriber attaches: it gets these tracks, then these frames (retained, released by the loop). */
+    record Join(Sub sub, Track[] tracks, MediaFrame[] cached) {
+    }
+
+    /** A subscriber leaves for this reason. */
+    record Leave(Sub sub, EndReason reason) {
+    }
+
+    /** A track was added or changed format. */
+    record TrackChanged(Track track) {
+    }
+
+    /** The stream ended: every subscriber on the loop ends. */
+    record End(EndReason reason) {
+    }
+}

@@ -1,0 +1,303 @@
+package io.streamkit.internal.engine;
+
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.streamkit.hook.AuthRequest;
+import io.streamkit.hook.AuthResult;
+import io.streamkit.hook.PlayEvent;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.hook.SkipEvent;
+import io.streamkit.hook.StreamEvent;
+import io.streamkit.stream.EndReason;
+import io.streamkit.stream.PublishOptions;
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamEngine;
+import io.streamkit.stream.StreamException;
+import io.streamkit.stream.StreamInfo;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.StreamPolicy;
+import io.streamkit.stream.SubscribeOptions;
+import io.streamkit.stream.Subscriber;
+import io.streamkit.stream.Subscription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream registry: creates hubs on demand, runs guarded callbacks, owns timers.
+ * Thread-safe; see the package comment for the locking rules.
+ */
+public final class Engine implements StreamEngine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final EngineSettings settings;
+    private final ScheduledExecutorService executor;
+    private final boolean ownsExecutor;
+    private final ConcurrentHashMap<StreamKey, Hub> hubs = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean closed;
+
+    private Engine(EngineSettings settings) {
+        this.settings = settings;
+        if (settings.executor() != null) {
+            this.executor = settings.executor();
+            this.ownsExecutor = false;
+        } else {
+            this.executor = new DefaultEventExecutorGroup(Runtime.getRuntime().availableProcessors(),
+                    new DefaultThreadFactory("streamkit-engine", true));
+            this.ownsExecutor = true;
+        }
+    }
+
+    /**
+     * Creates a running engine.
+     *
+     * @param settings checked settings
+     * @return the engine
+     */
+    public static Engine create(EngineSettings settings) {
+        return new Engine(Objects.requireNonNull(settings, "settings"));
+    }
+
+    @Override
+    public Publisher publish(StreamKey key, PublishOptions options) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(options, "options");
+        for (;;) {
+            Hub hub = hubFor(key);
+            Publisher publisher = hub.publish(options);
+            if (publisher != null) {
+                return publisher;
+            }
+            // The hub was removed between lookup and lock: look again.
+        }
+    }
+
+    @Override
+    public CompletionStage<Subscription> subscribe(StreamKey key, Subscriber subscriber, SubscribeOptions options) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(subscriber, "subscriber");
+        Objects.requireNonNull(options, "options");
+        Executor target = options.executor() != null ? options.executor() : defaultSubscriberExecutor();
+        try {
+            for (;;) {
+                Hub hub = hubFor(key);
+                CompletionStage<Subscription> stage = hub.subscribe(subscriber, options, target);
+                if (stage != null) {
+                    return stage;
+                }
+            }
+        } catch (StreamException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletionStage<AuthResult> authorize(AuthRequest request) {
+        Objects.requireNonNull(request, "request");
+        var handler = request.action() == AuthRequest.Action.PUBLISH ? settings.onPublish() : settings.onPlay();
+        CompletableFuture<AuthResult> result = new CompletableFuture<>();
+        CompletionStage<AuthResult> stage;
+        try {
+            stage = handler.authorize(request);
+        } catch (Throwable t) {
+            log.warn("{} auth handler threw for {} {}; denying", request.protocol(), request.action(), request.key(), t);
+            return CompletableFuture.completedFuture(AuthResult.deny("authorization failed"));
+        }
+        if (stage == null) {
+            log.warn("{} auth handler returned null for {} {}; denying", request.protocol(), request.action(), request.key());
+            return CompletableFuture.completedFuture(AuthResult.deny("authorization failed"));
+        }
+        ScheduledFuture<?> timeout = schedule(() -> {
+            if (result.complete(AuthResult.deny("authorization timed out"))) {
+                log.warn("{} auth handler did not answer {} {} within {}; denying", request.protocol(),
+                        request.action(), request.key(), settings.authTimeout());
+            }
+        }, settings.authTimeout().toNanos());
+        stage.whenComplete((r, e) -> {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            if (e != null) {
+                log.warn("{} auth handler failed for {} {}; denying", request.protocol(), request.action(),
+                        request.key(), e);
+                result.complete(AuthResult.deny("authorization failed"));
+            } else if (r == null) {
+                log.warn("{} auth handler completed with null for {} {}; denying", request.protocol(),
+                        request.action(), request.key());
+                result.complete(AuthResult.deny("authorization failed"));
+            } else {
+                result.complete(r);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public List<StreamInfo> streams() {
+        List<StreamInfo> out = new ArrayList<>(hubs.size());
+        for (Hub hub : hubs.values()) {
+            out.add(hub.info());
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<StreamInfo> stream(StreamKey key) {
+        Hub hub = hubs.get(key);
+        return hub == null ? Optional.empty() : Optional.of(hub.info());
+    }
+
+    @Override
+    public boolean kick(StreamKey key) {
+        Hub hub = hubs.get(key);
+        return hub != null && hub.end(EndReason.KICKED);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Hub hub : hubs.values()) {
+            hub.end(EndReason.SHUTDOWN);
+        }
+        if (ownsExecutor) {
+            EventExecutorGroup group = (EventExecutorGroup) executor;
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            try {
+                group.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- used by hubs ----
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    int loopBacklog() {
+        return settings.loopBacklog();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void removeHub(Hub hub) {
+        hubs.remove(hub.key(), hub);
+    }
+
+    /** Schedules a task, or returns {@code null} when the executor no longer takes work. */
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            log.debug("engine executor refused a timer", e);
+            return null;
+        }
+    }
+
+    /** Runs a task soon on an engine thread, outside any lock; completions of user stages go here. */
+    void runLater(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RuntimeException e) {
+            task.run();
+        }
+    }
+
+    void firePublish(StreamKey key, PublishOptions options) {
+        fire(l -> l.onPublish(new StreamEvent(key, options.protocol(), options.remoteAddress())), "onPublish");
+    }
+
+    void fireUnpublish(StreamKey key, PublishOptions options) {
+        fire(l -> l.onUnpublish(new StreamEvent(key, options.protocol(), options.remoteAddress())), "onUnpublish");
+    }
+
+    void firePlay(Sub sub) {
+        if (settings.listeners().isEmpty()) {
+            return;
+        }
+        PlayEvent event = new PlayEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), null);
+        fire(l -> l.onPlay(event), "onPlay");
+    }
+
+    void fireStop(Sub sub, EndReason reason) {
+        if (settings.listeners().isEmpty()) {
+            return;
+        }
+        PlayEvent event = new PlayEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), reason);
+        fire(l -> l.onStop(event), "onStop");
+    }
+
+    void fireSkip(Sub sub, long skips) {
+        if (settings.listeners().isEmpty()) {
+            return;
+        }
+        SkipEvent event = new SkipEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), skips);
+        fire(l -> l.onSkip(event), "onSkip");
+    }
+
+    private void fire(Consumer<ServerListener> call, String what) {
+        for (ServerListener listener : settings.listeners()) {
+            try {
+                call.accept(listener);
+            } catch (Throwable t) {
+                log.warn("listener {} threw from {}; ignored", listener.getClass().getName(), what, t);
+            }
+        }
+    }
+
+    private Hub hubFor(StreamKey key) {
+        if (closed) {
+            throw new StreamException(StreamException.Reason.CLOSED, "engine is closed");
+        }
+        Hub hub = hubs.get(key);
+        if (hub != null) {
+            return hub;
+        }
+        if (hubs.size() >= settings.maxStreams()) {
+            throw new StreamException(StreamException.Reason.LIMIT, "stream " + key + " refused: "
+                    + hubs.size() + " streams reach the limit of " + settings.maxStreams());
+        }
+        return hubs.computeIfAbsent(key, k -> new Hub(this, k, policyFor(k)));
+    }
+
+    private StreamPolicy policyFor(StreamKey key) {
+        try {
+            StreamPolicy policy = settings.policy().apply(key);
+            if (policy != null) {
+                return policy;
+            }
+            log.warn("policy function returned null for {}; using the defaults", key);
+        } catch (Throwable t) {
+            log.warn("policy function threw for {}; using the defaults", key, t);
+        }
+        return StreamPolicy.defaults();
+    }
+
+    private Executor defaultSubscriberExecutor() {
+        if (executor instanceof EventExecutorGroup group) {
+            return group.next();
+        }
+        return new SerialExecutor(executor);
+    }
+}

@@ -1,0 +1,27 @@
+package io.streamkit.internal.engine;
+
+import io.streamkit.hook.AuthHandler;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.StreamPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * What {@link io.streamkit.stream.StreamEngine.Builder} collected, checked.
+ *
+ * @param onPublish publish check
+ * @param onPlay play check
+ * @param listeners lifecycle listeners
+ * @param policy per-stream policy
+ * @param executor timers and default subscriber executors, or {@code null} for the engine's own
+ * @param authTimeout how long a check may take
+ * @param maxStreams stream limit
+ * @param loopBacklog frames queued per executor before its subscribers skip
+ */
+public record EngineSettings(AuthHandler onPublish, AuthHandler onPlay, List<ServerListener> listeners,
+                             Function<StreamKey, StreamPolicy> policy, ScheduledExecutorService executor,
+                             Duration authTimeout, int maxStreams, int loopBacklog) {
+}

@@ -1,0 +1,111 @@
+package io.streamkit.internal.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.streamkit.stream.EndReason;
+import io.streamkit.stream.PublishOptions;
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.Track;
+import io.streamkit.stream.TrackFormat;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** One publisher's ownership of a hub, from publish to close or take-over. */
+final class PublisherSession implements Publisher {
+    private final Hub hub;
+    private final PublishOptions options;
+    private final int generation;
+    private final CompletableFuture<EndReason> closed = new CompletableFuture<>();
+    private volatile boolean open = true;
+
+    /** The session's timeline shift, set by its first frame on any track; guarded by the hub. */
+    boolean baseSet;
+    long baseOffset;
+
+    PublisherSession(Hub hub, PublishOptions options, int generation) {
+        this.hub = hub;
+        this.options = options;
+        this.generation = generation;
+    }
+
+    PublishOptions options() {
+        return options;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    long timestampWrap() {
+        return options.timestampWrap();
+    }
+
+    @Override
+    public StreamKey key() {
+        return hub.key();
+    }
+
+    @Override
+    public Track addTrack(TrackFormat format) {
+        Objects.requireNonNull(format, "format");
+        return hub.addTrack(this, format);
+    }
+
+    @Override
+    public void updateTrack(Track track, TrackFormat format) {
+        Objects.requireNonNull(format, "format");
+        hub.updateTrack(this, owned(track), format);
+    }
+
+    @Override
+    public boolean write(Track track, long dts, long pts, boolean keyframe, ByteBuf payload) {
+        if (!open || !(track instanceof EngineTrack t)) {
+            payload.release();
+            if (open) {
+                throw new IllegalArgumentException("track " + track + " was not created by this engine");
+            }
+            return false;
+        }
+        return hub.write(this, t, dts, pts, keyframe, payload);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public CompletionStage<EndReason> closed() {
+        return closed.minimalCompletionStage();
+    }
+
+    @Override
+    public void close() {
+        if (open) {
+            hub.unpublish(this, EndReason.CANCELLED);
+        }
+    }
+
+    /** Guarded by the hub. */
+    void markClosed() {
+        open = false;
+    }
+
+    /** Outside the hub's lock: runs the application's continuations. */
+    void completeClosed(EndReason reason) {
+        closed.complete(reason);
+    }
+
+    private EngineTrack owned(Track track) {
+        if (!(track instanceof EngineTrack t)) {
+            throw new IllegalArgumentException("track " + track + " was not created by this engine");
+        }
+        return t;
+    }
+
+    @Override
+    public String toString() {
+        return "Publisher(" + hub.key() + " via " + options.protocol() + ")";
+    }
+}

@@ -1,0 +1,198 @@
+package io.streamkit.internal.engine;
+
+import io.streamkit.stream.EndReason;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.MediaType;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.SubscribeOptions;
+import io.streamkit.stream.Subscriber;
+import io.streamkit.stream.SubscriberStats;
+import io.streamkit.stream.Subscription;
+import io.streamkit.stream.Track;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscriber's delivery state. Everything but {@link #close()}, the counters' reads and
+ * {@link #detached} (guarded by the hub) is confined to the subscriber's executor.
+ */
+final class Sub implements Subscription {
+    private static final Logger log = LoggerFactory.getLogger(Sub.class);
+
+    private final long id;
+    private final Hub hub;
+    private final Subscriber subscriber;
+    private final SubscribeOptions options;
+    private final LoopFanOut loop;
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
+
+    /** Guarded by the hub: whether the hub's counts no longer include this subscription. */
+    boolean detached;
+
+    // confined to the executor
+    private boolean waitingForKeyframe = true;
+    private boolean dirty;
+    private boolean ended;
+
+    // one writer (the executor), read anywhere
+    private volatile long framesDelivered;
+    private volatile long bytesDelivered;
+    private volatile long framesSkipped;
+    private volatile long skips;
+
+    Sub(long id, Hub hub, Subscriber subscriber, SubscribeOptions options, LoopFanOut loop) {
+        this.id = id;
+        this.hub = hub;
+        this.subscriber = subscriber;
+        this.options = options;
+        this.loop = loop;
+    }
+
+    @Override
+    public StreamKey key() {
+        return hub.key();
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public SubscriberStats stats() {
+        return new SubscriberStats(framesDelivered, bytesDelivered, framesSkipped, skips);
+    }
+
+    @Override
+    public void close() {
+        if (closeRequested.compareAndSet(false, true)) {
+            hub.detach(this, EndReason.CANCELLED);
+        }
+    }
+
+    SubscribeOptions options() {
+        return options;
+    }
+
+    LoopFanOut loop() {
+        return loop;
+    }
+
+    // ---- on the executor; each returns false when the subscriber threw and has ended ----
+
+    boolean start(Track[] tracks) {
+        for (Track t : tracks) {
+            if (!trackChanged(t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean trackChanged(Track track) {
+        if (ended) {
+            return false;
+        }
+        try {
+            subscriber.onTrack(track);
+            return true;
+        } catch (Throwable t) {
+            return failed("onTrack", t);
+        }
+    }
+
+    boolean publisherChanged(boolean returned) {
+        if (ended) {
+            return false;
+        }
+        try {
+            if (returned) {
+                waitingForKeyframe = true;
+                subscriber.onRepublished();
+            } else {
+                subscriber.onUnpublished();
+            }
+            return true;
+        } catch (Throwable t) {
+            return failed(returned ? "onRepublished" : "onUnpublished", t);
+        }
+    }
+
+    /** The executor fell behind and frames were dropped before reaching it. */
+    void fellBehind() {
+        if (!waitingForKeyframe) {
+            waitingForKeyframe = true;
+            skips++;
+            hub.engine().fireSkip(this, skips);
+        }
+    }
+
+    boolean deliver(MediaFrame frame, boolean streamHasVideo) {
+        if (ended) {
+            return false;
+        }
+        if (waitingForKeyframe) {
+            boolean startable = frame.keyframe() && (!streamHasVideo || frame.track().type() == MediaType.VIDEO);
+            if (!startable) {
+                framesSkipped++;
+                return true;
+            }
+        }
+        try {
+            if (!subscriber.writable()) {
+                framesSkipped++;
+                if (!waitingForKeyframe) {
+                    waitingForKeyframe = true;
+                    skips++;
+                    hub.engine().fireSkip(this, skips);
+                }
+                return true;
+            }
+            waitingForKeyframe = false;
+            subscriber.onFrame(frame);
+        } catch (Throwable t) {
+            return failed("onFrame", t);
+        }
+        framesDelivered++;
+        bytesDelivered += frame.content().readableBytes();
+        dirty = true;
+        return true;
+    }
+
+    void flushIfDirty() {
+        if (dirty && !ended) {
+            dirty = false;
+            try {
+                subscriber.onFlush();
+            } catch (Throwable t) {
+                failed("onFlush", t);
+            }
+        }
+    }
+
+    void end(EndReason reason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        try {
+            subscriber.onEnd(reason);
+        } catch (Throwable t) {
+            log.warn("subscriber {} of {} threw from onEnd", id, hub.key(), t);
+        }
+        hub.engine().fireStop(this, reason);
+    }
+
+    private boolean failed(String method, Throwable t) {
+        log.warn("subscriber {} of {} ({}) threw from {}; detaching it", id, hub.key(), options.protocol(), method, t);
+        hub.detach(this, null);
+        end(EndReason.FAILED);
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription(" + id + " of " + hub.key() + " via " + options.protocol() + ")";
+    }
+}

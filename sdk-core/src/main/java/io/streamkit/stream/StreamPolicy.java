@@ -1,0 +1,141 @@
+package io.streamkit.stream;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the engine treats one stream: conflicts between publishers, publishers that drop,
+ * players that come early, and what each track keeps for new players.
+ *
+ * <p>Set one for the whole engine with {@link StreamEngine.Builder#policy(StreamPolicy)}
+ * or choose per stream with {@link StreamEngine.Builder#policy(java.util.function.Function)}.
+ * Each {@code with*} method returns a copy and checks its argument at once.
+ *
+ * @param onConflict what a second publisher on a live stream gets
+ * @param reconnectGrace how long subscribers wait for a publisher that dropped to return
+ * @param playWait how long a player waits for a stream that is not published yet before
+ *     it is told the stream does not exist
+ * @param gopCacheMaxBytes the most payload bytes the GOP cache holds; a longer GOP is not
+ *     cached, and new players wait for the next keyframe instead
+ * @param audioWindow how much audio an audio-only stream keeps for new players
+ * @param maxTimestampJump a dts step larger than this, forward or back, is treated as a
+ *     publisher's clock jump and smoothed over rather than passed to players
+ */
+public record StreamPolicy(Conflict onConflict, Duration reconnectGrace, Duration playWait,
+                           long gopCacheMaxBytes, Duration audioWindow, Duration maxTimestampJump) {
+
+    /** Grace for a dropped publisher: covers an encoder's reconnect with a retry delay or two (OBS waits 2 s, then backs off). */
+    public static final Duration DEFAULT_RECONNECT_GRACE = Duration.ofSeconds(10);
+    /** Wait for an unpublished stream: a player that starts a moment before its encoder still plays. */
+    public static final Duration DEFAULT_PLAY_WAIT = Duration.ofSeconds(10);
+    /** GOP cache bound: a 10 s GOP at about 13 Mbps, far above a live stream's usual 2 s at 1 to 6 Mbps. */
+    public static final long DEFAULT_GOP_CACHE_MAX_BYTES = 16L << 20;
+    /** Audio kept for an audio-only stream: enough for a player to fill its first buffer at once. */
+    public static final Duration DEFAULT_AUDIO_WINDOW = Duration.ofSeconds(1);
+    /** Largest believable dts step: an interleaving skew of a second or two passes, a clock reset does not. */
+    public static final Duration DEFAULT_MAX_TIMESTAMP_JUMP = Duration.ofSeconds(10);
+
+    /** What a second publisher on a live stream gets. */
+    public enum Conflict {
+        /** The newcomer is refused ({@link StreamException.Reason#ALREADY_PUBLISHING}); the default. */
+        REJECT,
+        /** The newcomer takes the stream over; the old publisher ends with {@link EndReason#TAKEN_OVER}. */
+        TAKE_OVER
+    }
+
+    /**
+     * Checks every component.
+     *
+     * @throws IllegalArgumentException when a duration is negative or a size is not positive
+     */
+    public StreamPolicy {
+        Objects.requireNonNull(onConflict, "onConflict");
+        requireNonNegative("reconnectGrace", reconnectGrace);
+        requireNonNegative("playWait", playWait);
+        requireNonNegative("audioWindow", audioWindow);
+        requireNonNegative("maxTimestampJump", maxTimestampJump);
+        if (gopCacheMaxBytes < 0) {
+            throw new IllegalArgumentException("gopCacheMaxBytes " + gopCacheMaxBytes + " is negative");
+        }
+        if (maxTimestampJump.isZero()) {
+            throw new IllegalArgumentException("maxTimestampJump must be above zero");
+        }
+    }
+
+    /**
+     * Returns the defaults: reject a second publisher, the {@code DEFAULT_*} durations and sizes.
+     *
+     * @return the default policy
+     */
+    public static StreamPolicy defaults() {
+        return new StreamPolicy(Conflict.REJECT, DEFAULT_RECONNECT_GRACE, DEFAULT_PLAY_WAIT,
+                DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_AUDIO_WINDOW, DEFAULT_MAX_TIMESTAMP_JUMP);
+    }
+
+    /**
+     * Returns a copy with another conflict rule.
+     *
+     * @param conflict what a second publisher gets
+     * @return the copy
+     */
+    public StreamPolicy withOnConflict(Conflict conflict) {
+        return new StreamPolicy(conflict, reconnectGrace, playWait, gopCacheMaxBytes, audioWindow, maxTimestampJump);
+    }
+
+    /**
+     * Returns a copy with another reconnect grace; zero ends subscribers as soon as the publisher leaves.
+     *
+     * @param grace how long subscribers wait for a dropped publisher
+     * @return the copy
+     */
+    public StreamPolicy withReconnectGrace(Duration grace) {
+        return new StreamPolicy(onConflict, grace, playWait, gopCacheMaxBytes, audioWindow, maxTimestampJump);
+    }
+
+    /**
+     * Returns a copy with another play wait; zero refuses a player of an unpublished stream at once.
+     *
+     * @param wait how long a player waits for its stream to appear
+     * @return the copy
+     */
+    public StreamPolicy withPlayWait(Duration wait) {
+        return new StreamPolicy(onConflict, reconnectGrace, wait, gopCacheMaxBytes, audioWindow, maxTimestampJump);
+    }
+
+    /**
+     * Returns a copy with another GOP cache bound; zero turns the cache off.
+     *
+     * @param maxBytes payload bytes
+     * @return the copy
+     */
+    public StreamPolicy withGopCacheMaxBytes(long maxBytes) {
+        return new StreamPolicy(onConflict, reconnectGrace, playWait, maxBytes, audioWindow, maxTimestampJump);
+    }
+
+    /**
+     * Returns a copy with another audio window.
+     *
+     * @param window audio kept for new players of an audio-only stream
+     * @return the copy
+     */
+    public StreamPolicy withAudioWindow(Duration window) {
+        return new StreamPolicy(onConflict, reconnectGrace, playWait, gopCacheMaxBytes, window, maxTimestampJump);
+    }
+
+    /**
+     * Returns a copy with another jump limit.
+     *
+     * @param jump the largest dts step passed through as it is
+     * @return the copy
+     */
+    public StreamPolicy withMaxTimestampJump(Duration jump) {
+        return new StreamPolicy(onConflict, reconnectGrace, playWait, gopCacheMaxBytes, audioWindow, jump);
+    }
+
+    private static void requireNonNegative(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " " + d + " is negative");
+        }
+    }
+}

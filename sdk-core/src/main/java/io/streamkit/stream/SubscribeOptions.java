@@ -1,0 +1,63 @@
+package io.streamkit.stream;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Where a subscriber runs and who it is; passed to {@link StreamEngine#subscribe}.
+ *
+ * @param executor the executor every {@link Subscriber} method runs on, or {@code null} for
+ *     one of the engine's own; a network subscriber passes its connection's event loop, so
+ *     that frames are handed once to each loop and written there without a further hop
+ * @param protocol the output protocol as shown in the API and events, for example {@code "rtmp"}
+ * @param remoteAddress the player's address, or {@code null} for application code
+ */
+public record SubscribeOptions(Executor executor, String protocol, InetSocketAddress remoteAddress) {
+
+    /**
+     * Checks the components.
+     */
+    public SubscribeOptions {
+        Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /**
+     * Returns the options of application code: an engine executor, protocol {@code "app"}, no address.
+     *
+     * @return the defaults
+     */
+    public static SubscribeOptions defaults() {
+        return new SubscribeOptions(null, "app", null);
+    }
+
+    /**
+     * Returns a copy with another executor.
+     *
+     * @param executor runs every subscriber method, one at a time
+     * @return the copy
+     */
+    public SubscribeOptions executor(Executor executor) {
+        return new SubscribeOptions(executor, protocol, remoteAddress);
+    }
+
+    /**
+     * Returns a copy naming another protocol.
+     *
+     * @param protocol for example {@code "http-flv"}
+     * @return the copy
+     */
+    public SubscribeOptions protocol(String protocol) {
+        return new SubscribeOptions(executor, protocol, remoteAddress);
+    }
+
+    /**
+     * Returns a copy with the player's address.
+     *
+     * @param address the remote address
+     * @return the copy
+     */
+    public SubscribeOptions remoteAddress(InetSocketAddress address) {
+        return new SubscribeOptions(executor, protocol, address);
+    }
+}

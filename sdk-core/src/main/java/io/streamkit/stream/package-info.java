@@ -1,0 +1,28 @@
+/**
+ * Live streams and the roles around them: {@link io.streamkit.stream.StreamEngine}, where
+ * {@link io.streamkit.stream.Publisher}s write {@link io.streamkit.stream.MediaFrame}s to
+ * {@link io.streamkit.stream.Track}s and {@link io.streamkit.stream.Subscriber}s receive them.
+ *
+ * <h2>Buffers</h2>
+ * A {@code MediaFrame} is a {@link io.netty.buffer.ByteBufHolder}. Whoever holds a frame or
+ * a buffer owns one reference and releases it:
+ * <ul>
+ *   <li>{@link io.streamkit.stream.Publisher#write} takes ownership of the payload it is
+ *       given, accepted or not;</li>
+ *   <li>{@link io.streamkit.stream.Subscriber#onFrame} lends the frame for the duration of
+ *       the call; a subscriber that keeps it retains it and releases it later.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * A publisher is driven by one thread at a time and never waits for subscribers. Each
+ * frame is handed once to each executor that hosts subscribers of its stream; there every
+ * local subscriber receives it in turn, and {@link io.streamkit.stream.Subscriber#onFlush}
+ * ends the batch. A subscriber that cannot keep up skips to the next keyframe; nothing it
+ * does slows anyone else.
+ *
+ * <h2>Time</h2>
+ * Timestamps are microseconds. The engine makes each track's dts monotonic: 32-bit
+ * wraps are continued, backward steps are clamped, and jumps beyond
+ * {@link io.streamkit.stream.StreamPolicy#maxTimestampJump()} are smoothed over.
+ */
+package io.streamkit.stream;
