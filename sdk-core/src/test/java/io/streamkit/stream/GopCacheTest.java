@@ -1,0 +1,90 @@
+package io.streamkit.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamkit.test.Await;
+import io.streamkit.test.EngineFixture;
+import io.streamkit.test.RecordingSubscriber;
+import io.streamkit.test.TestMedia;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A player that joins a running stream starts at a keyframe at once. */
+class GopCacheTest {
+    private final StreamKey key = StreamKey.of("live", "gop");
+
+    @Test
+    void aLateSubscriberStartsAtTheLastKeyframeWithoutWaiting() {
+        try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults())) {
+            Publisher pub = fx.engine.publish(key);
+            Track video = pub.addTrack(TestMedia.h264());
+            Track audio = pub.addTrack(TestMedia.aac());
+            // Two and a half GOPs: keyframes at video frames 0, 25 and 50; 62 video frames.
+            long seq = 0;
+            long keySeq = -1;
+            for (int i = 0; i < 62; i++) {
+                long t = i * 40_000L;
+                if (i == 50) {
+                    keySeq = seq;
+                }
+                pub.write(video, t, t, i % 25 == 0, TestMedia.payload(seq++, 1_000));
+                pub.write(audio, t + 5_000, t + 5_000, true, TestMedia.payload(seq++, 100));
+            }
+            long expected = seq - keySeq;
+
+            RecordingSubscriber late = new RecordingSubscriber();
+            fx.engine.subscribe(key, late).toCompletableFuture().join();
+            // No further write: everything it gets comes from the cache.
+            Await.until(Duration.ofSeconds(5), () -> late.frames.size() == expected,
+                    () -> "cached frames: " + late.frames.size() + " of " + expected);
+            RecordingSubscriber.Seen first = late.frames.get(0);
+            assertTrue(first.keyframe());
+            assertEquals(0, first.track());
+            assertEquals(keySeq, first.seq());
+            assertEquals(2_000_000, first.dts());
+            assertEquals("track 0 H264", late.events.get(0), "tracks come before frames");
+            for (int i = 0; i < late.frames.size(); i++) {
+                assertEquals(keySeq + i, late.frames.get(i).seq());
+            }
+            pub.close();
+        }
+    }
+
+    @Test
+    void aGopLargerThanTheCacheIsNotKeptAndPlayersWaitForTheNextKeyframe() {
+        try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults().withGopCacheMaxBytes(10_000))) {
+            Publisher pub = fx.engine.publish(key);
+            Track video = pub.addTrack(TestMedia.h264());
+            for (int i = 0; i < 20; i++) {   // 20 KB GOP, twice the bound
+                pub.write(video, i * 40_000L, i * 40_000L, i == 0, TestMedia.payload(i, 1_000));
+            }
+            RecordingSubscriber late = new RecordingSubscriber();
+            Subscription s = fx.engine.subscribe(key, late).toCompletableFuture().join();
+            pub.write(video, 20 * 40_000L, 20 * 40_000L, false, TestMedia.payload(20, 1_000));
+            pub.write(video, 21 * 40_000L, 21 * 40_000L, true, TestMedia.payload(21, 1_000));
+            Await.until(Duration.ofSeconds(5), () -> late.frames.size() == 1, () -> "one frame");
+            assertEquals(21, late.frames.get(0).seq(), "starts at the next keyframe");
+            assertEquals(1, s.stats().framesSkipped(), "the delta frame before it was not delivered");
+            pub.close();
+        }
+    }
+
+    @Test
+    void anAudioOnlyStreamKeepsAShortWindow() {
+        try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults().withAudioWindow(Duration.ofMillis(500)))) {
+            Publisher pub = fx.engine.publish(key);
+            Track audio = pub.addTrack(TestMedia.aac());
+            for (int i = 0; i < 100; i++) {   // 2.3 s of 23 ms frames
+                pub.write(audio, i * 23_000L, i * 23_000L, true, TestMedia.payload(i, 100));
+            }
+            RecordingSubscriber late = new RecordingSubscriber();
+            fx.engine.subscribe(key, late).toCompletableFuture().join();
+            // Frames with dts >= 99 * 23 ms - 500 ms: 78 to 99.
+            Await.until(Duration.ofSeconds(5), () -> late.frames.size() == 22, () -> "window: " + late.frames.size());
+            assertEquals(78, late.frames.get(0).seq());
+            assertEquals(99, late.frames.get(21).seq());
+            pub.close();
+        }
+    }
+}
