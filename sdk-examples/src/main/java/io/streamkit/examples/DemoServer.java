@@ -1,0 +1,93 @@
+package io.streamkit.examples;
+
+import io.streamkit.hook.PlayEvent;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.hook.SkipEvent;
+import io.streamkit.hook.StreamEvent;
+import io.streamkit.server.MediaServer;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The README's demo server: logs every publish and play to the console; Ctrl-C stops it.
+ *
+ * <p>Run it with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl sdk-examples exec:java}.
+ * Options: {@code --rtmp-port N} (default 1935) and {@code --http-port N} (default 8080);
+ * each protocol starts here as it lands (see the README's feature table).
+ */
+public final class DemoServer {
+    private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
+
+    private DemoServer() {
+    }
+
+    /**
+     * Starts the demo server and waits for Ctrl-C.
+     *
+     * @param args {@code --rtmp-port N}, {@code --http-port N}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int rtmpPort = 1935;
+        int httpPort = 8080;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rtmp-port" -> rtmpPort = port(args, ++i);
+                case "--http-port" -> httpPort = port(args, ++i);
+                default -> {
+                    System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]");
+                    System.exit(2);
+                }
+            }
+        }
+        MediaServer server = MediaServer.builder().listener(new ConsoleListener()).start();
+        log.info("RTMP (port {}) and HTTP (port {}) are not built yet; the engine runs and logs events", rtmpPort, httpPort);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        log.info("Demo server running; Ctrl-C stops it");
+        stopped.await();
+    }
+
+    private static int port(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a port number");
+        }
+        int port = Integer.parseInt(args[i]);
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port " + port + " is outside 0-65535");
+        }
+        return port;
+    }
+
+    /** Logs the server's events, one line each. */
+    static final class ConsoleListener extends ServerListener {
+        @Override
+        public void onPublish(StreamEvent e) {
+            log.info("publish {} via {} from {}", e.key(), e.protocol(), e.remoteAddress());
+        }
+
+        @Override
+        public void onUnpublish(StreamEvent e) {
+            log.info("unpublish {}", e.key());
+        }
+
+        @Override
+        public void onPlay(PlayEvent e) {
+            log.info("play {} via {} from {} (#{})", e.key(), e.protocol(), e.remoteAddress(), e.subscriptionId());
+        }
+
+        @Override
+        public void onStop(PlayEvent e) {
+            log.info("stop {} (#{}): {}", e.key(), e.subscriptionId(), e.reason());
+        }
+
+        @Override
+        public void onSkip(SkipEvent e) {
+            log.info("player #{} of {} fell behind and skipped to a keyframe ({} times)", e.subscriptionId(), e.key(), e.skips());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.streamkit.server;
+
+import io.streamkit.hook.AuthHandler;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.stream.StreamEngine;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.StreamPolicy;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A live-streaming server running inside the application's process.
+ *
+ * <pre>{@code
+ * try (MediaServer server = MediaServer.builder()
+ *         .onPublish(req -> tokens.check(req))
+ *         .start()) {
+ *     Publisher pub = server.streams().publish(StreamKey.of("live", "cam1"));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#start()} binds everything the builder asked for or, on any failure,
+ * closes what it had bound and throws with the cause. The handle is {@link AutoCloseable}:
+ * {@link #close()} stops accepting, ends every stream (players are told it ended) and
+ * releases every buffer. Protocols (RTMP, HTTP-FLV, HLS) are added to the builder as they
+ * land; the engine, its callbacks and application publishing work today.
+ */
+public interface MediaServer extends AutoCloseable {
+
+    /**
+     * Starts configuring a server.
+     *
+     * @return a builder with the defaults
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the server's streams, where application code publishes and subscribes
+     * exactly as the protocols do.
+     *
+     * @return the engine behind this server
+     */
+    StreamEngine streams();
+
+    /**
+     * Stops the server: stops accepting, ends every stream with
+     * {@link io.streamkit.stream.EndReason#SHUTDOWN}, and stops its threads. Idempotent;
+     * returns when the threads have stopped or after a few seconds.
+     */
+    @Override
+    void close();
+
+    /**
+     * Configures a {@link MediaServer}. Setters check their argument at once; no system
+     * properties or statics are read, so two servers in one JVM may differ.
+     */
+    final class Builder {
+        /** Default I/O threads: one per core, the shape every event-loop server takes. */
+        public static final int DEFAULT_IO_THREADS = Runtime.getRuntime().availableProcessors();
+
+        private final StreamEngine.Builder engine = StreamEngine.builder();
+        private int ioThreads = DEFAULT_IO_THREADS;
+
+        Builder() {
+        }
+
+        /**
+         * Sets the check every publish request passes, whatever its protocol.
+         *
+         * @param handler the check; the default allows all
+         * @return this builder
+         */
+        public Builder onPublish(AuthHandler handler) {
+            engine.onPublish(handler);
+            return this;
+        }
+
+        /**
+         * Sets the check every play request passes, whatever its protocol.
+         *
+         * @param handler the check; the default allows all
+         * @return this builder
+         */
+        public Builder onPlay(AuthHandler handler) {
+            engine.onPlay(handler);
+            return this;
+        }
+
+        /**
+         * Adds a lifecycle listener.
+         *
+         * @param listener called on event loops; must be fast
+         * @return this builder
+         */
+        public Builder listener(ServerListener listener) {
+            engine.listener(listener);
+            return this;
+        }
+
+        /**
+         * Sets one stream policy for every stream.
+         *
+         * @param policy conflicts, reconnect grace, play wait, GOP cache
+         * @return this builder
+         */
+        public Builder policy(StreamPolicy policy) {
+            engine.policy(policy);
+            return this;
+        }
+
+        /**
+         * Chooses a stream policy per stream.
+         *
+         * @param policy from stream key to policy
+         * @return this builder
+         */
+        public Builder policy(Function<StreamKey, StreamPolicy> policy) {
+            engine.policy(policy);
+            return this;
+        }
+
+        /**
+         * Sets the number of I/O threads (Netty event loops) shared by every protocol and the engine.
+         *
+         * @param threads at least 1; default {@link #DEFAULT_IO_THREADS}, one per core
+         * @return this builder
+         */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ioThreads " + threads + " must be at least 1");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @return the running server
+         * @throws IllegalStateException when something could not be started; what had started is stopped
+         */
+        public MediaServer start() {
+            return RunningServer.start(Objects.requireNonNull(engine), ioThreads);
+        }
+    }
+}
