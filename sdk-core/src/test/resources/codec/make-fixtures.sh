@@ -73,7 +73,7 @@ audio aac-lc-44100-2 m4a asc -f lavfi -i "sine=frequency=440:sample_rate=44100" 
 audio aac-lc-48000-1 m4a asc -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 1 -c:a aac
 audio aac-lc-96000-6 m4a asc -f lavfi -i "sine=frequency=440:sample_rate=96000" -ac 6 -c:a aac
 
-# Opus (libopus): stereo (mapping family 0), 5.1 (family 1), 44.1 kHz input rate.
+# Opus (libopus): stereo and mono (mapping family 0, Ogg and Matroska), 5.1 (family 1).
 audio opus-stereo-48000 ogg opushead -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 2 -c:a libopus
 audio opus-51-48000     ogg opushead -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 6 -c:a libopus
-audio opus-mono-44100   mka opushead -f lavfi -i "sine=frequency=440:sample_rate=44100" -ac 1 -c:a libopus
+audio opus-mono-48000    mka opushead -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 1 -c:a libopus
