@@ -1,0 +1,6 @@
+/**
+ * AAC: the MPEG-4 AudioSpecificConfig and ADTS headers (ISO/IEC 14496-3).
+ *
+ * <p>Buffer ownership and error rules are those of {@link io.streamkit.codec}.
+ */
+package io.streamkit.codec.aac;
