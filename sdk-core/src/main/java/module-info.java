@@ -16,6 +16,11 @@ module io.streamkit.core {
     exports io.streamkit.relay;
     exports io.streamkit.hook;
     exports io.streamkit.codec;
+    exports io.streamkit.codec.h264;
+    exports io.streamkit.codec.h265;
+    exports io.streamkit.codec.av1;
+    exports io.streamkit.codec.aac;
+    exports io.streamkit.codec.opus;
 
     exports io.streamkit.internal.engine to io.streamkit.protocols;
 }

@@ -1,6 +1,13 @@
 package io.streamkit.stream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.streamkit.codec.MediaFormatException;
+import io.streamkit.codec.aac.AudioSpecificConfig;
+import io.streamkit.codec.av1.Av1CodecConfigurationRecord;
+import io.streamkit.codec.h264.AvcDecoderConfigurationRecord;
+import io.streamkit.codec.h265.HevcDecoderConfigurationRecord;
+import io.streamkit.codec.opus.OpusHead;
 
 /** Dispatches a configuration record to its codec's parser. */
 final class CodecConfigs {
@@ -14,7 +21,15 @@ final class CodecConfigs {
             }
             return TrackFormat.of(codec);
         }
-        // Filled in by the codec parsers.
-        return codec.type() == MediaType.VIDEO ? TrackFormat.video(codec, config, null) : TrackFormat.audio(codec, config, null);
+        ByteBuf buf = Unpooled.wrappedBuffer(config);
+        return switch (codec) {
+            case H264 -> TrackFormat.video(codec, config, AvcDecoderConfigurationRecord.parse(buf).videoParameters());
+            case H265 -> TrackFormat.video(codec, config, HevcDecoderConfigurationRecord.parse(buf).videoParameters());
+            case AV1 -> TrackFormat.video(codec, config, Av1CodecConfigurationRecord.parse(buf).videoParameters());
+            case VP9 -> TrackFormat.video(codec, config, null);   // kept as bytes; nothing downstream needs its fields yet
+            case AAC -> TrackFormat.audio(codec, config, AudioSpecificConfig.parse(buf).audioParameters());
+            case OPUS -> TrackFormat.audio(codec, config, OpusHead.parse(buf).audioParameters());
+            case MP3 -> TrackFormat.audio(codec, config, null);
+        };
     }
 }

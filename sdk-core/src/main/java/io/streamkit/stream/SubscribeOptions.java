@@ -8,8 +8,13 @@ import java.util.concurrent.Executor;
  * Where a subscriber runs and who it is; passed to {@link StreamEngine#subscribe}.
  *
  * @param executor the executor every {@link Subscriber} method runs on, or {@code null} for
- *     one of the engine's own; a network subscriber passes its connection's event loop, so
- *     that frames are handed once to each loop and written there without a further hop
+ *     one of the engine's own. It must run tasks one at a time, in order, on a thread of its
+ *     own (an event loop, a single-thread executor). A network subscriber passes its
+ *     connection's event loop, so that frames are handed once to each loop and written there
+ *     without a further hop; subscribers that pass the same executor instance share that
+ *     hand-off. An executor that runs tasks inline ({@code Runnable::run}) makes the
+ *     subscriber run inside the publisher's write, under the stream's lock: acceptable for
+ *     benchmarks, wrong for anything that blocks or publishes to another stream
  * @param protocol the output protocol as shown in the API and events, for example {@code "rtmp"}
  * @param remoteAddress the player's address, or {@code null} for application code
  */

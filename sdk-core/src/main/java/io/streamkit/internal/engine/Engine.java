@@ -278,7 +278,13 @@ public final class Engine implements StreamEngine {
             throw new StreamException(StreamException.Reason.LIMIT, "stream " + key + " refused: "
                     + hubs.size() + " streams reach the limit of " + settings.maxStreams());
         }
-        return hubs.computeIfAbsent(key, k -> new Hub(this, k, policyFor(k)));
+        hub = hubs.computeIfAbsent(key, k -> new Hub(this, k, policyFor(k)));
+        if (closed) {
+            // close() may have swept the hubs before this one was added.
+            hub.end(EndReason.SHUTDOWN);
+            throw new StreamException(StreamException.Reason.CLOSED, "engine is closed");
+        }
+        return hub;
     }
 
     private StreamPolicy policyFor(StreamKey key) {

@@ -8,7 +8,7 @@ import io.streamkit.stream.TrackStats;
 
 /**
  * A track with its timestamp state and counters. Mutated under its hub's lock; the
- * accessors read volatile fields and are safe anywhere.
+ * accessors are safe anywhere.
  */
 final class EngineTrack implements Track {
     /** Bitrate window: one second, the unit players and dashboards show. */
@@ -27,11 +27,11 @@ final class EngineTrack implements Track {
     private long lastDelta;
 
     // counters: one writer (under the hub's lock), read anywhere
-    private volatile long frames;
-    private volatile long keyframes;
-    private volatile long bytes;
-    private volatile long corrections;
-    private volatile long bitsPerSecond;
+    private final Counter frames = new Counter();
+    private final Counter keyframes = new Counter();
+    private final Counter bytes = new Counter();
+    private final Counter corrections = new Counter();
+    private final Counter bitsPerSecond = new Counter();
     private long windowStart = System.nanoTime();
     private long windowBytes;
 
@@ -57,7 +57,7 @@ final class EngineTrack implements Track {
 
     @Override
     public TrackStats stats() {
-        return new TrackStats(frames, keyframes, bytes, bitsPerSecond, corrections);
+        return new TrackStats(frames.get(), keyframes.get(), bytes.get(), bitsPerSecond.get(), corrections.get());
     }
 
     PublisherSession session() {
@@ -102,10 +102,10 @@ final class EngineTrack implements Track {
             long step = in - lastIn;
             if (step < -wrap / 2) {
                 offset += wrap;
-                corrections++;
+                corrections.increment();
             } else if (step > wrap / 2) {
                 offset -= wrap;
-                corrections++;
+                corrections.increment();
             }
         }
         lastIn = in;
@@ -116,10 +116,10 @@ final class EngineTrack implements Track {
                 long target = lastOut + lastDelta;
                 offset += target - out;
                 out = target;
-                corrections++;
+                corrections.increment();
             } else if (delta < 0) {
                 out = lastOut;
-                corrections++;
+                corrections.increment();
             } else if (delta > 0) {
                 lastDelta = delta;
             }
@@ -130,16 +130,16 @@ final class EngineTrack implements Track {
 
     void count(MediaFrame frame) {
         int size = frame.content().readableBytes();
-        frames++;
+        frames.increment();
         if (frame.keyframe()) {
-            keyframes++;
+            keyframes.increment();
         }
-        bytes += size;
+        bytes.add(size);
         windowBytes += size;
         long now = System.nanoTime();
         long elapsed = now - windowStart;
         if (elapsed >= RATE_WINDOW_NANOS) {
-            bitsPerSecond = windowBytes * 8L * 1_000_000_000L / elapsed;
+            bitsPerSecond.set(windowBytes * 8L * 1_000_000_000L / elapsed);
             windowBytes = 0;
             windowStart = now;
         }

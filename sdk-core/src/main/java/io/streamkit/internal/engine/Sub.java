@@ -36,10 +36,10 @@ final class Sub implements Subscription {
     private boolean ended;
 
     // one writer (the executor), read anywhere
-    private volatile long framesDelivered;
-    private volatile long bytesDelivered;
-    private volatile long framesSkipped;
-    private volatile long skips;
+    private final Counter framesDelivered = new Counter();
+    private final Counter bytesDelivered = new Counter();
+    private final Counter framesSkipped = new Counter();
+    private final Counter skips = new Counter();
 
     Sub(long id, Hub hub, Subscriber subscriber, SubscribeOptions options, LoopFanOut loop) {
         this.id = id;
@@ -61,7 +61,7 @@ final class Sub implements Subscription {
 
     @Override
     public SubscriberStats stats() {
-        return new SubscriberStats(framesDelivered, bytesDelivered, framesSkipped, skips);
+        return new SubscriberStats(framesDelivered.get(), bytesDelivered.get(), framesSkipped.get(), skips.get());
     }
 
     @Override
@@ -123,8 +123,8 @@ final class Sub implements Subscription {
     void fellBehind() {
         if (!waitingForKeyframe) {
             waitingForKeyframe = true;
-            skips++;
-            hub.engine().fireSkip(this, skips);
+            skips.increment();
+            hub.engine().fireSkip(this, skips.get());
         }
     }
 
@@ -135,17 +135,17 @@ final class Sub implements Subscription {
         if (waitingForKeyframe) {
             boolean startable = frame.keyframe() && (!streamHasVideo || frame.track().type() == MediaType.VIDEO);
             if (!startable) {
-                framesSkipped++;
+                framesSkipped.increment();
                 return true;
             }
         }
         try {
             if (!subscriber.writable()) {
-                framesSkipped++;
+                framesSkipped.increment();
                 if (!waitingForKeyframe) {
                     waitingForKeyframe = true;
-                    skips++;
-                    hub.engine().fireSkip(this, skips);
+                    skips.increment();
+                    hub.engine().fireSkip(this, skips.get());
                 }
                 return true;
             }
@@ -154,8 +154,8 @@ final class Sub implements Subscription {
         } catch (Throwable t) {
             return failed("onFrame", t);
         }
-        framesDelivered++;
-        bytesDelivered += frame.content().readableBytes();
+        framesDelivered.increment();
+        bytesDelivered.add(frame.content().readableBytes());
         dirty = true;
         return true;
     }
