@@ -28,6 +28,11 @@ public record AuthRequest(Action action, StreamKey key, Map<String, String> quer
 
     /**
      * Checks the components and freezes the query.
+     * @param action publish or play
+     * @param key the stream
+     * @param query query parameters, first value per name; {@code null} for none
+     * @param remoteAddress the client's address, or {@code null}
+     * @param protocol the protocol name
      */
     public AuthRequest {
         Objects.requireNonNull(action, "action");

@@ -15,6 +15,8 @@ public record AuthResult(boolean allowed, String reason) {
 
     /**
      * Checks the components.
+     * @param allowed whether the request may go ahead
+     * @param reason the reason told to the client; empty when allowed
      */
     public AuthResult {
         Objects.requireNonNull(reason, "reason");

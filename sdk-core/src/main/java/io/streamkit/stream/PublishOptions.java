@@ -20,6 +20,9 @@ public record PublishOptions(String protocol, InetSocketAddress remoteAddress, l
     /**
      * Checks the components.
      *
+     * @param protocol the protocol name
+     * @param remoteAddress the client's address, or {@code null}
+     * @param timestampWrap wrap period in microseconds, or 0
      * @throws IllegalArgumentException when {@code timestampWrap} is negative
      */
     public PublishOptions {

@@ -22,6 +22,7 @@ public class StreamException extends RuntimeException {
         CLOSED
     }
 
+    /** Why the request was refused. */
     private final Reason reason;
 
     /**

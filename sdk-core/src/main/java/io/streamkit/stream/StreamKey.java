@@ -29,6 +29,8 @@ public record StreamKey(String app, String name) {
     /**
      * Creates a key, validating both parts.
      *
+     * @param app the application
+     * @param name the stream name
      * @throws IllegalArgumentException when a part breaks a rule; the message names it
      */
     public StreamKey {

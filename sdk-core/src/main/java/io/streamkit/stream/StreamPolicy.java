@@ -46,6 +46,12 @@ public record StreamPolicy(Conflict onConflict, Duration reconnectGrace, Duratio
     /**
      * Checks every component.
      *
+     * @param onConflict what a second publisher gets
+     * @param reconnectGrace wait for a dropped publisher
+     * @param playWait wait for an unpublished stream
+     * @param gopCacheMaxBytes GOP cache bound in bytes
+     * @param audioWindow audio kept for an audio-only stream
+     * @param maxTimestampJump largest dts step passed as it is
      * @throws IllegalArgumentException when a duration is negative or a size is not positive
      */
     public StreamPolicy {

@@ -22,6 +22,9 @@ public record SubscribeOptions(Executor executor, String protocol, InetSocketAdd
 
     /**
      * Checks the components.
+     * @param executor where subscriber methods run, or {@code null}
+     * @param protocol the protocol name
+     * @param remoteAddress the client's address, or {@code null}
      */
     public SubscribeOptions {
         Objects.requireNonNull(protocol, "protocol");
