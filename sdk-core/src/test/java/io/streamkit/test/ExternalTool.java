@@ -1,0 +1,101 @@
+package io.streamkit.test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs an independent tool (ffmpeg, ffprobe, rtmpdump, ...) for an interop test.
+ *
+ * <p>Without the tool, a test is skipped with a message naming it on a developer machine,
+ * and fails under {@code CI=true}, where {@code .ci/run} installs it: interop tests must run
+ * in CI. Every run is bounded in time and its process is destroyed when the time is up.
+ */
+public final class ExternalTool {
+    private ExternalTool() {
+    }
+
+    /**
+     * Skips (or, in CI, fails) the calling test when {@code tool} is not on the PATH.
+     *
+     * @param tool the executable's name
+     */
+    public static void require(String tool) {
+        if (find(tool) != null) {
+            return;
+        }
+        String message = tool + " is not installed; install it (Debian: apt-get install "
+                + (tool.startsWith("ff") ? "ffmpeg" : tool) + ") to run this interop test";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError(message + " (CI=true: interop tests must run)");
+        }
+        Assumptions.abort(message);
+    }
+
+    /**
+     * Runs a command to completion and returns its standard output.
+     *
+     * @param timeoutSeconds the bound; the process is destroyed past it
+     * @param command the command and its arguments
+     * @return what it printed on standard output
+     * @throws AssertionError when it exits non-zero or runs too long, with its standard error
+     */
+    public static String run(int timeoutSeconds, String... command) {
+        require(command[0]);
+        Path err = null;
+        Process p = null;
+        try {
+            err = Files.createTempFile("streamkit-tool", ".err");
+            p = new ProcessBuilder(List.of(command)).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                throw new AssertionError(command[0] + " did not finish within " + timeoutSeconds + " s");
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ":\n"
+                        + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + command[0], e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted running " + command[0], e);
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            if (err != null) {
+                try {
+                    Files.deleteIfExists(err);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+
+    private static Path find(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            dirs.add(Path.of(d));
+        }
+        for (Path d : dirs) {
+            Path candidate = d.resolve(tool);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
