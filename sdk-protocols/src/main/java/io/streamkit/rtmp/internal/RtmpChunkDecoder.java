@@ -1,0 +1,291 @@
+package io.streamkit.rtmp.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.collection.IntObjectHashMap;
+import io.streamkit.rtmp.RtmpProtocolException;
+import java.util.List;
+
+/**
+ * Reassembles RTMP messages from the chunk stream (RTMP spec 5.3): basic headers of one to
+ * three bytes, message headers of types 0 to 3, extended timestamps, and the peer's chunk
+ * size.
+ *
+ * <p>A state machine over bytes: a chunk is consumed only when it is complete (header and
+ * payload), so a partial chunk simply waits for more bytes. Payloads are not copied (see the
+ * package comment). Set Chunk Size and Abort take effect here, before the next chunk is read.
+ *
+ * <table>
+ *   <caption>Limits</caption>
+ *   <tr><th>limit</th><th>default</th><th>on breach</th></tr>
+ *   <tr><td>message size</td><td>{@value #DEFAULT_MAX_MESSAGE_SIZE} bytes, configurable</td><td>protocol error</td></tr>
+ *   <tr><td>bytes of unfinished messages, all chunk streams together</td><td>twice the message size limit</td><td>protocol error</td></tr>
+ *   <tr><td>chunk streams in use</td><td>{@value #DEFAULT_MAX_CHUNK_STREAMS}, configurable</td><td>protocol error</td></tr>
+ *   <tr><td>peer chunk size</td><td>1 to {@value #MAX_CHUNK_SIZE}</td><td>protocol error</td></tr>
+ * </table>
+ * After an error the decoder discards everything it is given; the handler closes the connection.
+ */
+final class RtmpChunkDecoder extends ByteToMessageDecoder {
+    /** The chunk size every RTMP peer starts with (RTMP spec 5.4.1). */
+    static final int INITIAL_CHUNK_SIZE = 128;
+    /** Largest useful chunk size: a message length is 24 bits, so no chunk can carry more. */
+    static final int MAX_CHUNK_SIZE = 0xFFFFFF;
+    /** Largest message by default: a 4K keyframe at a high bitrate, with room to spare. */
+    static final int DEFAULT_MAX_MESSAGE_SIZE = 8 << 20;
+    /** Chunk streams by default: encoders use a handful (OBS and ffmpeg use 2 to 8). */
+    static final int DEFAULT_MAX_CHUNK_STREAMS = 64;
+
+    private static final int EXTENDED = 0xFFFFFF;
+
+    private final int maxMessageSize;
+    private final int maxChunkStreams;
+    private final long maxPendingBytes;
+    private final IntObjectHashMap<ChunkStream> streams = new IntObjectHashMap<>();
+    private int chunkSize = INITIAL_CHUNK_SIZE;
+    private long pendingBytes;
+    private long bytesRead;
+    private boolean failed;
+
+    RtmpChunkDecoder(int maxMessageSize, int maxChunkStreams) {
+        if (maxMessageSize < 1 || maxMessageSize > MAX_CHUNK_SIZE) {
+            throw new IllegalArgumentException("maxMessageSize " + maxMessageSize + " outside 1-" + MAX_CHUNK_SIZE);
+        }
+        if (maxChunkStreams < 1 || maxChunkStreams > 65_599) {
+            throw new IllegalArgumentException("maxChunkStreams " + maxChunkStreams + " outside 1-65599");
+        }
+        this.maxMessageSize = maxMessageSize;
+        this.maxChunkStreams = maxChunkStreams;
+        this.maxPendingBytes = 2L * maxMessageSize;
+    }
+
+    RtmpChunkDecoder() {
+        this(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_CHUNK_STREAMS);
+    }
+
+    /** Bytes consumed so far, for the acknowledgement window (RTMP spec 5.4.3). */
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    /** The peer's current chunk size. */
+    int chunkSize() {
+        return chunkSize;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            while (in.isReadable()) {
+                int start = in.readerIndex();
+                if (!readChunk(ctx, in, out)) {
+                    return;
+                }
+                bytesRead += in.readerIndex() - start;
+            }
+        } catch (RtmpProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            releasePartials();
+            throw e;
+        }
+    }
+
+    /** Reads one whole chunk, or nothing when it has not fully arrived. */
+    private boolean readChunk(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int i = in.readerIndex();
+        int end = in.writerIndex();
+        int b0 = in.getUnsignedByte(i);
+        int fmt = b0 >>> 6;
+        int csid = b0 & 0x3f;
+        int pos = i + 1;
+        if (csid == 0) {
+            if (end - pos < 1) {
+                return false;
+            }
+            csid = 64 + in.getUnsignedByte(pos);
+            pos += 1;
+        } else if (csid == 1) {
+            if (end - pos < 2) {
+                return false;
+            }
+            csid = 64 + in.getUnsignedByte(pos) + (in.getUnsignedByte(pos + 1) << 8);
+            pos += 2;
+        }
+        int headerSize = fmt == 0 ? 11 : fmt == 1 ? 7 : fmt == 2 ? 3 : 0;
+        if (end - pos < headerSize) {
+            return false;
+        }
+        ChunkStream cs = streams.get(csid);
+        if (cs == null && fmt >= 2) {
+            throw new RtmpProtocolException("chunk stream " + csid + " starts with a type-" + fmt
+                    + " header; its first chunk must carry the message length and type");
+        }
+        boolean newMessage = cs == null || cs.remaining == 0;
+        if (!newMessage && fmt < 3) {
+            throw new RtmpProtocolException("chunk stream " + csid + " sent a type-" + fmt + " header with "
+                    + cs.remaining + " bytes of its previous message still missing");
+        }
+
+        long field = 0;
+        int length = cs == null ? 0 : cs.length;
+        int type = cs == null ? 0 : cs.type;
+        int streamId = cs == null ? 0 : cs.streamId;
+        if (fmt <= 2) {
+            field = in.getUnsignedMedium(pos);
+        }
+        if (fmt <= 1) {
+            length = in.getUnsignedMedium(pos + 3);
+            type = in.getUnsignedByte(pos + 6);
+        }
+        if (fmt == 0) {
+            streamId = in.getIntLE(pos + 7);
+        }
+        pos += headerSize;
+
+        boolean extended = fmt <= 2 ? field == EXTENDED : cs.extended;
+        if (fmt == 3) {
+            field = cs.field;   // a type-3 header repeats the previous timestamp field (delta)
+        }
+        if (extended) {
+            if (fmt <= 2 || newMessage) {
+                if (end - pos < 4) {
+                    return false;
+                }
+                field = in.getUnsignedInt(pos);
+                pos += 4;
+            } else {
+                // Continuation: the spec repeats the extended timestamp, older encoders do not.
+                if (end - pos < 4) {
+                    return false;
+                }
+                if (in.getUnsignedInt(pos) == cs.extendedValue) {
+                    pos += 4;
+                }
+            }
+        }
+
+        if (newMessage) {
+            if (length > maxMessageSize) {
+                throw new RtmpProtocolException("message of " + length + " bytes on chunk stream " + csid
+                        + " exceeds the limit of " + maxMessageSize);
+            }
+            if (pendingBytes + length > maxPendingBytes) {
+                throw new RtmpProtocolException("unfinished messages would hold " + (pendingBytes + length)
+                        + " bytes, more than the limit of " + maxPendingBytes);
+            }
+        }
+        int remaining = newMessage ? length : cs.remaining;
+        int n = Math.min(chunkSize, remaining);
+        if (end - pos < n) {
+            return false;
+        }
+
+        // The whole chunk is here: apply it.
+        if (cs == null) {
+            if (streams.size() >= maxChunkStreams) {
+                throw new RtmpProtocolException("chunk stream " + csid + " would be stream number " + (streams.size() + 1)
+                        + " on this connection, more than the limit of " + maxChunkStreams);
+            }
+            cs = new ChunkStream();
+            streams.put(csid, cs);
+        }
+        if (fmt <= 2) {
+            cs.extended = extended;
+            cs.extendedValue = extended ? field : 0;
+        }
+        if (newMessage) {
+            if (fmt == 0) {
+                cs.timestamp = field;
+            } else {
+                cs.timestamp = (cs.timestamp + field) & 0xFFFFFFFFL;
+            }
+            cs.field = field;
+            cs.length = length;
+            cs.type = type;
+            cs.streamId = streamId;
+            cs.remaining = length;
+            pendingBytes += length;
+        }
+
+        ByteBuf part = n == 0 ? Unpooled.EMPTY_BUFFER : in.retainedSlice(pos, n);
+        in.readerIndex(pos + n);
+        cs.remaining -= n;
+        pendingBytes -= n;
+        if (cs.remaining > 0 || cs.payload != null) {
+            if (cs.payload == null) {
+                cs.payload = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            }
+            cs.payload.addComponent(true, part);
+            if (cs.remaining > 0) {
+                return true;
+            }
+            part = cs.payload;
+            cs.payload = null;
+        }
+        complete(csid, cs, part, out);
+        return true;
+    }
+
+    private void complete(int csid, ChunkStream cs, ByteBuf payload, List<Object> out) {
+        RtmpMessage message = new RtmpMessage(csid, cs.type, cs.streamId, cs.timestamp, payload);
+        if (cs.streamId == 0 && cs.type == RtmpMessage.SET_CHUNK_SIZE) {
+            if (payload.readableBytes() < 4) {
+                message.release();
+                throw new RtmpProtocolException("Set Chunk Size of " + payload.readableBytes() + " bytes; it needs 4");
+            }
+            long size = payload.getUnsignedInt(payload.readerIndex()) & 0x7FFFFFFFL;
+            if (size < 1 || size > MAX_CHUNK_SIZE) {
+                message.release();
+                throw new RtmpProtocolException("Set Chunk Size " + size + " outside 1-" + MAX_CHUNK_SIZE);
+            }
+            chunkSize = (int) size;
+        } else if (cs.streamId == 0 && cs.type == RtmpMessage.ABORT && payload.readableBytes() >= 4) {
+            ChunkStream aborted = streams.get((int) payload.getUnsignedInt(payload.readerIndex()));
+            if (aborted != null && aborted.remaining > 0) {
+                pendingBytes -= aborted.remaining;
+                aborted.remaining = 0;
+                if (aborted.payload != null) {
+                    aborted.payload.release();
+                    aborted.payload = null;
+                }
+            }
+        }
+        out.add(message);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        releasePartials();
+    }
+
+    private void releasePartials() {
+        for (ChunkStream cs : streams.values()) {
+            if (cs.payload != null) {
+                cs.payload.release();
+                cs.payload = null;
+            }
+            cs.remaining = 0;
+        }
+        pendingBytes = 0;
+    }
+
+    /** What the previous chunk of one chunk stream said, for the headers that omit it. */
+    private static final class ChunkStream {
+        long timestamp;
+        long field;
+        boolean extended;
+        long extendedValue;
+        int length;
+        int type;
+        int streamId;
+        int remaining;
+        CompositeByteBuf payload;
+    }
+}

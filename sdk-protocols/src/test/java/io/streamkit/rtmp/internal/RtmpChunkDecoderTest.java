@@ -1,0 +1,289 @@
+package io.streamkit.rtmp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.streamkit.rtmp.RtmpProtocolException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The chunk stream, byte for byte (RTMP spec 5.3), whole and one byte at a time. */
+class RtmpChunkDecoderTest {
+
+    /** RTMP spec 5.3.2.1: audio messages on one chunk stream, headers of types 0, 2, 3, 3. */
+    @ParameterizedTest(name = "fed {0} byte(s) at a time")
+    @ValueSource(ints = {1, 3, 1000})
+    void specExampleOneHeaderTypes0233(int step) {
+        ByteBuf in = hex(
+                "03" + "0003e8" + "000020" + "08" + "39300000" + payload(32, 1),
+                "83" + "000014" + payload(32, 2),
+                "c3" + payload(32, 3),
+                "c3" + payload(32, 4));
+        List<RtmpMessage> out = decode(new RtmpChunkDecoder(), in, step);
+        assertEquals(4, out.size());
+        long[] ts = {1000, 1020, 1040, 1060};
+        for (int i = 0; i < 4; i++) {
+            RtmpMessage m = out.get(i);
+            assertEquals(3, m.chunkStreamId());
+            assertEquals(8, m.type());
+            assertEquals(12345, m.streamId());
+            assertEquals(ts[i], m.timestamp());
+            assertEquals(payload(32, i + 1), ByteBufUtil.hexDump(m.payload()));
+        }
+        release(out);
+    }
+
+    /** RTMP spec 5.3.2.2: one 307-byte video message in chunks of 128. */
+    @ParameterizedTest(name = "fed {0} byte(s) at a time")
+    @ValueSource(ints = {1, 7, 1000})
+    void specExampleTwoOneMessageInThreeChunks(int step) {
+        String body = payload(307, 9);
+        ByteBuf in = hex(
+                "04" + "0003e8" + "000133" + "09" + "3a300000" + body.substring(0, 256),
+                "c4" + body.substring(256, 512),
+                "c4" + body.substring(512));
+        List<RtmpMessage> out = decode(new RtmpChunkDecoder(), in, step);
+        assertEquals(1, out.size());
+        RtmpMessage m = out.get(0);
+        assertEquals(9, m.type());
+        assertEquals(12346, m.streamId());
+        assertEquals(1000, m.timestamp());
+        assertEquals(body, ByteBufUtil.hexDump(m.payload()));
+        release(out);
+    }
+
+    @Test
+    void typeOneHeaderChangesLengthAndTypeAndAddsItsDelta() {
+        ByteBuf in = hex(
+                "05" + "000064" + "000002" + "08" + "01000000" + "aaaa",
+                "45" + "000021" + "000003" + "09" + "bbbbbb",
+                "c5" + "cccccc");
+        List<RtmpMessage> out = decode(new RtmpChunkDecoder(), in, 1000);
+        assertEquals(List.of(100L, 133L, 166L), out.stream().map(RtmpMessage::timestamp).toList());
+        assertEquals(List.of(8, 9, 9), out.stream().map(RtmpMessage::type).toList());
+        assertEquals(List.of(1, 1, 1), out.stream().map(RtmpMessage::streamId).toList());
+        assertEquals("cccccc", ByteBufUtil.hexDump(out.get(2).payload()));
+        release(out);
+    }
+
+    @Test
+    void twoAndThreeByteBasicHeaders() {
+        ByteBuf in = hex(
+                "00" + "24" + "000000" + "000001" + "14" + "00000000" + "01",    // csid 64 + 0x24 = 100
+                "01" + "a803" + "000000" + "000001" + "14" + "00000000" + "02"); // csid 64 + 0x03a8 = 1000
+        List<RtmpMessage> out = decode(new RtmpChunkDecoder(), in, 1);
+        assertEquals(List.of(100, 1000), out.stream().map(RtmpMessage::chunkStreamId).toList());
+        release(out);
+    }
+
+    @ParameterizedTest(name = "continuations repeat the extended timestamp: {0}")
+    @ValueSource(booleans = {true, false})
+    void extendedTimestampsPast0xFFFFFF(boolean repeated) {
+        // 0x01000000 ms = 16777216 ms (4.66 hours): beyond the 24-bit field.
+        String ext = "01000000";
+        String body = payload(200, 5);
+        ByteBuf in = hex(
+                "06" + "ffffff" + "0000c8" + "09" + "01000000" + ext + body.substring(0, 256),
+                "c6" + (repeated ? ext : "") + body.substring(256),
+                // a new message with a type-3 header: same delta as the type-0 field (the extended value)
+                "c6" + ext + body.substring(0, 256),
+                "c6" + (repeated ? ext : "") + body.substring(256));
+        List<RtmpMessage> out = decode(new RtmpChunkDecoder(), in, 1);
+        assertEquals(2, out.size());
+        assertEquals(0x01000000L, out.get(0).timestamp());
+        assertEquals(0x02000000L, out.get(1).timestamp());
+        assertEquals(body, ByteBufUtil.hexDump(out.get(0).payload()));
+        assertEquals(body, ByteBufUtil.hexDump(out.get(1).payload()));
+        release(out);
+    }
+
+    @Test
+    void setChunkSizeTakesEffectForTheVeryNextChunk() {
+        String big = payload(5000, 3);
+        ByteBuf in = hex(
+                "02" + "000000" + "000004" + "01" + "00000000" + "00001000",          // Set Chunk Size 4096
+                "04" + "000000" + "001388" + "09" + "01000000" + big.substring(0, 8192),
+                "c4" + big.substring(8192));
+        RtmpChunkDecoder decoder = new RtmpChunkDecoder();
+        List<RtmpMessage> out = decode(decoder, in, 1000);
+        assertEquals(2, out.size());
+        assertEquals(RtmpMessage.SET_CHUNK_SIZE, out.get(0).type());
+        assertEquals(4096, decoder.chunkSize());
+        assertEquals(big, ByteBufUtil.hexDump(out.get(1).payload()));
+        release(out);
+    }
+
+    @Test
+    void interleavedChunkStreamsReassembleIndependently() {
+        String a = payload(300, 1);
+        String b = payload(300, 2);
+        ByteBuf in = hex(
+                "04" + "000010" + "00012c" + "09" + "01000000" + a.substring(0, 256),
+                "06" + "000020" + "00012c" + "08" + "01000000" + b.substring(0, 256),
+                "c4" + a.substring(256, 512),
+                "c6" + b.substring(256, 512),
+                "c6" + b.substring(512),
+                "c4" + a.substring(512));
+        List<RtmpMessage> out = decode(new RtmpChunkDecoder(), in, 5);
+        assertEquals(2, out.size());
+        assertEquals(6, out.get(0).chunkStreamId());
+        assertEquals(b, ByteBufUtil.hexDump(out.get(0).payload()));
+        assertEquals(a, ByteBufUtil.hexDump(out.get(1).payload()));
+        release(out);
+    }
+
+    @Test
+    void abortDropsTheUnfinishedMessage() {
+        ByteBuf in = hex(
+                "04" + "000000" + "00012c" + "09" + "01000000" + payload(128, 1),
+                "02" + "000000" + "000004" + "02" + "00000000" + "00000004",          // Abort chunk stream 4
+                "04" + "000000" + "000002" + "09" + "01000000" + "abcd");
+        List<RtmpMessage> out = decode(new RtmpChunkDecoder(), in, 1000);
+        assertEquals(List.of(RtmpMessage.ABORT, RtmpMessage.VIDEO), out.stream().map(RtmpMessage::type).toList());
+        assertEquals("abcd", ByteBufUtil.hexDump(out.get(1).payload()));
+        release(out);
+    }
+
+    @Test
+    void writerAndDecoderAgreeOnRandomMessagesAndChunkSizes() {
+        Random random = new Random(20261122);
+        for (int round = 0; round < 100; round++) {
+            int chunkSize = 1 + random.nextInt(random.nextBoolean() ? 200 : 70_000);
+            int csid = 2 + random.nextInt(random.nextBoolean() ? 62 : 65_597);
+            long ts = random.nextBoolean() ? random.nextInt(0xFFFFFF) : (random.nextLong() & 0xFFFFFFFFL);
+            byte[] body = new byte[random.nextInt(random.nextBoolean() ? 300 : 20_000)];
+            random.nextBytes(body);
+            EmbeddedChannel ch = new EmbeddedChannel(new RtmpChunkDecoder());
+            ByteBuf setSize = Unpooled.buffer().writeInt(chunkSize);
+            ByteBuf payload = Unpooled.wrappedBuffer(body);
+            ch.writeInbound(RtmpChunkWriter.encode(ch.alloc(), 2, RtmpMessage.SET_CHUNK_SIZE, 0, 0, setSize, 128));
+            ByteBuf wire = RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload, chunkSize);
+            while (wire.isReadable()) {
+                ch.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1 + random.nextInt(3000))));
+            }
+            wire.release();
+            setSize.release();
+            RtmpMessage sizeMsg = ch.readInbound();
+            sizeMsg.release();
+            RtmpMessage m = ch.readInbound();
+            String what = "round " + round + ": chunk size " + chunkSize + ", csid " + csid + ", ts " + ts
+                    + ", " + body.length + " B";
+            assertEquals(csid, m.chunkStreamId(), what);
+            assertEquals(ts, m.timestamp(), what);
+            assertEquals(7, m.streamId(), what);
+            assertEquals(ByteBufUtil.hexDump(body), ByteBufUtil.hexDump(m.payload()), what);
+            m.release();
+            assertFalse(ch.finish());
+        }
+    }
+
+    // ---- bad input: a clear error, then nothing more is read ----
+
+    @Test
+    void aMessageOverTheLimitIsRefused() {
+        RtmpProtocolException e = fail(new RtmpChunkDecoder(1000, 8),
+                "04" + "000000" + "0003e9" + "09" + "01000000" + payload(128, 1));
+        assertEquals("message of 1001 bytes on chunk stream 4 exceeds the limit of 1000", e.getMessage());
+    }
+
+    @Test
+    void tooManyChunkStreamsAreRefused() {
+        StringBuilder hex = new StringBuilder();
+        for (int csid = 3; csid <= 6; csid++) {
+            hex.append(String.format("%02x", csid)).append("000000").append("000001").append("09").append("01000000").append("00");
+        }
+        RtmpProtocolException e = fail(new RtmpChunkDecoder(1000, 3), hex.toString());
+        assertEquals("chunk stream 6 would be stream number 4 on this connection, more than the limit of 3", e.getMessage());
+    }
+
+    @Test
+    void aChunkSizeOfZeroIsRefused() {
+        RtmpProtocolException e = fail(new RtmpChunkDecoder(), "02" + "000000" + "000004" + "01" + "00000000" + "00000000");
+        assertEquals("Set Chunk Size 0 outside 1-16777215", e.getMessage());
+    }
+
+    @Test
+    void aChunkStreamCannotStartWithAHeaderThatLeavesTheLengthOut() {
+        RtmpProtocolException e = fail(new RtmpChunkDecoder(), "85" + "000010" + "00");
+        assertEquals("chunk stream 5 starts with a type-2 header; its first chunk must carry the message length and type",
+                e.getMessage());
+    }
+
+    @Test
+    void aNewHeaderInTheMiddleOfAMessageIsRefused() {
+        RtmpProtocolException e = fail(new RtmpChunkDecoder(),
+                "04" + "000000" + "00012c" + "09" + "01000000" + payload(128, 1)
+                        + "04" + "000000" + "000001" + "09" + "01000000" + "00");
+        assertEquals("chunk stream 4 sent a type-0 header with 172 bytes of its previous message still missing",
+                e.getMessage());
+    }
+
+    @Test
+    void unfinishedMessagesAcrossStreamsAreBoundedTogether() {
+        StringBuilder hex = new StringBuilder();
+        for (int csid = 3; csid <= 5; csid++) {   // three 900-byte messages, first chunks only; limit 2 x 1000
+            hex.append(String.format("%02x", csid)).append("000000").append("000384").append("09").append("01000000")
+                    .append(payload(128, csid));
+        }
+        RtmpProtocolException e = fail(new RtmpChunkDecoder(1000, 8), hex.toString());
+        assertEquals("unfinished messages would hold 2444 bytes, more than the limit of 2000", e.getMessage());
+    }
+
+    private static RtmpProtocolException fail(RtmpChunkDecoder decoder, String hex) {
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(hex(hex)));
+        // After the error the decoder reads nothing more, and holds nothing.
+        ch.writeInbound(hex("04" + "000000" + "000001" + "09" + "01000000" + "00"));
+        RtmpMessage m;
+        while ((m = ch.readInbound()) != null) {
+            m.release();
+        }
+        ch.finishAndReleaseAll();
+        return assertInstanceOf(RtmpProtocolException.class, e.getCause());
+    }
+
+    // ---- helpers ----
+
+    private static List<RtmpMessage> decode(RtmpChunkDecoder decoder, ByteBuf in, int step) {
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        while (in.isReadable()) {
+            ch.writeInbound(in.readRetainedSlice(Math.min(step, in.readableBytes())));
+        }
+        in.release();
+        List<RtmpMessage> out = new ArrayList<>();
+        RtmpMessage m;
+        while ((m = ch.readInbound()) != null) {
+            out.add(m);
+        }
+        assertFalse(ch.finish());
+        return out;
+    }
+
+    private static void release(List<RtmpMessage> messages) {
+        messages.forEach(RtmpMessage::release);
+    }
+
+    private static ByteBuf hex(String... parts) {
+        return Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(String.join("", parts).replace(" ", "")));
+    }
+
+    /** {@code n} bytes counting up from {@code seed}, as hex. */
+    private static String payload(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (seed * 31 + i);
+        }
+        return ByteBufUtil.hexDump(b);
+    }
+}
