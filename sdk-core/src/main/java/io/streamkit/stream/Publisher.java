@@ -45,6 +45,15 @@ public interface Publisher extends AutoCloseable {
     void updateTrack(Track track, TrackFormat format);
 
     /**
+     * Replaces the stream's metadata: what an encoder says about the stream as a whole
+     * (RTMP's {@code onMetaData}: encoder, bitrates, dimensions). Subscribers receive it with
+     * {@link Subscriber#onMetadata} now, and new subscribers after their tracks.
+     *
+     * @param metadata names to values (numbers, strings, booleans, nested maps and lists); copied
+     */
+    void updateMetadata(java.util.Map<String, Object> metadata);
+
+    /**
      * Writes one frame, taking ownership of {@code payload}.
      *
      * <p>Timestamps may come straight from the wire: the engine makes them monotonic per

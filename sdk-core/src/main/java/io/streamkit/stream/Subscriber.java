@@ -33,6 +33,14 @@ public interface Subscriber {
     void onTrack(Track track);
 
     /**
+     * Delivers the stream's metadata, after the tracks and whenever the publisher replaces it.
+     *
+     * @param metadata an unmodifiable map, as the publisher gave it
+     */
+    default void onMetadata(java.util.Map<String, Object> metadata) {
+    }
+
+    /**
      * Delivers a frame, lent for the duration of the call.
      *
      * @param frame the frame; dts is monotonic per track

@@ -60,6 +60,27 @@ class StreamLifecycleTest {
     }
 
     @Test
+    void metadataReachesCurrentSubscribersAndLateOnesAfterTheirTracks() {
+        try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults())) {
+            Publisher pub = fx.engine.publish(key);
+            pub.addTrack(TestMedia.h264());
+            RecordingSubscriber early = new RecordingSubscriber();
+            fx.engine.subscribe(key, early).toCompletableFuture().join();
+            java.util.Map<String, Object> meta = new java.util.LinkedHashMap<>();
+            meta.put("width", 320.0);
+            meta.put("encoder", "Lavf59");
+            pub.updateMetadata(meta);
+            meta.put("width", 640.0);   // the engine keeps its own copy
+            RecordingSubscriber late = new RecordingSubscriber();
+            fx.engine.subscribe(key, late).toCompletableFuture().join();
+            Await.until(Duration.ofSeconds(5), () -> early.events.size() == 2 && late.events.size() == 2, () -> "events");
+            assertEquals(List.of("track 0 H264", "metadata {width=320.0, encoder=Lavf59}"), early.events);
+            assertEquals(List.of("track 0 H264", "metadata {width=320.0, encoder=Lavf59}"), late.events);
+            pub.close();
+        }
+    }
+
+    @Test
     void subscribersEndWhenTheGraceRunsOut() {
         try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults().withReconnectGrace(Duration.ofMillis(100)))) {
             Publisher pub = fx.engine.publish(key);

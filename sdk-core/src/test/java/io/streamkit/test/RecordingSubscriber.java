@@ -63,6 +63,13 @@ public class RecordingSubscriber implements Subscriber {
     }
 
     @Override
+    public void onMetadata(java.util.Map<String, Object> metadata) {
+        enter();
+        events.add("metadata " + metadata);
+        exit();
+    }
+
+    @Override
     public void onFlush() {
         flushes.incrementAndGet();
     }

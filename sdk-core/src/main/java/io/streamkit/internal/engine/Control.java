@@ -13,11 +13,15 @@ final class Control {
     }
 
     /** A subscriber attaches: it gets these tracks, then these frames (retained, released by the loop). */
-    record Join(Sub sub, Track[] tracks, MediaFrame[] cached) {
+    record Join(Sub sub, Track[] tracks, java.util.Map<String, Object> metadata, MediaFrame[] cached) {
     }
 
     /** A subscriber leaves for this reason. */
     record Leave(Sub sub, EndReason reason) {
+    }
+
+    /** The publisher replaced the stream's metadata. */
+    record Metadata(java.util.Map<String, Object> values) {
     }
 
     /** A track was added or changed format. */

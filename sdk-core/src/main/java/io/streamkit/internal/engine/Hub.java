@@ -46,6 +46,7 @@ final class Hub {
     private final List<Pending> pending = new ArrayList<>();
 
     private PublisherSession publisher;
+    private java.util.Map<String, Object> metadata;
     private PublishOptions lastPublish;
     private Instant publishedAt;
     private int generation;
@@ -95,6 +96,7 @@ final class Hub {
                 }
                 previous.markClosed();
                 gop.clear();
+                metadata = null;
             }
             cancelGrace();
             boolean returning = published && previous == null;
@@ -169,6 +171,14 @@ final class Hub {
         }
     }
 
+    void updateMetadata(PublisherSession session, java.util.Map<String, Object> values) {
+        synchronized (this) {
+            requireCurrent(session);
+            metadata = values;
+            offerAll(new Control.Metadata(values));
+        }
+    }
+
     boolean write(PublisherSession session, EngineTrack track, long dts, long pts, boolean keyframe, ByteBuf payload) {
         synchronized (this) {
             if (publisher != session || track.session() != session) {
@@ -206,6 +216,7 @@ final class Hub {
             session.markClosed();
             publisher = null;
             gop.clear();
+            metadata = null;
             long graceNanos = policy.reconnectGrace().toNanos();
             if (subscribers == 0 || graceNanos == 0) {
                 endNow = true;
@@ -318,7 +329,7 @@ final class Hub {
         loop.attached++;
         subscribers++;
         Track[] trackSnapshot = tracks.toArray(new Track[0]);
-        loop.offer(new Control.Join(sub, trackSnapshot, gop.snapshot()));
+        loop.offer(new Control.Join(sub, trackSnapshot, metadata, gop.snapshot()));
         return sub;
     }
 

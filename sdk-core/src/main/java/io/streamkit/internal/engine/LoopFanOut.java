@@ -129,7 +129,7 @@ final class LoopFanOut implements Runnable {
             Sub sub = join.sub();
             MediaFrame[] cached = join.cached();
             try {
-                if (sub.start(join.tracks())) {
+                if (sub.start(join.tracks(), join.metadata())) {
                     subs.add(sub);
                     for (MediaFrame f : cached) {
                         if (!sub.deliver(f, streamHasVideo)) {
@@ -146,6 +146,12 @@ final class LoopFanOut implements Runnable {
         } else if (command instanceof Control.Leave leave) {
             if (subs.remove(leave.sub())) {
                 leave.sub().end(leave.reason());
+            }
+        } else if (command instanceof Control.Metadata meta) {
+            for (int i = 0; i < subs.size(); i++) {
+                if (!subs.get(i).metadataChanged(meta.values())) {
+                    subs.remove(i--);
+                }
             }
         } else if (command instanceof Control.TrackChanged changed) {
             for (int i = 0; i < subs.size(); i++) {

@@ -59,6 +59,12 @@ final class PublisherSession implements Publisher {
     }
 
     @Override
+    public void updateMetadata(java.util.Map<String, Object> metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        hub.updateMetadata(this, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata)));
+    }
+
+    @Override
     public boolean write(Track track, long dts, long pts, boolean keyframe, ByteBuf payload) {
         if (!open || !(track instanceof EngineTrack t)) {
             payload.release();

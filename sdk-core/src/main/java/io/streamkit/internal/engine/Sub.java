@@ -81,13 +81,25 @@ final class Sub implements Subscription {
 
     // ---- on the executor; each returns false when the subscriber threw and has ended ----
 
-    boolean start(Track[] tracks) {
+    boolean start(Track[] tracks, java.util.Map<String, Object> metadata) {
         for (Track t : tracks) {
             if (!trackChanged(t)) {
                 return false;
             }
         }
-        return true;
+        return metadata == null || metadataChanged(metadata);
+    }
+
+    boolean metadataChanged(java.util.Map<String, Object> metadata) {
+        if (ended) {
+            return false;
+        }
+        try {
+            subscriber.onMetadata(metadata);
+            return true;
+        } catch (Throwable t) {
+            return failed("onMetadata", t);
+        }
     }
 
     boolean trackChanged(Track track) {
