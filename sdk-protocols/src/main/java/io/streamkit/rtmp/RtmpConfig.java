@@ -1,0 +1,220 @@
+package io.streamkit.rtmp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The RTMP server's settings, built with {@link Builder} inside
+ * {@code MediaServer.builder().rtmp(1935, r -> r.chunkSize(4096).maxMessageSize(8 << 20))}.
+ *
+ * <table>
+ *   <caption>Limits and their defaults</caption>
+ *   <tr><th>setting</th><th>default</th><th>why</th></tr>
+ *   <tr><td>{@code chunkSize}</td><td>{@value #DEFAULT_CHUNK_SIZE}</td><td>what OBS and nginx-rtmp use; fewer chunk headers than the spec's 128</td></tr>
+ *   <tr><td>{@code maxMessageSize}</td><td>{@value #DEFAULT_MAX_MESSAGE_SIZE}</td><td>a 4K keyframe at a high bitrate, with room to spare</td></tr>
+ *   <tr><td>{@code maxChunkStreams}</td><td>{@value #DEFAULT_MAX_CHUNK_STREAMS}</td><td>encoders use a handful</td></tr>
+ *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
+ *   <tr><td>{@code maxStreamsPerConnection}</td><td>{@value #DEFAULT_MAX_STREAMS_PER_CONNECTION}</td><td>a client publishes or plays one or two</td></tr>
+ *   <tr><td>{@code handshakeTimeout}</td><td>{@value #DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} s</td><td>a real client finishes in one round trip</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>no byte in either direction that long: the peer is gone</td></tr>
+ *   <tr><td>{@code windowAckSize}</td><td>{@value #DEFAULT_WINDOW_ACK_SIZE}</td><td>what Flash Media Server announced; clients expect about this</td></tr>
+ * </table>
+ *
+ * @param port the TCP port; 0 picks a free one
+ * @param chunkSize the chunk size this server announces and sends with
+ * @param maxMessageSize the largest message a client may send
+ * @param maxChunkStreams chunk streams per connection
+ * @param maxConnections RTMP connections at once
+ * @param maxStreamsPerConnection {@code createStream} calls per connection
+ * @param handshakeTimeout time for the handshake
+ * @param idleTimeout time without traffic before a connection is closed
+ * @param windowAckSize the acknowledgement window this server announces
+ */
+public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
+                         int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize) {
+
+    /** Default outgoing chunk size. */
+    public static final int DEFAULT_CHUNK_SIZE = 4096;
+    /** Default message size limit: 8 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 << 20;
+    /** Default chunk stream limit. */
+    public static final int DEFAULT_MAX_CHUNK_STREAMS = 64;
+    /** Default connection limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default stream limit per connection. */
+    public static final int DEFAULT_MAX_STREAMS_PER_CONNECTION = 8;
+    /** Default handshake timeout in seconds. */
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
+    /** Default idle timeout in seconds. */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
+    /** Default acknowledgement window. */
+    public static final int DEFAULT_WINDOW_ACK_SIZE = 2_500_000;
+
+    /** Largest chunk size: RTMP message lengths are 24 bits, so no chunk can carry more. */
+    public static final int MAX_CHUNK_SIZE = 0xFFFFFF;
+
+    /**
+     * Checks the settings.
+     *
+     * @param port the TCP port
+     * @param chunkSize outgoing chunk size
+     * @param maxMessageSize message size limit
+     * @param maxChunkStreams chunk stream limit
+     * @param maxConnections connection limit
+     * @param maxStreamsPerConnection stream limit per connection
+     * @param handshakeTimeout handshake time limit
+     * @param idleTimeout idle time limit
+     * @param windowAckSize announced acknowledgement window
+     */
+    public RtmpConfig {
+        Builder.check("port", port, 0, 65_535);
+        Builder.check("chunkSize", chunkSize, 128, MAX_CHUNK_SIZE);
+        Builder.check("maxMessageSize", maxMessageSize, 1024, MAX_CHUNK_SIZE);
+        Builder.check("maxChunkStreams", maxChunkStreams, 2, 65_599);
+        Builder.check("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
+        Builder.check("maxStreamsPerConnection", maxStreamsPerConnection, 1, 1024);
+        Builder.checkPositive("handshakeTimeout", handshakeTimeout);
+        Builder.checkPositive("idleTimeout", idleTimeout);
+        Builder.check("windowAckSize", windowAckSize, 4096, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Starts a configuration with the defaults.
+     *
+     * @param port the TCP port; 0 picks a free one
+     * @return a builder
+     */
+    public static Builder builder(int port) {
+        return new Builder(port);
+    }
+
+    /** Collects {@link RtmpConfig}'s settings; each setter checks its argument at once. */
+    public static final class Builder {
+        private final int port;
+        private int chunkSize = DEFAULT_CHUNK_SIZE;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private int maxChunkStreams = DEFAULT_MAX_CHUNK_STREAMS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxStreamsPerConnection = DEFAULT_MAX_STREAMS_PER_CONNECTION;
+        private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
+        private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
+        private int windowAckSize = DEFAULT_WINDOW_ACK_SIZE;
+
+        Builder(int port) {
+            this.port = check("port", port, 0, 65_535);
+        }
+
+        /**
+         * Sets the chunk size this server announces and sends with.
+         *
+         * @param size 128 to {@value RtmpConfig#MAX_CHUNK_SIZE}
+         * @return this builder
+         */
+        public Builder chunkSize(int size) {
+            this.chunkSize = check("chunkSize", size, 128, MAX_CHUNK_SIZE);
+            return this;
+        }
+
+        /**
+         * Sets the largest message a client may send; a larger one closes its connection.
+         *
+         * @param bytes 1024 to {@value RtmpConfig#MAX_CHUNK_SIZE}
+         * @return this builder
+         */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = check("maxMessageSize", bytes, 1024, MAX_CHUNK_SIZE);
+            return this;
+        }
+
+        /**
+         * Sets how many chunk streams a connection may use.
+         *
+         * @param streams 2 to 65599
+         * @return this builder
+         */
+        public Builder maxChunkStreams(int streams) {
+            this.maxChunkStreams = check("maxChunkStreams", streams, 2, 65_599);
+            return this;
+        }
+
+        /**
+         * Sets how many RTMP connections may be open at once; more are closed as they arrive.
+         *
+         * @param connections at least 1
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = check("maxConnections", connections, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * Sets how many streams one connection may create.
+         *
+         * @param streams 1 to 1024
+         * @return this builder
+         */
+        public Builder maxStreamsPerConnection(int streams) {
+            this.maxStreamsPerConnection = check("maxStreamsPerConnection", streams, 1, 1024);
+            return this;
+        }
+
+        /**
+         * Sets the time a client has to finish the handshake.
+         *
+         * @param timeout above zero
+         * @return this builder
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = checkPositive("handshakeTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets the time without traffic in either direction after which a connection is closed.
+         *
+         * @param timeout above zero
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = checkPositive("idleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets the acknowledgement window this server announces to clients.
+         *
+         * @param bytes at least 4096
+         * @return this builder
+         */
+        public Builder windowAckSize(int bytes) {
+            this.windowAckSize = check("windowAckSize", bytes, 4096, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * Creates the configuration.
+         *
+         * @return the checked settings
+         */
+        public RtmpConfig build() {
+            return new RtmpConfig(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections,
+                    maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize);
+        }
+
+        static int check(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " " + value + " outside " + min + "-" + max);
+            }
+            return value;
+        }
+
+        static Duration checkPositive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " " + value + " must be above zero");
+            }
+            return value;
+        }
+    }
+}
