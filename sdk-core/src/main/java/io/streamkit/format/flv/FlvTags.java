@@ -1,0 +1,275 @@
+package io.streamkit.format.flv;
+
+import io.netty.buffer.ByteBuf;
+import io.streamkit.stream.Codec;
+import io.streamkit.stream.MediaType;
+import java.util.Objects;
+
+/**
+ * Writes the few header bytes that put a frame or a configuration record into an FLV
+ * tag body or an RTMP audio/video message, so that the caller composes
+ * {@code header + shared payload} without copying the payload.
+ *
+ * <p>Every writer appends at the writer index of a buffer the caller owns and returns the
+ * number of bytes written, at most {@value #MAX_VIDEO_HEADER_LENGTH} for video and
+ * {@value #MAX_AUDIO_HEADER_LENGTH} for audio. What they write, {@link FlvVideoTag#parse}
+ * and {@link FlvAudioTag#parse} read back to the same fields.
+ *
+ * <p><b>Legacy or enhanced.</b> Legacy FLV carries H.264 (CodecID 7), AAC (SoundFormat
+ * 10) and MP3 (SoundFormat 2); H.265 only through the non-standard CodecID 12 that
+ * Chinese CDNs and ffmpeg forks use, which Flash-era and stock players do not know.
+ * Everything else (AV1, VP9, Opus, and H.265 for standard players) needs the Enhanced RTMP
+ * header with a FourCC. {@link #hasLegacyForm(Codec, boolean)} tells a player which to use.
+ *
+ * @see <a href="https://veovera.org/docs/enhanced/enhanced-rtmp-v2">Enhanced RTMP v2</a>
+ * @see <a href="https://veovera.org/docs/legacy/video-file-format-v10-1-spec.pdf">FLV v10.1 Annex E.4.2.1 and E.4.3.1</a>
+ */
+public final class FlvTags {
+
+    /** Longest video header written: enhanced CodedFrames with a FourCC and an SI24 composition time. */
+    public static final int MAX_VIDEO_HEADER_LENGTH = 8;
+
+    /** Longest audio header written: the enhanced header with a FourCC. */
+    public static final int MAX_AUDIO_HEADER_LENGTH = 5;
+
+    /** Smallest composition time an SI24 holds, in milliseconds. */
+    public static final int MIN_COMPOSITION_TIME = -(1 << 23);
+
+    /** Largest composition time an SI24 holds, in milliseconds. */
+    public static final int MAX_COMPOSITION_TIME = (1 << 23) - 1;
+
+    // Video: IsExHeader and FrameType (FLV Annex E.4.3.1, Enhanced RTMP VideoFrameType).
+    static final int EX_HEADER_BIT = 0x80;
+    static final int FRAME_TYPE_KEY = 1;
+    static final int FRAME_TYPE_INTER = 2;
+    static final int FRAME_TYPE_DISPOSABLE_INTER = 3;
+    static final int FRAME_TYPE_GENERATED_KEY = 4;
+    static final int FRAME_TYPE_COMMAND = 5;
+
+    // Legacy video CodecID and AVCPacketType.
+    static final int VIDEO_CODEC_AVC = 7;
+    static final int VIDEO_CODEC_HEVC_LEGACY = 12;
+    static final int AVC_SEQUENCE_HEADER = 0;
+    static final int AVC_NALU = 1;
+    static final int AVC_END_OF_SEQUENCE = 2;
+
+    // Enhanced VideoPacketType; ModEx is 7 for audio too.
+    static final int VIDEO_SEQUENCE_START = 0;
+    static final int VIDEO_CODED_FRAMES = 1;
+    static final int VIDEO_SEQUENCE_END = 2;
+    static final int VIDEO_CODED_FRAMES_X = 3;
+    static final int VIDEO_METADATA = 4;
+    static final int VIDEO_MPEG2TS_SEQUENCE_START = 5;
+    static final int VIDEO_MULTITRACK = 6;
+    static final int PACKET_TYPE_MOD_EX = 7;
+
+    // Enhanced AudioPacketType.
+    static final int AUDIO_SEQUENCE_START = 0;
+    static final int AUDIO_CODED_FRAMES = 1;
+    static final int AUDIO_SEQUENCE_END = 2;
+    static final int AUDIO_MULTICHANNEL_CONFIG = 4;
+    static final int AUDIO_MULTITRACK = 5;
+
+    // Legacy SoundFormat and AACPacketType.
+    static final int SOUND_FORMAT_MP3 = 2;
+    static final int SOUND_FORMAT_EX_HEADER = 9;
+    static final int SOUND_FORMAT_AAC = 10;
+    static final int SOUND_FORMAT_MP3_8K = 14;
+    static final int AAC_SEQUENCE_HEADER = 0;
+    static final int AAC_RAW = 1;
+
+    // FourCCs as big-endian ints, the order they are on the wire.
+    static final int FOURCC_AVC1 = 0x61766331;
+    static final int FOURCC_HVC1 = 0x68766331;
+    static final int FOURCC_AV01 = 0x61763031;
+    static final int FOURCC_VP09 = 0x76703039;
+    static final int FOURCC_OPUS = 0x4f707573;
+    static final int FOURCC_MP4A = 0x6d703461;
+    static final int FOURCC_MP3 = 0x2e6d7033;
+
+    private FlvTags() {
+    }
+
+    /**
+     * Returns whether a codec can be carried with the legacy FLV header, which every FLV
+     * player understands.
+     *
+     * @param codec the codec
+     * @param hevcCodecId12 whether H.265 may use the non-standard CodecID 12 (for players
+     *     known to read it, such as flv.js forks and Chinese CDN players)
+     * @return {@code true} for H.264, AAC and MP3, and for H.265 when {@code hevcCodecId12}
+     */
+    public static boolean hasLegacyForm(Codec codec, boolean hevcCodecId12) {
+        return switch (Objects.requireNonNull(codec, "codec")) {
+            case H264, AAC, MP3 -> true;
+            case H265 -> hevcCodecId12;
+            case AV1, VP9, OPUS -> false;
+        };
+    }
+
+    /**
+     * Writes the header of a coded video frame; the frame's payload (AVCC/HVCC
+     * length-prefixed NAL units, AV1 OBUs, VP9 frames) follows it.
+     *
+     * <p>Legacy: {@code FrameType|CodecID, AVCPacketType 1, CompositionTime SI24}, 5 bytes,
+     * for H.264 (CodecID 7) and H.265 (CodecID 12). Enhanced: for H.264 and H.265,
+     * CodedFramesX with the FourCC (5 bytes) when the composition time is 0, else
+     * CodedFrames with the FourCC and an SI24 (8 bytes); for AV1 and VP9, which carry no
+     * composition time, CodedFrames with the FourCC (5 bytes).
+     *
+     * @param out where to write
+     * @param codec a video codec
+     * @param keyframe FrameType 1 (key frame) when set, else 2 (inter frame)
+     * @param compositionTimeMs pts minus dts in milliseconds, from {@value #MIN_COMPOSITION_TIME}
+     *     to {@value #MAX_COMPOSITION_TIME}; must be 0 for AV1 and VP9
+     * @param enhanced whether to write the Enhanced RTMP form
+     * @return the number of bytes written
+     * @throws IllegalArgumentException when the codec is not video, has no legacy form and
+     *     {@code enhanced} is false, or the composition time does not fit
+     */
+    public static int writeVideoHeader(ByteBuf out, Codec codec, boolean keyframe, int compositionTimeMs,
+            boolean enhanced) {
+        int frameType = keyframe ? FRAME_TYPE_KEY : FRAME_TYPE_INTER;
+        if (compositionTimeMs < MIN_COMPOSITION_TIME || compositionTimeMs > MAX_COMPOSITION_TIME) {
+            throw new IllegalArgumentException("composition time " + compositionTimeMs + " ms is outside the SI24 range "
+                    + MIN_COMPOSITION_TIME + " to " + MAX_COMPOSITION_TIME);
+        }
+        if (!enhanced) {
+            return writeLegacyVideo(out, codec, frameType, AVC_NALU, compositionTimeMs);
+        }
+        videoFourCc(codec); // checks the codec is video
+        if (codec != Codec.H264 && codec != Codec.H265) {
+            if (compositionTimeMs != 0) {
+                throw new IllegalArgumentException(codec + " carries no composition time in Enhanced RTMP, got "
+                        + compositionTimeMs + " ms");
+            }
+            return writeEnhancedVideo(out, codec, frameType, VIDEO_CODED_FRAMES);
+        }
+        if (compositionTimeMs == 0) {
+            return writeEnhancedVideo(out, codec, frameType, VIDEO_CODED_FRAMES_X);
+        }
+        writeEnhancedVideo(out, codec, frameType, VIDEO_CODED_FRAMES);
+        out.writeMedium(compositionTimeMs);
+        return 8;
+    }
+
+    /**
+     * Writes the header of a video sequence start; the decoder configuration record
+     * (avcC, hvcC, av1C or vpcC) follows it.
+     *
+     * <p>Legacy: {@code 0x17 0x00 00 00 00} for H.264 ({@code 0x1c ...} for H.265 CodecID
+     * 12). Enhanced: key frame, SequenceStart and the FourCC.
+     *
+     * @param out where to write
+     * @param codec a video codec
+     * @param enhanced whether to write the Enhanced RTMP form
+     * @return the number of bytes written, 5
+     * @throws IllegalArgumentException when the codec is not video, or has no legacy form and {@code enhanced} is false
+     */
+    public static int writeVideoSequenceStart(ByteBuf out, Codec codec, boolean enhanced) {
+        return enhanced
+                ? writeEnhancedVideo(out, codec, FRAME_TYPE_KEY, VIDEO_SEQUENCE_START)
+                : writeLegacyVideo(out, codec, FRAME_TYPE_KEY, AVC_SEQUENCE_HEADER, 0);
+    }
+
+    /**
+     * Writes a whole end-of-sequence video tag body: nothing follows it.
+     *
+     * <p>Legacy: {@code 0x17 0x02 00 00 00}. Enhanced: key frame, SequenceEnd and the FourCC.
+     *
+     * @param out where to write
+     * @param codec a video codec
+     * @param enhanced whether to write the Enhanced RTMP form
+     * @return the number of bytes written, 5
+     * @throws IllegalArgumentException when the codec is not video, or has no legacy form and {@code enhanced} is false
+     */
+    public static int writeVideoSequenceEnd(ByteBuf out, Codec codec, boolean enhanced) {
+        return enhanced
+                ? writeEnhancedVideo(out, codec, FRAME_TYPE_KEY, VIDEO_SEQUENCE_END)
+                : writeLegacyVideo(out, codec, FRAME_TYPE_KEY, AVC_END_OF_SEQUENCE, 0);
+    }
+
+    /**
+     * Writes the header of an audio tag body; the AudioSpecificConfig, OpusHead or coded
+     * frame follows it.
+     *
+     * <ul>
+     * <li>AAC, legacy: {@code 0xAF} (SoundFormat 10, 44 kHz, 16-bit, stereo, as the spec
+     *     requires whatever the stream is) and AACPacketType 0 (config) or 1 (raw), 2 bytes.</li>
+     * <li>MP3, legacy: SoundFormat 2 (14 at 8000 Hz), SoundRate from {@code sampleRate}
+     *     rounded down to 44100, 22050, 11025 or 5512 (nominal: decoders read the MP3 frame
+     *     headers), 16-bit, SoundType from {@code channels}, 1 byte. MP3 has no configuration.</li>
+     * <li>Opus, enhanced: SoundFormat 9 with SequenceStart (config) or CodedFrames and the
+     *     FourCC {@code Opus}, 5 bytes.</li>
+     * </ul>
+     *
+     * @param out where to write
+     * @param codec an audio codec: AAC, MP3 or Opus
+     * @param sampleRate the sample rate in Hz, used by MP3 only
+     * @param channels the channel count, used by MP3 only
+     * @param config whether the payload is the configuration rather than a frame
+     * @return the number of bytes written
+     * @throws IllegalArgumentException when the codec is not audio, {@code config} is set for
+     *     MP3, or MP3's rate or channels are not positive
+     */
+    public static int writeAudioHeader(ByteBuf out, Codec codec, int sampleRate, int channels, boolean config) {
+        switch (Objects.requireNonNull(codec, "codec")) {
+            case AAC -> {
+                out.writeByte(SOUND_FORMAT_AAC << 4 | 0x0f);
+                out.writeByte(config ? AAC_SEQUENCE_HEADER : AAC_RAW);
+                return 2;
+            }
+            case MP3 -> {
+                if (config) {
+                    throw new IllegalArgumentException("MP3 has no configuration record to write a header for");
+                }
+                if (sampleRate <= 0 || channels <= 0) {
+                    throw new IllegalArgumentException("MP3 sample rate " + sampleRate + " and channels " + channels
+                            + " must be positive");
+                }
+                int format = sampleRate == 8000 ? SOUND_FORMAT_MP3_8K : SOUND_FORMAT_MP3;
+                int rate = sampleRate >= 44100 ? 3 : sampleRate >= 22050 ? 2 : sampleRate >= 11025 ? 1 : 0;
+                out.writeByte(format << 4 | rate << 2 | 0x02 | (channels > 1 ? 1 : 0));
+                return 1;
+            }
+            case OPUS -> {
+                out.writeByte(SOUND_FORMAT_EX_HEADER << 4 | (config ? AUDIO_SEQUENCE_START : AUDIO_CODED_FRAMES));
+                out.writeInt(FOURCC_OPUS);
+                return 5;
+            }
+            default -> throw new IllegalArgumentException(codec + " is not an audio codec");
+        }
+    }
+
+    private static int writeLegacyVideo(ByteBuf out, Codec codec, int frameType, int packetType, int cts) {
+        int codecId = switch (Objects.requireNonNull(codec, "codec")) {
+            case H264 -> VIDEO_CODEC_AVC;
+            case H265 -> VIDEO_CODEC_HEVC_LEGACY;
+            case AV1, VP9 -> throw new IllegalArgumentException(codec + " has no legacy FLV form; write it enhanced");
+            default -> throw new IllegalArgumentException(codec + " is not a video codec");
+        };
+        out.writeByte(frameType << 4 | codecId);
+        out.writeByte(packetType);
+        out.writeMedium(cts);
+        return 5;
+    }
+
+    private static int writeEnhancedVideo(ByteBuf out, Codec codec, int frameType, int packetType) {
+        int fourCc = videoFourCc(codec);
+        out.writeByte(EX_HEADER_BIT | frameType << 4 | packetType);
+        out.writeInt(fourCc);
+        return 5;
+    }
+
+    private static int videoFourCc(Codec codec) {
+        if (Objects.requireNonNull(codec, "codec").type() != MediaType.VIDEO) {
+            throw new IllegalArgumentException(codec + " is not a video codec");
+        }
+        return switch (codec) {
+            case H264 -> FOURCC_AVC1;
+            case H265 -> FOURCC_HVC1;
+            case AV1 -> FOURCC_AV01;
+            default -> FOURCC_VP09;
+        };
+    }
+}

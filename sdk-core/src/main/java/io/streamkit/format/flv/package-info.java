@@ -1,0 +1,40 @@
+/**
+ * FLV: the tag body headers that RTMP audio and video messages share with FLV files, in
+ * their legacy and Enhanced RTMP forms, and the file-level pieces HTTP-FLV and recording
+ * use.
+ *
+ * <p><b>Reading.</b> {@link io.streamkit.format.flv.FlvVideoTag#parse} and
+ * {@link io.streamkit.format.flv.FlvAudioTag#parse} read the header of a tag body (an RTMP
+ * type 9 or 8 message payload) and say where its payload is; the caller slices the payload
+ * out with {@code retainedPayload(body)}, so frame payloads stay slices of the buffer the
+ * bytes arrived in. {@link io.streamkit.format.flv.FlvReader} demuxes an FLV byte stream
+ * into tags.
+ *
+ * <p><b>Writing.</b> {@link io.streamkit.format.flv.FlvTags} writes only the few header
+ * bytes of a tag body, {@link io.streamkit.format.flv.FlvTagHeader} the 11-byte tag header
+ * and back pointer, {@link io.streamkit.format.flv.FlvHeader} the file header; an output
+ * composes them with the shared payload into a composite buffer, once per frame for all
+ * players of a format.
+ *
+ * <p><b>Decisions.</b>
+ * <ul>
+ * <li>A codec Streamkit cannot carry, a reserved value or a truncated header throws
+ *     {@link io.streamkit.codec.MediaFormatException}; a tag that is harmless to drop
+ *     (empty body, video command frame, multitrack packet without track 0,
+ *     MPEG2TSSequenceStart, MultichannelConfig) parses as
+ *     {@link io.streamkit.format.flv.FlvPacketKind#IGNORED} with a reason.</li>
+ * <li>Multitrack: only track 0 is mapped, the track Enhanced RTMP recommends for the
+ *     default and the one a plain packet implies; other tracks are counted.</li>
+ * <li>Legacy or enhanced output: legacy for H.264, AAC and MP3 (every player reads it),
+ *     H.265 legacy only through CodecID 12 on request, enhanced for the rest.</li>
+ * </ul>
+ *
+ * <p><b>Buffers.</b> Parsers borrow their buffer (absolute reads, reader index untouched,
+ * no retain or release); writers append at the writer index of a buffer the caller owns.
+ * Results are immutable; {@code FlvTagHeader} flyweights and {@code FlvReader} are not
+ * thread-safe.
+ *
+ * @see <a href="https://veovera.org/docs/enhanced/enhanced-rtmp-v2">Enhanced RTMP v2</a>
+ * @see <a href="https://veovera.org/docs/legacy/video-file-format-v10-1-spec.pdf">Adobe FLV v10.1, Annex E</a>
+ */
+package io.streamkit.format.flv;
