@@ -11,4 +11,5 @@ module io.streamkit.protocols {
     requires org.slf4j;
 
     exports io.streamkit.server;
+    exports io.streamkit.rtmp;
 }

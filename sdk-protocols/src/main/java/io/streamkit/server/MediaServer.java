@@ -23,8 +23,8 @@ import java.util.function.Function;
  * <p>{@link Builder#start()} binds everything the builder asked for or, on any failure,
  * closes what it had bound and throws with the cause. The handle is {@link AutoCloseable}:
  * {@link #close()} stops accepting, ends every stream (players are told it ended) and
- * releases every buffer. Protocols (RTMP, HTTP-FLV, HLS) are added to the builder as they
- * land; the engine, its callbacks and application publishing work today.
+ * releases every buffer. RTMP is served with {@link Builder#rtmp(int)}; HTTP-FLV and HLS join
+ * the builder as they land.
  */
 public interface MediaServer extends AutoCloseable {
 
@@ -46,6 +46,14 @@ public interface MediaServer extends AutoCloseable {
     StreamEngine streams();
 
     /**
+     * Returns the port the RTMP server listens on, the one the system chose when the
+     * builder asked for port 0.
+     *
+     * @return the bound port, or empty when RTMP was not enabled
+     */
+    java.util.OptionalInt rtmpPort();
+
+    /**
      * Stops the server: stops accepting, ends every stream with
      * {@link io.streamkit.stream.EndReason#SHUTDOWN}, and stops its threads. Idempotent;
      * returns when the threads have stopped or after a few seconds.
@@ -63,8 +71,33 @@ public interface MediaServer extends AutoCloseable {
 
         private final StreamEngine.Builder engine = StreamEngine.builder();
         private int ioThreads = DEFAULT_IO_THREADS;
+        private io.streamkit.rtmp.RtmpConfig rtmp;
 
         Builder() {
+        }
+
+        /**
+         * Serves RTMP on a port, with the default settings.
+         *
+         * @param port the TCP port; 0 picks a free one, reported by {@link MediaServer#rtmpPort()}
+         * @return this builder
+         */
+        public Builder rtmp(int port) {
+            return rtmp(port, r -> { });
+        }
+
+        /**
+         * Serves RTMP on a port: {@code .rtmp(1935, r -> r.chunkSize(4096).maxMessageSize(8 << 20))}.
+         *
+         * @param port the TCP port; 0 picks a free one
+         * @param options changes to the defaults of {@link io.streamkit.rtmp.RtmpConfig}
+         * @return this builder
+         */
+        public Builder rtmp(int port, java.util.function.Consumer<io.streamkit.rtmp.RtmpConfig.Builder> options) {
+            io.streamkit.rtmp.RtmpConfig.Builder b = io.streamkit.rtmp.RtmpConfig.builder(port);
+            Objects.requireNonNull(options, "options").accept(b);
+            this.rtmp = b.build();
+            return this;
         }
 
         /**
@@ -143,7 +176,7 @@ public interface MediaServer extends AutoCloseable {
          * @throws IllegalStateException when something could not be started; what had started is stopped
          */
         public MediaServer start() {
-            return RunningServer.start(Objects.requireNonNull(engine), ioThreads);
+            return RunningServer.start(engine, ioThreads, rtmp);
         }
     }
 }

@@ -1,10 +1,20 @@
 package io.streamkit.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.streamkit.internal.engine.Engine;
+import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.rtmp.internal.RtmpServerInitializer;
 import io.streamkit.stream.StreamEngine;
+import java.net.InetSocketAddress;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -14,25 +24,50 @@ import org.slf4j.LoggerFactory;
 final class RunningServer implements MediaServer {
     private static final Logger log = LoggerFactory.getLogger(RunningServer.class);
 
+    /**
+     * Write-buffer water marks for player connections: a player whose unsent bytes pass the
+     * high mark is not writable and skips to the next keyframe. 8 MiB holds the GOP cache
+     * burst a new player gets at 1 to 8 Mbps without skipping at once.
+     */
+    static final WriteBufferWaterMark PLAYER_WATER_MARK = new WriteBufferWaterMark(4 << 20, 8 << 20);
+
     private final EventLoopGroup loops;
     private final StreamEngine engine;
+    private final Channel rtmpChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunningServer(EventLoopGroup loops, StreamEngine engine) {
+    private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel) {
         this.loops = loops;
         this.engine = engine;
+        this.rtmpChannel = rtmpChannel;
     }
 
-    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads) {
+    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp) {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), NioIoHandler.newFactory());
+        StreamEngine engine = null;
         try {
-            StreamEngine engine = engineBuilder.executor(loops).build();
+            engine = engineBuilder.executor(loops).build();
+            Channel rtmpChannel = null;
+            if (rtmp != null) {
+                rtmpChannel = new ServerBootstrap()
+                        .group(loops)
+                        .channel(NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PLAYER_WATER_MARK)
+                        .childHandler(new RtmpServerInitializer((Engine) engine, rtmp))
+                        .bind(rtmp.port()).syncUninterruptibly().channel();
+                log.info("RTMP listening on {}", rtmpChannel.localAddress());
+            }
             log.info("Streamkit started with {} I/O threads", ioThreads);
-            return new RunningServer(loops, engine);
+            return new RunningServer(loops, engine, rtmpChannel);
         } catch (RuntimeException | Error e) {
+            if (engine != null) {
+                engine.close();
+            }
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
+            throw new IllegalStateException("Streamkit could not start: " + e.getMessage(), e);
         }
     }
 
@@ -42,9 +77,18 @@ final class RunningServer implements MediaServer {
     }
 
     @Override
+    public OptionalInt rtmpPort() {
+        return rtmpChannel == null ? OptionalInt.empty()
+                : OptionalInt.of(((InetSocketAddress) rtmpChannel.localAddress()).getPort());
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (rtmpChannel != null) {
+            rtmpChannel.close().syncUninterruptibly();
         }
         engine.close();
         loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

@@ -224,6 +224,33 @@ public final class Engine implements StreamEngine {
         }
     }
 
+    /**
+     * Tells the listeners a client connected; for protocols.
+     *
+     * @param event the connection
+     */
+    public void fireConnect(io.streamkit.hook.ConnectionEvent event) {
+        fire(l -> l.onConnect(event), "onConnect");
+    }
+
+    /**
+     * Tells the listeners a client disconnected; for protocols.
+     *
+     * @param event the connection
+     */
+    public void fireDisconnect(io.streamkit.hook.ConnectionEvent event) {
+        fire(l -> l.onDisconnect(event), "onDisconnect");
+    }
+
+    /**
+     * Returns a number unique within this engine, for connection ids.
+     *
+     * @return the next id
+     */
+    public long newId() {
+        return nextId();
+    }
+
     void firePublish(StreamKey key, PublishOptions options) {
         fire(l -> l.onPublish(new StreamEvent(key, options.protocol(), options.remoteAddress())), "onPublish");
     }

@@ -1,0 +1,427 @@
+package io.streamkit.rtmp.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.streamkit.codec.MediaFormatException;
+import io.streamkit.format.amf0.Amf0;
+import io.streamkit.format.amf0.Amf0Reader;
+import io.streamkit.hook.AuthRequest;
+import io.streamkit.hook.AuthResult;
+import io.streamkit.hook.ConnectionEvent;
+import io.streamkit.internal.engine.Engine;
+import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.rtmp.RtmpProtocolException;
+import io.streamkit.stream.EndReason;
+import io.streamkit.stream.PublishOptions;
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamException;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.SubscribeOptions;
+import io.streamkit.stream.Subscription;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTMP connection after the handshake: protocol control, the NetConnection and NetStream
+ * commands, and each message stream's publish or play (RTMP spec 7.2).
+ *
+ * <p>Runs on the connection's event loop. Every refusal sends the status a client expects
+ * (NetConnection.Connect.Rejected, NetStream.Publish.BadName, NetStream.Play.StreamNotFound,
+ * ...) with a description naming the reason, then closes; every protocol error closes the
+ * connection with one log line. Nothing here touches another connection's state.
+ */
+final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(RtmpConnectionHandler.class);
+
+    private final Engine engine;
+    private final RtmpConfig config;
+    private final RtmpChunkDecoder decoder;
+    private final long id;
+    private ChannelHandlerContext ctx;
+    private InetSocketAddress remote;
+
+    private boolean connected;
+    private String app;
+    private Map<String, String> connectQuery = Map.of();
+    private long peerWindow;
+    private long lastAck;
+    private int nextStreamId = 1;
+    private final Map<Integer, StreamState> streams = new HashMap<>();
+    private long droppedBeforeStart;
+
+    RtmpConnectionHandler(Engine engine, RtmpConfig config, RtmpChunkDecoder decoder) {
+        this.engine = engine;
+        this.config = config;
+        this.decoder = decoder;
+        this.id = engine.newId();
+    }
+
+    /** What one message stream (from createStream) is doing. */
+    private static final class StreamState {
+        RtmpIngest ingest;
+        RtmpPlayer player;
+        Subscription subscription;
+        boolean busy;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        engine.fireConnect(new ConnectionEvent(id, "rtmp", remote));
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        for (StreamState st : streams.values()) {
+            stop(st);
+        }
+        streams.clear();
+        engine.fireDisconnect(new ConnectionEvent(id, "rtmp", remote));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.info("rtmp {} #{}: no traffic for {}; closing", remote, id, config.idleTimeout());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof RtmpProtocolException || c instanceof MediaFormatException) {
+            log.warn("rtmp {} #{}: {}; closing", remote, id, c.getMessage());
+        } else if (c instanceof IOException) {
+            log.debug("rtmp {} #{}: {}", remote, id, c.toString());
+        } else {
+            log.warn("rtmp {} #{}: unexpected error; closing", remote, id, c);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof RtmpMessage m)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            handle(m);
+        } finally {
+            m.release();
+        }
+        acknowledge();
+    }
+
+    private void handle(RtmpMessage m) {
+        switch (m.type()) {
+            case RtmpMessage.AUDIO, RtmpMessage.VIDEO -> media(m);
+            case RtmpMessage.COMMAND_AMF0 -> command(m, m.payload().duplicate());
+            case RtmpMessage.COMMAND_AMF3 -> command(m, m.payload().duplicate().skipBytes(1));
+            case RtmpMessage.DATA_AMF0 -> data(m, m.payload().duplicate());
+            case RtmpMessage.DATA_AMF3 -> data(m, m.payload().duplicate().skipBytes(1));
+            case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = m.payload().readableBytes() >= 4
+                    ? m.payload().getUnsignedInt(m.payload().readerIndex()) : 0;
+            case RtmpMessage.USER_CONTROL -> userControl(m.payload());
+            case RtmpMessage.SET_CHUNK_SIZE, RtmpMessage.ABORT, RtmpMessage.ACKNOWLEDGEMENT,
+                    RtmpMessage.SET_PEER_BANDWIDTH, RtmpMessage.AGGREGATE,
+                    RtmpMessage.SHARED_OBJECT_AMF0, RtmpMessage.SHARED_OBJECT_AMF3 -> {
+                // applied by the decoder, or nothing a server needs to act on
+            }
+            default -> throw new RtmpProtocolException("unknown message type " + m.type() + " on chunk stream "
+                    + m.chunkStreamId());
+        }
+    }
+
+    private void acknowledge() {
+        long read = decoder.bytesRead();
+        if (peerWindow > 0 && read - lastAck >= peerWindow) {
+            lastAck = read;
+            ctx.writeAndFlush(RtmpMessages.acknowledgement(ctx.alloc(), read));
+        }
+    }
+
+    private void userControl(ByteBuf payload) {
+        if (payload.readableBytes() >= 6 && payload.getUnsignedShort(payload.readerIndex()) == RtmpMessages.PING_REQUEST) {
+            ctx.writeAndFlush(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.PING_RESPONSE,
+                    payload.getInt(payload.readerIndex() + 2)));
+        }
+    }
+
+    private void media(RtmpMessage m) {
+        StreamState st = streams.get(m.streamId());
+        if (st == null || st.ingest == null) {
+            droppedBeforeStart++;   // sent before NetStream.Publish.Start, or on a stream it does not publish
+            return;
+        }
+        if (m.type() == RtmpMessage.VIDEO) {
+            st.ingest.video(m.payload(), m.timestamp());
+        } else {
+            st.ingest.audio(m.payload(), m.timestamp());
+        }
+    }
+
+    private void data(RtmpMessage m, ByteBuf body) {
+        StreamState st = streams.get(m.streamId());
+        if (st != null && st.ingest != null) {
+            st.ingest.data(body);
+        }
+    }
+
+    // ---- commands ----
+
+    private void command(RtmpMessage m, ByteBuf body) {
+        List<Object> values;
+        try {
+            values = Amf0Reader.readAll(body);
+        } catch (MediaFormatException e) {
+            throw new RtmpProtocolException("malformed command: " + e.getMessage(), e);
+        }
+        if (values.isEmpty() || !(values.get(0) instanceof String name)) {
+            throw new RtmpProtocolException("command message without a command name");
+        }
+        double txid = values.size() > 1 && values.get(1) instanceof Number n ? n.doubleValue() : 0;
+        if (!connected && !name.equals("connect")) {
+            throw new RtmpProtocolException("command '" + name + "' before connect");
+        }
+        switch (name) {
+            case "connect" -> connect(txid, arg(values, 2));
+            case "createStream" -> createStream(txid);
+            case "releaseStream", "FCPublish", "FCUnpublish", "getStreamLength", "_checkbw" ->
+                    ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0,
+                            "_result", txid, null, Amf0.UNDEFINED));
+            case "publish" -> publish(m.streamId(), string(values, 3));
+            case "play" -> play(m.streamId(), string(values, 3));
+            case "play2" -> play(m.streamId(), play2Name(arg(values, 3)));
+            case "deleteStream" -> deleteStream(values.size() > 3 && values.get(3) instanceof Number n ? n.intValue() : m.streamId());
+            case "closeStream" -> deleteStream(m.streamId());
+            case "receiveAudio", "receiveVideo" -> {
+                StreamState st = streams.get(m.streamId());
+                boolean on = !(values.size() > 3 && Boolean.FALSE.equals(values.get(3)));
+                if (st != null && st.player != null) {
+                    if (name.equals("receiveAudio")) {
+                        st.player.receiveAudio(on);
+                    } else {
+                        st.player.receiveVideo(on);
+                    }
+                }
+            }
+            case "pause" -> {
+                StreamState st = streams.get(m.streamId());
+                if (st != null && st.player != null) {
+                    st.player.pause(values.size() > 3 && Boolean.TRUE.equals(values.get(3)));
+                }
+            }
+            default -> log.debug("rtmp {} #{}: ignoring command '{}'", remote, id, name);
+        }
+    }
+
+    private void connect(double txid, Object commandObject) {
+        if (connected) {
+            throw new RtmpProtocolException("connect sent twice");
+        }
+        if (!(commandObject instanceof Map<?, ?> props) || !(props.get("app") instanceof String appValue)) {
+            throw new RtmpProtocolException("connect without an app name");
+        }
+        RtmpUrls.Split split = RtmpUrls.splitQuery(appValue);
+        String tcUrl = props.get("tcUrl") instanceof String s ? s : "";
+        Map<String, String> query = new HashMap<>(RtmpUrls.query(tcUrl));
+        query.putAll(split.query());
+        app = split.path().replaceAll("^/+|/+$", "");
+        connectQuery = Map.copyOf(query);
+        connected = true;
+        double objectEncoding = props.get("objectEncoding") instanceof Number n ? n.doubleValue() : 0;
+
+        var alloc = ctx.alloc();
+        ctx.write(RtmpMessages.windowAckSize(alloc, config.windowAckSize()));
+        ctx.write(RtmpMessages.setPeerBandwidth(alloc, config.windowAckSize()));
+        ctx.write(RtmpMessages.setChunkSize(alloc, config.chunkSize()));
+        ctx.writeAndFlush(RtmpMessages.command(alloc, RtmpMessages.CSID_COMMAND, 0, "_result", txid,
+                RtmpMessages.map("fmsVer", "FMS/3,5,7,7009", "capabilities", 31.0, "mode", 1.0),
+                RtmpMessages.map("level", "status", "code", "NetConnection.Connect.Success",
+                        "description", "Connection succeeded.", "objectEncoding", objectEncoding)));
+        log.debug("rtmp {} #{}: connected to app '{}'", remote, id, app);
+    }
+
+    private void createStream(double txid) {
+        if (streams.size() >= config.maxStreamsPerConnection()) {
+            ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_error", txid, null,
+                    RtmpMessages.map("level", "error", "code", "NetConnection.Call.Failed", "description",
+                            "streams per connection limited to " + config.maxStreamsPerConnection())));
+            return;
+        }
+        int streamId = nextStreamId++;
+        streams.put(streamId, new StreamState());
+        ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_result", txid, null,
+                (double) streamId));
+    }
+
+    private void publish(int streamId, String name) {
+        StreamState st = streamFor(streamId, "publish");
+        RtmpUrls.Split split = RtmpUrls.splitQuery(name == null ? "" : name);
+        StreamKey key;
+        try {
+            key = RtmpUrls.key(app, split.path());
+        } catch (IllegalArgumentException e) {
+            refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
+            return;
+        }
+        st.busy = true;
+        Map<String, String> query = merged(split.query());
+        engine.authorize(new AuthRequest(AuthRequest.Action.PUBLISH, key, query, remote, "rtmp"))
+                .whenComplete((result, error) -> ctx.executor().execute(() -> published(streamId, st, key, result)));
+    }
+
+    private void published(int streamId, StreamState st, StreamKey key, AuthResult result) {
+        if (!ctx.channel().isActive() || streams.get(streamId) != st) {
+            return;
+        }
+        if (result == null || !result.allowed()) {
+            refuse(streamId, "NetStream.Publish.Rejected", "publish of " + key + " denied"
+                    + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
+            return;
+        }
+        Publisher publisher;
+        try {
+            publisher = engine.publish(key, PublishOptions.defaults().protocol("rtmp").remoteAddress(remote)
+                    .timestampWrap(PublishOptions.RTMP_TIMESTAMP_WRAP));
+        } catch (StreamException e) {
+            refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
+            return;
+        }
+        st.ingest = new RtmpIngest(publisher);
+        publisher.closed().thenAccept(reason -> {
+            if (reason == EndReason.TAKEN_OVER || reason == EndReason.KICKED || reason == EndReason.SHUTDOWN) {
+                ctx.executor().execute(() -> {
+                    log.info("rtmp {} #{}: publish of {} ended ({}); closing", remote, id, key, reason);
+                    ctx.close();
+                });
+            }
+        });
+        ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_BEGIN, streamId));
+        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Publish.Start",
+                key + " is now published.", RtmpMessages.map("details", key.name())));
+        log.info("rtmp {} #{}: publishing {}", remote, id, key);
+    }
+
+    private void play(int streamId, String name) {
+        StreamState st = streamFor(streamId, "play");
+        RtmpUrls.Split split = RtmpUrls.splitQuery(name == null ? "" : name);
+        StreamKey key;
+        try {
+            key = RtmpUrls.key(app, split.path());
+        } catch (IllegalArgumentException e) {
+            refuse(streamId, "NetStream.Play.StreamNotFound", e.getMessage());
+            return;
+        }
+        st.busy = true;
+        Map<String, String> query = merged(split.query());
+        engine.authorize(new AuthRequest(AuthRequest.Action.PLAY, key, query, remote, "rtmp"))
+                .whenComplete((result, error) -> ctx.executor().execute(() -> authorizedPlay(streamId, st, key, result)));
+    }
+
+    private void authorizedPlay(int streamId, StreamState st, StreamKey key, AuthResult result) {
+        if (!ctx.channel().isActive() || streams.get(streamId) != st) {
+            return;
+        }
+        if (result == null || !result.allowed()) {
+            refuse(streamId, "NetStream.Play.Failed", "play of " + key + " denied"
+                    + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
+            return;
+        }
+        RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key);
+        st.player = player;
+        engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
+                        .protocol("rtmp").remoteAddress(remote))
+                .whenComplete((sub, error) -> ctx.executor().execute(() -> {
+                    if (error != null) {
+                        refuse(streamId, "NetStream.Play.StreamNotFound", (error.getCause() != null
+                                ? error.getCause() : error).getMessage());
+                        return;
+                    }
+                    if (!ctx.channel().isActive() || streams.get(streamId) != st) {
+                        sub.close();
+                        return;
+                    }
+                    st.subscription = sub;
+                    player.start();
+                    log.info("rtmp {} #{}: playing {}", remote, id, key);
+                }));
+    }
+
+    private void deleteStream(int streamId) {
+        StreamState st = streams.remove(streamId);
+        if (st != null) {
+            stop(st);
+        }
+    }
+
+    private void stop(StreamState st) {
+        if (st.ingest != null) {
+            st.ingest.publisher().close();
+            st.ingest = null;
+        }
+        if (st.subscription != null) {
+            st.subscription.close();
+            st.subscription = null;
+        }
+    }
+
+    private StreamState streamFor(int streamId, String command) {
+        StreamState st = streams.get(streamId);
+        if (st == null) {
+            throw new RtmpProtocolException(command + " on stream " + streamId + ", which createStream did not make");
+        }
+        if (st.busy) {
+            throw new RtmpProtocolException(command + " on stream " + streamId + ", which already publishes or plays");
+        }
+        return st;
+    }
+
+    /** Sends an error status that names the reason, then closes: the client prints the description. */
+    private void refuse(int streamId, String code, String description) {
+        log.info("rtmp {} #{}: {}: {}", remote, id, code, description);
+        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "error", code, description, null))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private Map<String, String> merged(Map<String, String> streamQuery) {
+        if (streamQuery.isEmpty()) {
+            return connectQuery;
+        }
+        Map<String, String> all = new HashMap<>(connectQuery);
+        all.putAll(streamQuery);
+        return all;
+    }
+
+    private static Object arg(List<Object> values, int i) {
+        return i < values.size() ? values.get(i) : null;
+    }
+
+    private static String string(List<Object> values, int i) {
+        return i < values.size() && values.get(i) instanceof String s ? s : null;
+    }
+
+    private static String play2Name(Object params) {
+        return params instanceof Map<?, ?> map && map.get("streamName") instanceof String s ? s : null;
+    }
+}

@@ -1,0 +1,178 @@
+package io.streamkit.rtmp.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.streamkit.format.amf0.Amf0EcmaArray;
+import io.streamkit.format.flv.FlvTags;
+import io.streamkit.stream.EndReason;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.MediaType;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.Subscriber;
+import io.streamkit.stream.Track;
+import java.util.Map;
+
+/**
+ * One RTMP play: a {@link Subscriber} on its connection's event loop that writes the
+ * stream's metadata, sequence headers and frames as RTMP messages on one message stream.
+ *
+ * <p>Codecs with a legacy FLV form (H.264, AAC, MP3, and H.265 as codec id 12) are sent in
+ * it, because every player reads it; the others (AV1, VP9, Opus) go in the Enhanced RTMP form.
+ * Frames are written without a flush; {@link #onFlush()} flushes once per batch.
+ */
+final class RtmpPlayer implements Subscriber {
+    private final ChannelHandlerContext ctx;
+    private final int streamId;
+    private final int chunkSize;
+    private final StreamKey key;
+    private final SharedMediaMessages shared;
+    private boolean started;
+    private boolean ended;
+    private boolean receiveAudio = true;
+    private boolean receiveVideo = true;
+    private boolean paused;
+    private boolean waitingForKeyframe;
+    private boolean videoEnhanced;
+
+    RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key) {
+        this.ctx = ctx;
+        this.streamId = streamId;
+        this.chunkSize = chunkSize;
+        this.key = key;
+        this.shared = SharedMediaMessages.forThisLoop();
+    }
+
+    int streamId() {
+        return streamId;
+    }
+
+    /** Sends the start of play: Stream Begin and the statuses a player waits for. On the event loop. */
+    void start() {
+        if (started || ended) {
+            return;
+        }
+        started = true;
+        var alloc = ctx.alloc();
+        ctx.write(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_IS_RECORDED, streamId));
+        ctx.write(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_BEGIN, streamId));
+        ctx.write(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Reset",
+                "Playing and resetting " + key + ".", RtmpMessages.map("details", key.name())));
+        ctx.write(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Start",
+                "Started playing " + key + ".", RtmpMessages.map("details", key.name())));
+        ctx.write(RtmpMessages.data(alloc, streamId, 0, "|RtmpSampleAccess", true, true));
+        ctx.write(RtmpMessages.data(alloc, streamId, 0, "onStatus", RtmpMessages.map("code", "NetStream.Data.Start")));
+        ctx.flush();
+    }
+
+    void receiveAudio(boolean on) {
+        receiveAudio = on;
+    }
+
+    void receiveVideo(boolean on) {
+        if (on && !receiveVideo) {
+            waitingForKeyframe = true;
+        }
+        receiveVideo = on;
+    }
+
+    void pause(boolean on) {
+        if (paused == on) {
+            return;
+        }
+        paused = on;
+        if (!on) {
+            waitingForKeyframe = true;
+        }
+        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status",
+                on ? "NetStream.Pause.Notify" : "NetStream.Unpause.Notify",
+                (on ? "Paused " : "Unpaused ") + key + ".", null));
+    }
+
+    @Override
+    public void onTrack(Track track) {
+        start();
+        ByteBuf body = ctx.alloc().buffer(16 + track.format().configLength());
+        if (track.type() == MediaType.VIDEO) {
+            videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), true);
+            if (!track.format().hasConfig()) {
+                body.release();
+                return;
+            }
+            FlvTags.writeVideoSequenceStart(body, track.codec(), videoEnhanced);
+        } else {
+            if (!track.format().hasConfig()) {
+                body.release();
+                return;   // MP3: no configuration record
+            }
+            var audio = track.format().audio();
+            FlvTags.writeAudioHeader(body, track.codec(), audio.map(a -> a.sampleRate()).orElse(44_100),
+                    audio.map(a -> a.channels()).orElse(2), true);
+        }
+        track.format().writeConfig(body);
+        int csid = track.type() == MediaType.VIDEO ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO;
+        int type = track.type() == MediaType.VIDEO ? RtmpMessage.VIDEO : RtmpMessage.AUDIO;
+        ctx.write(new RtmpMessage(csid, type, streamId, 0, body));
+    }
+
+    @Override
+    public void onMetadata(Map<String, Object> metadata) {
+        start();
+        Amf0EcmaArray array = new Amf0EcmaArray();
+        array.putAll(metadata);
+        ctx.write(RtmpMessages.data(ctx.alloc(), streamId, 0, "onMetaData", array));
+    }
+
+    @Override
+    public void onFrame(MediaFrame frame) {
+        start();
+        boolean video = frame.track().type() == MediaType.VIDEO;
+        if (paused || (video ? !receiveVideo : !receiveAudio)) {
+            return;
+        }
+        if (waitingForKeyframe) {
+            if (!video || !frame.keyframe()) {
+                return;
+            }
+            waitingForKeyframe = false;
+        }
+        ctx.write(shared.encode(ctx.alloc(), frame, streamId, chunkSize, video && videoEnhanced), ctx.voidPromise());
+    }
+
+    @Override
+    public void onFlush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean writable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void onUnpublished() {
+        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
+                key + " is now unpublished.", null));
+    }
+
+    @Override
+    public void onRepublished() {
+        ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_BEGIN, streamId));
+        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.PublishNotify",
+                key + " is now published.", null));
+    }
+
+    @Override
+    public void onEnd(EndReason reason) {
+        ended = true;
+        if (!ctx.channel().isActive() || reason == EndReason.CANCELLED) {
+            return;   // the client stopped playing, or is gone
+        }
+        ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_EOF, streamId));
+        ctx.write(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
+                key + " is now unpublished.", null));
+        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.Stop",
+                "Stopped playing " + key + " (" + reason.name().toLowerCase(java.util.Locale.ROOT) + ").", null))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}
