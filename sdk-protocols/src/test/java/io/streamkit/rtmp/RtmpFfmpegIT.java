@@ -71,6 +71,44 @@ class RtmpFfmpegIT {
         assertEquals("", errors, "the played stream decodes without an error");
     }
 
+    @Test
+    void rtmpdumpPlaysIt() throws Exception {
+        ExternalTool.require("rtmpdump");
+        String url = url("live/dump");
+        Process publisher = publish(url, 6, true, true);
+        StreamKey key = StreamKey.of("live", "dump");
+        Await.until(Duration.ofSeconds(20), () -> server.streams().stream(key).map(s -> s.tracks().size() == 2).orElse(false),
+                () -> "stream live");
+        Path out = dir.resolve("dumped.flv");
+        ExternalTool.run(60, "rtmpdump", "-q", "--live", "-r", url, "-o", out.toString());
+        assertTrue(publisher.waitFor(30, TimeUnit.SECONDS));
+        Map<String, String> v = probe(out, "v:0");
+        assertEquals("h264", v.get("codec_name"));
+        assertEquals("320", v.get("width"));
+        assertTrue(Integer.parseInt(v.get("nb_read_frames")) >= 50, "frames: " + v.get("nb_read_frames"));
+        assertEquals("aac", probe(out, "a:0").get("codec_name"));
+        assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", out.toString(), "-f", "null", "-"));
+    }
+
+    @Test
+    void audioOnlyAndVideoOnlyStreamsPlayBack() throws Exception {
+        for (boolean video : new boolean[] {true, false}) {
+            String name = video ? "live/videoonly" : "live/audioonly";
+            String url = url(name);
+            Process publisher = publish(url, 5, video, !video);
+            StreamKey key = StreamKey.parse(name);
+            Await.until(Duration.ofSeconds(20), () -> server.streams().stream(key).map(s -> s.tracks().size() == 1).orElse(false),
+                    () -> "stream live with one track");
+            Path out = dir.resolve(video ? "v.flv" : "a.flv");
+            assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", url, "-c", "copy", "-f", "flv", out.toString()));
+            assertTrue(publisher.waitFor(30, TimeUnit.SECONDS));
+            Map<String, String> s = probe(out, "0");
+            assertEquals(video ? "h264" : "aac", s.get("codec_name"));
+            assertTrue(Integer.parseInt(s.get("nb_read_frames")) >= 25, name + " frames: " + s.get("nb_read_frames"));
+            assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", out.toString(), "-f", "null", "-"));
+        }
+    }
+
     private String url(String path) {
         return "rtmp://127.0.0.1:" + server.rtmpPort().getAsInt() + "/" + path;
     }
