@@ -29,9 +29,37 @@ import java.util.Objects;
  * @param handshakeTimeout time for the handshake
  * @param idleTimeout time without traffic before a connection is closed
  * @param windowAckSize the acknowledgement window this server announces
+ * @param tls RTMPS on a second port, or {@code null} for none
  */
 public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
-                         int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize) {
+                         int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
+                         Tls tls) {
+
+    /**
+     * RTMPS: RTMP inside TLS on its own port, with the application's certificate.
+     *
+     * @param port the TCP port; 0 picks a free one
+     * @param certificateChain a PEM file with the certificate and its chain
+     * @param privateKey a PEM file with the PKCS#8 private key
+     */
+    public record Tls(int port, java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
+        /**
+         * Checks the settings: a valid port and readable files.
+         *
+         * @param port the TCP port
+         * @param certificateChain the certificate file
+         * @param privateKey the key file
+         */
+        public Tls {
+            Builder.check("tls port", port, 0, 65_535);
+            for (java.nio.file.Path p : new java.nio.file.Path[] {certificateChain, privateKey}) {
+                Objects.requireNonNull(p, "tls file");
+                if (!java.nio.file.Files.isReadable(p)) {
+                    throw new IllegalArgumentException("tls file " + p + " is not readable");
+                }
+            }
+        }
+    }
 
     /** Default outgoing chunk size. */
     public static final int DEFAULT_CHUNK_SIZE = 4096;
@@ -65,6 +93,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
      * @param handshakeTimeout handshake time limit
      * @param idleTimeout idle time limit
      * @param windowAckSize announced acknowledgement window
+     * @param tls RTMPS settings, or {@code null}
      */
     public RtmpConfig {
         Builder.check("port", port, 0, 65_535);
@@ -99,6 +128,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private int windowAckSize = DEFAULT_WINDOW_ACK_SIZE;
+        private Tls tls;
 
         Builder(int port) {
             this.port = check("port", port, 0, 65_535);
@@ -193,13 +223,27 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         }
 
         /**
+         * Also serves RTMPS (RTMP in TLS) on a second port, with the application's certificate.
+         *
+         * @param port the TCP port; 0 picks a free one
+         * @param certificateChain a PEM file with the certificate and its chain
+         * @param privateKey a PEM file with the PKCS#8 private key
+         * @return this builder
+         * @throws IllegalArgumentException when a file is not readable
+         */
+        public Builder tls(int port, java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
+            this.tls = new Tls(port, certificateChain, privateKey);
+            return this;
+        }
+
+        /**
          * Creates the configuration.
          *
          * @return the checked settings
          */
         public RtmpConfig build() {
             return new RtmpConfig(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections,
-                    maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize);
+                    maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, tls);
         }
 
         static int check(String name, int value, int min, int max) {

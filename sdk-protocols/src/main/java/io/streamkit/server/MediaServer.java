@@ -54,6 +54,13 @@ public interface MediaServer extends AutoCloseable {
     java.util.OptionalInt rtmpPort();
 
     /**
+     * Returns the port the RTMPS server listens on.
+     *
+     * @return the bound port, or empty when RTMPS was not enabled ({@code r.tls(...)} in the RTMP options)
+     */
+    java.util.OptionalInt rtmpsPort();
+
+    /**
      * Stops the server: stops accepting, ends every stream with
      * {@link io.streamkit.stream.EndReason#SHUTDOWN}, and stops its threads. Idempotent;
      * returns when the threads have stopped or after a few seconds.

@@ -34,41 +34,58 @@ final class RunningServer implements MediaServer {
     private final EventLoopGroup loops;
     private final StreamEngine engine;
     private final Channel rtmpChannel;
+    private final Channel rtmpsChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel) {
+    private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel, Channel rtmpsChannel) {
         this.loops = loops;
         this.engine = engine;
         this.rtmpChannel = rtmpChannel;
+        this.rtmpsChannel = rtmpsChannel;
     }
 
     static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp) {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), NioIoHandler.newFactory());
         StreamEngine engine = null;
+        Channel rtmpChannel = null;
+        Channel rtmpsChannel = null;
         try {
             engine = engineBuilder.executor(loops).build();
-            Channel rtmpChannel = null;
             if (rtmp != null) {
-                rtmpChannel = new ServerBootstrap()
-                        .group(loops)
-                        .channel(NioServerSocketChannel.class)
-                        .option(ChannelOption.SO_BACKLOG, 1024)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PLAYER_WATER_MARK)
-                        .childHandler(new RtmpServerInitializer((Engine) engine, rtmp))
-                        .bind(rtmp.port()).syncUninterruptibly().channel();
+                RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp);
+                rtmpChannel = bind(loops, plain, rtmp.port());
                 log.info("RTMP listening on {}", rtmpChannel.localAddress());
+                if (rtmp.tls() != null) {
+                    rtmpsChannel = bind(loops, plain.withTls(), rtmp.tls().port());
+                    log.info("RTMPS listening on {}", rtmpsChannel.localAddress());
+                }
             }
             log.info("Streamkit started with {} I/O threads", ioThreads);
-            return new RunningServer(loops, engine, rtmpChannel);
-        } catch (RuntimeException | Error e) {
+            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel);
+        } catch (Exception | Error e) {
+            for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel}) {
+                if (c != null) {
+                    c.close().syncUninterruptibly();
+                }
+            }
             if (engine != null) {
                 engine.close();
             }
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("Streamkit could not start: " + e.getMessage(), e);
         }
+    }
+
+    private static Channel bind(EventLoopGroup loops, RtmpServerInitializer initializer, int port) {
+        return new ServerBootstrap()
+                .group(loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PLAYER_WATER_MARK)
+                .childHandler(initializer)
+                .bind(port).syncUninterruptibly().channel();
     }
 
     @Override
@@ -83,12 +100,20 @@ final class RunningServer implements MediaServer {
     }
 
     @Override
+    public OptionalInt rtmpsPort() {
+        return rtmpsChannel == null ? OptionalInt.empty()
+                : OptionalInt.of(((InetSocketAddress) rtmpsChannel.localAddress()).getPort());
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (rtmpChannel != null) {
-            rtmpChannel.close().syncUninterruptibly();
+        for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel}) {
+            if (c != null) {
+                c.close().syncUninterruptibly();
+            }
         }
         engine.close();
         loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

@@ -19,17 +19,39 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
 
     private final Engine engine;
     private final RtmpConfig config;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger connections;
+    private final io.netty.handler.ssl.SslContext tls;
 
     /**
-     * Creates the initializer.
+     * Creates the initializer of a plain RTMP port.
      *
      * @param engine the engine publishers and players go through
      * @param config the RTMP settings
      */
     public RtmpServerInitializer(Engine engine, RtmpConfig config) {
+        this(engine, config, null, new AtomicInteger());
+    }
+
+    private RtmpServerInitializer(Engine engine, RtmpConfig config, io.netty.handler.ssl.SslContext tls,
+                                  AtomicInteger connections) {
         this.engine = engine;
         this.config = config;
+        this.tls = tls;
+        this.connections = connections;
+    }
+
+    /**
+     * Creates the initializer of the RTMPS port: TLS first, then the same pipeline; connections
+     * count against the same limit as the plain port's.
+     *
+     * @return the initializer
+     * @throws javax.net.ssl.SSLException when the certificate or key cannot be loaded
+     */
+    public RtmpServerInitializer withTls() throws javax.net.ssl.SSLException {
+        RtmpConfig.Tls t = config.tls();
+        io.netty.handler.ssl.SslContext context = io.netty.handler.ssl.SslContextBuilder
+                .forServer(t.certificateChain().toFile(), t.privateKey().toFile()).build();
+        return new RtmpServerInitializer(engine, config, context, connections);
     }
 
     /**
@@ -51,6 +73,9 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
         }
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
         RtmpChunkDecoder decoder = new RtmpChunkDecoder(config.maxMessageSize(), config.maxChunkStreams());
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+        }
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("handshake", new RtmpHandshakeHandler(config.handshakeTimeout().toMillis()))
