@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The README's demo server: logs every publish and play to the console; Ctrl-C stops it.
+ * The README's demo server: RTMP on port 1935; logs every publish and play to the console;
+ * Ctrl-C stops it.
  *
  * <p>Run it with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl sdk-examples exec:java}.
  * Options: {@code --rtmp-port N} (default 1935) and {@code --http-port N} (default 8080);
@@ -41,8 +42,14 @@ public final class DemoServer {
                 }
             }
         }
-        MediaServer server = MediaServer.builder().listener(new ConsoleListener()).start();
-        log.info("RTMP (port {}) and HTTP (port {}) are not built yet; the engine runs and logs events", rtmpPort, httpPort);
+        MediaServer server = MediaServer.builder()
+                .rtmp(rtmpPort)
+                .listener(new ConsoleListener())
+                .start();
+        int port = server.rtmpPort().orElseThrow();
+        log.info("Publish: ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:{}/live/demo  (OBS: server rtmp://127.0.0.1:{}/live, key demo)", port, port);
+        log.info("Play:    ffplay rtmp://127.0.0.1:{}/live/demo", port);
+        log.info("HTTP (port {}) is not built yet", httpPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -65,6 +72,16 @@ public final class DemoServer {
 
     /** Logs the server's events, one line each. */
     static final class ConsoleListener extends ServerListener {
+        @Override
+        public void onConnect(io.streamkit.hook.ConnectionEvent e) {
+            log.info("connect #{} via {} from {}", e.id(), e.protocol(), e.remoteAddress());
+        }
+
+        @Override
+        public void onDisconnect(io.streamkit.hook.ConnectionEvent e) {
+            log.info("disconnect #{}", e.id());
+        }
+
         @Override
         public void onPublish(StreamEvent e) {
             log.info("publish {} via {} from {}", e.key(), e.protocol(), e.remoteAddress());
