@@ -76,7 +76,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        this.remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 
     @Override

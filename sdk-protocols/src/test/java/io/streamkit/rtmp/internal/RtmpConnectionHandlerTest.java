@@ -1,0 +1,233 @@
+package io.streamkit.rtmp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.format.amf0.Amf0Reader;
+import io.streamkit.format.amf0.Amf0Writer;
+import io.streamkit.hook.AuthRequest;
+import io.streamkit.hook.AuthResult;
+import io.streamkit.internal.engine.Engine;
+import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamEngine;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.StreamPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command side of a connection, message by message, as a client sees it. */
+class RtmpConnectionHandlerTest {
+    private final List<AuthRequest> authRequests = new CopyOnWriteArrayList<>();
+    private StreamEngine engine;
+    private EmbeddedChannel server;
+    private final EmbeddedChannel client = new EmbeddedChannel(new RtmpChunkDecoder());
+
+    @BeforeEach
+    void start() {
+        engine = StreamEngine.builder()
+                .policy(StreamPolicy.defaults().withPlayWait(Duration.ZERO))
+                .onPublish(r -> {
+                    authRequests.add(r);
+                    return CompletableFuture.completedFuture("bad".equals(r.param("token"))
+                            ? AuthResult.deny("token expired") : AuthResult.allow());
+                })
+                .build();
+        RtmpConfig config = RtmpConfig.builder(0).maxStreamsPerConnection(2).build();
+        RtmpChunkDecoder decoder = new RtmpChunkDecoder();
+        server = new EmbeddedChannel(decoder, new RtmpChunkEncoder(), new RtmpConnectionHandler((Engine) engine, config, decoder));
+    }
+
+    @AfterEach
+    void stop() {
+        server.finishAndReleaseAll();
+        client.finishAndReleaseAll();
+        engine.close();
+    }
+
+    @Test
+    void connectIsAnsweredWithTheControlMessagesAndSuccess() {
+        send(20, 0, "connect", 1.0, map("app", "live", "tcUrl", "rtmp://127.0.0.1/live", "objectEncoding", 0.0));
+        List<Reply> replies = replies();
+        assertEquals(List.of(RtmpMessage.WINDOW_ACK_SIZE, RtmpMessage.SET_PEER_BANDWIDTH, RtmpMessage.SET_CHUNK_SIZE,
+                RtmpMessage.COMMAND_AMF0), replies.stream().map(Reply::type).toList());
+        assertEquals(List.of(2_500_000L), replies.get(0).ints());
+        Reply result = replies.get(3);
+        assertEquals("_result", result.values().get(0));
+        assertEquals(1.0, result.values().get(1));
+        assertEquals("NetConnection.Connect.Success", ((Map<?, ?>) result.values().get(3)).get("code"));
+    }
+
+    @Test
+    void anAmf3ConnectIsUnderstoodAndItsEncodingEchoed() {
+        ByteBuf body = Unpooled.buffer().writeByte(0);
+        Amf0Writer.writeAll(body, "connect", 1.0, map("app", "live", "objectEncoding", 3.0));
+        sendRaw(17, 0, body);
+        Reply result = replies().get(3);
+        assertEquals(3.0, ((Map<?, ?>) result.values().get(3)).get("objectEncoding"));
+    }
+
+    @Test
+    void queryParametersFromTheAppTheTcUrlAndTheNameReachTheAuthCheck() {
+        connect("live?region=eu", "rtmp://127.0.0.1/live?region=eu&session=42");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "cam1?token=good", "live");
+        Reply status = replies().get(1);
+        assertEquals("NetStream.Publish.Start", code(status));
+        assertEquals(1, authRequests.size());
+        AuthRequest r = authRequests.get(0);
+        assertEquals(StreamKey.of("live", "cam1"), r.key());
+        assertEquals(Map.of("region", "eu", "session", "42", "token", "good"), r.query());
+        assertEquals("rtmp", r.protocol());
+        assertTrue(engine.stream(StreamKey.of("live", "cam1")).orElseThrow().live());
+    }
+
+    @Test
+    void aDeniedPublishIsToldWhyAndDisconnected() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "cam1?token=bad", "live");
+        Reply status = replies().get(0);
+        assertEquals("error", ((Map<?, ?>) status.values().get(3)).get("level"));
+        assertEquals("NetStream.Publish.Rejected", code(status));
+        assertEquals("publish of live/cam1 denied: token expired", ((Map<?, ?>) status.values().get(3)).get("description"));
+        assertFalse(server.isActive());
+    }
+
+    @Test
+    void aNameInUseIsABadName() {
+        Publisher other = engine.publish(StreamKey.of("live", "taken"));
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "taken", "live");
+        Reply status = replies().get(0);
+        assertEquals("NetStream.Publish.BadName", code(status));
+        assertEquals("stream live/taken is already being published", ((Map<?, ?>) status.values().get(3)).get("description"));
+        assertFalse(server.isActive());
+        other.close();
+    }
+
+    @Test
+    void anUnsafeNameIsABadName() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "..", "live");
+        assertEquals("NetStream.Publish.BadName", code(replies().get(0)));
+    }
+
+    @Test
+    void playingAStreamThatDoesNotExistIsStreamNotFound() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "play", 0.0, null, "nothing");
+        Reply status = replies().get(0);
+        assertEquals("NetStream.Play.StreamNotFound", code(status));
+        assertFalse(server.isActive());
+    }
+
+    @Test
+    void streamsPerConnectionAreBounded() {
+        connect("live", "rtmp://127.0.0.1/live");
+        createStream();
+        createStream();
+        send(20, 0, "createStream", 9.0, null);
+        Reply error = replies().get(0);
+        assertEquals("_error", error.values().get(0));
+        assertEquals("streams per connection limited to 2", ((Map<?, ?>) error.values().get(3)).get("description"));
+    }
+
+    @Test
+    void pingsAreAnsweredAndBytesAcknowledged() {
+        connect("live", "rtmp://127.0.0.1/live");
+        sendRaw(4, 0, Unpooled.buffer().writeShort(RtmpMessages.PING_REQUEST).writeInt(123_456));
+        Reply pong = replies().get(0);
+        assertEquals(RtmpMessage.USER_CONTROL, pong.type());
+        assertEquals(List.of((long) RtmpMessages.PING_RESPONSE << 32 | 123_456L), pong.longs());
+
+        sendRaw(5, 0, Unpooled.buffer().writeInt(5_000));   // the client's window: acknowledge every 5,000 bytes
+        send(20, 0, "releaseStream", 3.0, null, "x".repeat(6_000));
+        List<Reply> replies = replies();
+        Reply ack = replies.stream().filter(r -> r.type() == RtmpMessage.ACKNOWLEDGEMENT).findFirst().orElseThrow();
+        assertTrue(ack.ints().get(0) > 6_000, "acknowledged " + ack.ints());
+    }
+
+    // ---- a tiny client ----
+
+    private void connect(String app, String tcUrl) {
+        send(20, 0, "connect", 1.0, map("app", app, "tcUrl", tcUrl));
+        replies();
+    }
+
+    private int createStream() {
+        send(20, 0, "createStream", 2.0, null);
+        return ((Number) replies().get(0).values().get(3)).intValue();
+    }
+
+    private void send(int type, int streamId, Object... values) {
+        ByteBuf body = Unpooled.buffer();
+        Amf0Writer.writeAll(body, values);
+        sendRaw(type, streamId, body);
+    }
+
+    private void sendRaw(int type, int streamId, ByteBuf body) {
+        ByteBuf wire = RtmpChunkWriter.encode(server.alloc(), 3, type, streamId, 0, body, 128);
+        body.release();
+        server.writeInbound(wire);
+        server.runPendingTasks();
+    }
+
+    /** What the server wrote since last asked, decoded as a client would. */
+    private List<Reply> replies() {
+        server.runPendingTasks();
+        ByteBuf out;
+        while ((out = server.readOutbound()) != null) {
+            client.writeInbound(out);
+        }
+        List<Reply> replies = new ArrayList<>();
+        RtmpMessage m;
+        while ((m = client.readInbound()) != null) {
+            ByteBuf p = m.payload();
+            List<Object> values = m.type() == RtmpMessage.COMMAND_AMF0 || m.type() == RtmpMessage.DATA_AMF0
+                    ? Amf0Reader.readAll(p.duplicate()) : List.of();
+            List<Long> ints = new ArrayList<>();
+            List<Long> longs = new ArrayList<>();
+            if (p.readableBytes() == 4) {
+                ints.add(p.getUnsignedInt(p.readerIndex()));
+            }
+            if (p.readableBytes() == 6) {
+                longs.add((long) p.getUnsignedShort(p.readerIndex()) << 32 | p.getUnsignedInt(p.readerIndex() + 2));
+            }
+            replies.add(new Reply(m.type(), values, ints, longs));
+            m.release();
+        }
+        return replies;
+    }
+
+    private static String code(Reply status) {
+        assertEquals("onStatus", status.values().get(0));
+        return (String) ((Map<?, ?>) status.values().get(3)).get("code");
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private record Reply(int type, List<Object> values, List<Long> ints, List<Long> longs) {
+    }
+}
