@@ -53,6 +53,15 @@ public record FlvAudioTag(Codec codec, FlvPacketKind kind, int soundRate, int ch
     /**
      * Checks the fields.
      *
+     * @param codec see the record component of that name
+     * @param kind see the record component of that name
+     * @param soundRate see the record component of that name
+     * @param channels see the record component of that name
+     * @param enhanced see the record component of that name
+     * @param ignoredTracks see the record component of that name
+     * @param reason see the record component of that name
+     * @param payloadOffset see the record component of that name
+     * @param payloadLength see the record component of that name
      * @throws NullPointerException when {@code kind} is null, or {@code codec} is null for a kind other than IGNORED
      * @throws IllegalArgumentException when an offset, length or count is negative
      */

@@ -56,6 +56,15 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
     /**
      * Checks the fields.
      *
+     * @param codec see the record component of that name
+     * @param kind see the record component of that name
+     * @param keyframe see the record component of that name
+     * @param compositionTime see the record component of that name
+     * @param enhanced see the record component of that name
+     * @param ignoredTracks see the record component of that name
+     * @param reason see the record component of that name
+     * @param payloadOffset see the record component of that name
+     * @param payloadLength see the record component of that name
      * @throws NullPointerException when {@code kind} is null, or {@code codec} is null for a kind other than IGNORED
      * @throws IllegalArgumentException when an offset, length or count is negative
      */

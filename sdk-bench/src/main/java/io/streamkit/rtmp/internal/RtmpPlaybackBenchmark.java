@@ -1,0 +1,328 @@
+package io.streamkit.rtmp.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.stream.Codec;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamEngine;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.Track;
+import io.streamkit.stream.TrackFormat;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The per-player cost of RTMP playback: 1, 100 or 1,000 {@link RtmpPlayer}s on one event
+ * loop receiving the same frames.
+ *
+ * <p><b>What one operation is.</b> One frame delivered to every player, the way the engine's
+ * fan-out does it on a loop: {@link RtmpPlayer#writable()} and {@link RtmpPlayer#onFrame} for
+ * each player, then {@link RtmpPlayer#onFlush()} for each. In {@code onFrame} the first player
+ * encodes the frame's chunked message ({@link SharedMediaMessages}) and every player writes a
+ * retained duplicate of it to its channel. Frames cycle through two seconds of a 2.5 Mbps
+ * H.264 + AAC stream ({@link SyntheticStream}: 50 video frames, 86 audio frames; an average
+ * frame is 4.6 KB), sent with the server's default chunk size of
+ * {@value RtmpConfig#DEFAULT_CHUNK_SIZE}. Divide the score by {@code players} for the cost per
+ * player per frame; the 1-player score is mostly the per-frame encode.
+ *
+ * <p><b>The channel.</b> Each player has its own {@link EmbeddedChannel} with the server's
+ * outbound handlers: the player's handler, {@link RtmpChunkEncoder} (which the shared bytes
+ * pass through), and, next to the head, a {@link Sink} that stands in for the transport: it
+ * takes each written buffer, completes its promise and releases it, and swallows the flush.
+ * So the write and flush traverse a real pipeline, but EmbeddedChannel's outbound queue, and
+ * a socket's {@code ChannelOutboundBuffer} and system call, are not measured. With
+ * {@code sink=gather} the sink also does what NIO's transport does to a buffer before the
+ * gathering write: {@code nioBufferCount()} and {@code nioBuffers()} (or
+ * {@code internalNioBuffer} for a single buffer), which for a composite message allocates a
+ * {@code ByteBuffer} per component, per player.
+ *
+ * <p><b>Threads.</b> Everything runs on JMH's thread, which is not a Netty
+ * {@code FastThreadLocalThread}: {@link SharedMediaMessages#forThisLoop()} (called once per
+ * player, when it is created) takes FastThreadLocal's slower fallback, and Netty 4.2 neither
+ * recycles derived buffers nor keeps allocator thread caches the way it does on its event
+ * loops, so the per-frame bytes are an upper bound of a real loop's.
+ *
+ * <p><b>Checks.</b> Setup decodes what the first player was sent for the first frame and
+ * compares it with the frame, and checks that the second player was sent the same bytes
+ * (one encode, shared). Teardown checks that every player was written and flushed every
+ * frame, with the same bytes, and that no reference to a payload was left behind. Leak
+ * detection is off in the fork.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
+@State(Scope.Thread)
+public class RtmpPlaybackBenchmark {
+
+    /** Message stream id of the play, the first createStream's. */
+    static final int STREAM_ID = 1;
+
+    /** An AVCDecoderConfigurationRecord from a real encoder: Main profile, level 1.3, 320x240. */
+    private static final byte[] AVC_CONFIG = ByteBufUtil.decodeHexDump(
+            "014d400dffe10018674d400deca0a0fd80880000030008000003019078a14cb001000568ebe3cb20");
+
+    /** AudioSpecificConfig: AAC-LC, 44.1 kHz, stereo. */
+    private static final byte[] AAC_CONFIG = {0x12, 0x10};
+
+    @Param({"1", "100", "1000"})
+    int players;
+
+    /** {@code release}: the sink releases each buffer; {@code gather}: it first takes its NIO buffers. */
+    @Param({"release", "gather"})
+    String sink;
+
+    private ScheduledExecutorService timers;
+    private StreamEngine engine;
+    private Publisher publisher;
+    private MediaFrame[] frames;
+    private byte[][] bodies;
+    private EmbeddedChannel[] channels;
+    private Sink[] sinks;
+    private RtmpPlayer[] rtmpPlayers;
+    private int next;
+    private long delivered;
+
+    /** Makes the tracks, the frames and the players, and checks the first frame's bytes. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rtmp-playback-bench-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        engine = StreamEngine.builder().executor(timers).build();
+        StreamKey key = StreamKey.of("bench", "playback");
+        publisher = engine.publish(key);
+        Track video = publisher.addTrack(TrackFormat.of(Codec.H264, Unpooled.wrappedBuffer(AVC_CONFIG)));
+        Track audio = publisher.addTrack(TrackFormat.of(Codec.AAC, Unpooled.wrappedBuffer(AAC_CONFIG)));
+
+        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+        List<SyntheticStream.Unit> units = SyntheticStream.oneGop();
+        frames = new MediaFrame[units.size()];
+        bodies = new byte[units.size()][];
+        for (int i = 0; i < frames.length; i++) {
+            SyntheticStream.Unit u = units.get(i);
+            ByteBuf payload = alloc.directBuffer(u.payload().length).writeBytes(u.payload());
+            long dts = u.dtsMillis() * 1000;
+            frames[i] = MediaFrame.of(u.video() ? video : audio, dts, dts + u.ctsMillis() * 1000L, u.keyframe(), payload);
+            bodies[i] = SyntheticStream.flvBody(u);
+        }
+
+        boolean gather = sink.equals("gather");
+        channels = new EmbeddedChannel[players];
+        sinks = new Sink[players];
+        rtmpPlayers = new RtmpPlayer[players];
+        for (int i = 0; i < players; i++) {
+            Anchor anchor = new Anchor();
+            sinks[i] = new Sink(gather);
+            channels[i] = new EmbeddedChannel(sinks[i], new RtmpChunkEncoder(), anchor);
+            rtmpPlayers[i] = new RtmpPlayer(anchor.ctx, STREAM_ID, RtmpConfig.DEFAULT_CHUNK_SIZE, key);
+            rtmpPlayers[i].onTrack(video);
+            rtmpPlayers[i].onTrack(audio);
+            rtmpPlayers[i].onFlush();
+            if (sinks[i].writes != 8) {   // six from start(), two sequence headers
+                throw new IllegalStateException("player " + i + " wrote " + sinks[i].writes + " messages to start");
+            }
+            sinks[i].reset();
+        }
+
+        sinks[0].capture = new ArrayList<>();
+        if (players > 1) {
+            sinks[1].capture = new ArrayList<>();
+        }
+        next = 0;
+        delivered = 0;
+        frame();
+        try {
+            checkFirstFrame();
+        } finally {
+            sinks[0].releaseCaptured();
+            if (players > 1) {
+                sinks[1].releaseCaptured();
+            }
+        }
+    }
+
+    private void checkFirstFrame() {
+        ByteBuf sent = sinks[0].capture.get(0);
+        EmbeddedChannel decoding = new EmbeddedChannel(new RtmpChunkDecoder());
+        ByteBuf announce = RtmpChunkWriter.encode(decoding.alloc(), RtmpMessages.CSID_CONTROL, RtmpMessage.SET_CHUNK_SIZE,
+                0, 0, Unpooled.buffer(4).writeInt(RtmpConfig.DEFAULT_CHUNK_SIZE), RtmpChunkDecoder.INITIAL_CHUNK_SIZE);
+        decoding.writeInbound(announce, sent.retainedDuplicate());
+        RtmpMessage setChunkSize = decoding.readInbound();
+        setChunkSize.release();
+        RtmpMessage message = decoding.readInbound();
+        try {
+            if (message == null || message.type() != RtmpMessage.VIDEO || message.streamId() != STREAM_ID
+                    || message.timestamp() != frames[0].dts() / 1000
+                    || !ByteBufUtil.equals(message.payload(), Unpooled.wrappedBuffer(bodies[0]))) {
+                throw new IllegalStateException("first frame sent as " + message + ", not as the publisher sent it");
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+        if (decoding.finish()) {
+            throw new IllegalStateException("more than one message sent for the first frame");
+        }
+        if (players > 1) {
+            ByteBuf second = sinks[1].capture.get(0);
+            if (second.unwrap() == null || second.unwrap() != sent.unwrap()) {
+                throw new IllegalStateException("players 0 and 1 were not sent duplicates of one encoded message");
+            }
+        }
+    }
+
+    /** Delivers the next frame to every player, then flushes each, as a fan-out batch of one frame does. */
+    @Benchmark
+    public void frame() {
+        MediaFrame f = frames[next];
+        next = next + 1 == frames.length ? 0 : next + 1;
+        RtmpPlayer[] ps = rtmpPlayers;
+        for (RtmpPlayer p : ps) {
+            if (p.writable()) {
+                p.onFrame(f);
+            }
+        }
+        for (RtmpPlayer p : ps) {
+            p.onFlush();
+        }
+        delivered++;
+    }
+
+    /** Checks that every player got every frame with the same bytes, then releases everything. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        try {
+            Sink first = sinks[0];
+            for (int i = 0; i < players; i++) {
+                Sink s = sinks[i];
+                if (s.writes != delivered || s.flushes != delivered || s.bytes != first.bytes) {
+                    throw new IllegalStateException("player " + i + " was written " + s.writes + " messages of "
+                            + s.bytes + " bytes and flushed " + s.flushes + " times for " + delivered
+                            + " frames; player 0 got " + first.bytes + " bytes");
+                }
+                if (channels[i].finish()) {
+                    throw new IllegalStateException("player " + i + "'s channel kept messages");
+                }
+            }
+            System.out.printf("%n%d frames, %.0f bytes a frame on the wire%n", delivered, (double) first.bytes / delivered);
+            publisher.close();
+            engine.close();
+        } finally {
+            SharedMediaMessages.forThisLoop().forget();
+            timers.shutdownNow();
+            for (MediaFrame f : frames) {
+                int refCnt = f.refCnt();
+                if (refCnt > 0) {
+                    f.release(refCnt);
+                }
+                if (refCnt != 1) {
+                    throw new IllegalStateException("a frame had " + refCnt + " references at the end, expected 1");
+                }
+            }
+        }
+    }
+
+    /** Gives the player a context behind the encoder, where the server's connection handler sits. */
+    static final class Anchor extends ChannelHandlerAdapter {
+        ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+    }
+
+    /**
+     * Stands in for the transport, next to the head: counts each written buffer, optionally
+     * takes its NIO buffers as a gathering write would, completes the promise and releases
+     * the buffer; counts and swallows flushes.
+     */
+    static final class Sink extends ChannelDuplexHandler {
+        private final boolean gather;
+        long writes;
+        long bytes;
+        long flushes;
+        long nioBytes;
+        List<ByteBuf> capture;
+
+        Sink(boolean gather) {
+            this.gather = gather;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (!(msg instanceof ByteBuf buf)) {
+                ReferenceCountUtil.release(msg);
+                promise.tryFailure(new IllegalStateException("unexpected " + msg));
+                return;
+            }
+            writes++;
+            bytes += buf.readableBytes();
+            if (gather) {
+                int count = buf.nioBufferCount();
+                if (count == 1) {
+                    nioBytes += buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()).remaining();
+                } else {
+                    for (ByteBuffer b : buf.nioBuffers()) {
+                        nioBytes += b.remaining();
+                    }
+                }
+            }
+            if (!promise.isVoid()) {
+                promise.trySuccess();
+            }
+            if (capture != null) {
+                capture.add(buf);
+            } else {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            flushes++;
+        }
+
+        void reset() {
+            writes = 0;
+            bytes = 0;
+            flushes = 0;
+            nioBytes = 0;
+        }
+
+        void releaseCaptured() {
+            capture.forEach(ByteBuf::release);
+            capture = null;
+        }
+    }
+}
