@@ -12,4 +12,5 @@ module io.streamkit.protocols {
 
     exports io.streamkit.server;
     exports io.streamkit.rtmp;
+    exports io.streamkit.http;
 }

@@ -23,8 +23,8 @@ import java.util.function.Function;
  * <p>{@link Builder#start()} binds everything the builder asked for or, on any failure,
  * closes what it had bound and throws with the cause. The handle is {@link AutoCloseable}:
  * {@link #close()} stops accepting, ends every stream (players are told it ended) and
- * releases every buffer. RTMP is served with {@link Builder#rtmp(int)}; HTTP-FLV and HLS join
- * the builder as they land.
+ * releases every buffer. RTMP is served with {@link Builder#rtmp(int)}, HTTP-FLV and
+ * WebSocket-FLV with {@link Builder#http(int)}; HLS joins the builder as it lands.
  */
 public interface MediaServer extends AutoCloseable {
 
@@ -61,6 +61,13 @@ public interface MediaServer extends AutoCloseable {
     java.util.OptionalInt rtmpsPort();
 
     /**
+     * Returns the port the HTTP server (HTTP-FLV, WebSocket-FLV, API, metrics) listens on.
+     *
+     * @return the bound port, or empty when HTTP was not enabled
+     */
+    java.util.OptionalInt httpPort();
+
+    /**
      * Stops the server: stops accepting, ends every stream with
      * {@link io.streamkit.stream.EndReason#SHUTDOWN}, and stops its threads. Idempotent;
      * returns when the threads have stopped or after a few seconds.
@@ -79,6 +86,7 @@ public interface MediaServer extends AutoCloseable {
         private final StreamEngine.Builder engine = StreamEngine.builder();
         private int ioThreads = DEFAULT_IO_THREADS;
         private io.streamkit.rtmp.RtmpConfig rtmp;
+        private io.streamkit.http.HttpConfig http;
 
         Builder() {
         }
@@ -104,6 +112,31 @@ public interface MediaServer extends AutoCloseable {
             io.streamkit.rtmp.RtmpConfig.Builder b = io.streamkit.rtmp.RtmpConfig.builder(port);
             Objects.requireNonNull(options, "options").accept(b);
             this.rtmp = b.build();
+            return this;
+        }
+
+        /**
+         * Serves HTTP on a port, with the default settings: HTTP-FLV and WebSocket-FLV at
+         * {@code /{app}/{name}.flv}.
+         *
+         * @param port the TCP port; 0 picks a free one, reported by {@link MediaServer#httpPort()}
+         * @return this builder
+         */
+        public Builder http(int port) {
+            return http(port, h -> { });
+        }
+
+        /**
+         * Serves HTTP on a port: {@code .http(8080, h -> h.corsOrigin("https://player.example"))}.
+         *
+         * @param port the TCP port; 0 picks a free one
+         * @param options changes to the defaults of {@link io.streamkit.http.HttpConfig}
+         * @return this builder
+         */
+        public Builder http(int port, java.util.function.Consumer<io.streamkit.http.HttpConfig.Builder> options) {
+            io.streamkit.http.HttpConfig.Builder b = io.streamkit.http.HttpConfig.builder(port);
+            Objects.requireNonNull(options, "options").accept(b);
+            this.http = b.build();
             return this;
         }
 
@@ -183,7 +216,7 @@ public interface MediaServer extends AutoCloseable {
          * @throws IllegalStateException when something could not be started; what had started is stopped
          */
         public MediaServer start() {
-            return RunningServer.start(engine, ioThreads, rtmp);
+            return RunningServer.start(engine, ioThreads, rtmp, http);
         }
     }
 }

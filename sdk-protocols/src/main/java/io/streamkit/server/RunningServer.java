@@ -9,11 +9,14 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.streamkit.http.HttpConfig;
+import io.streamkit.http.internal.HttpServerInitializer;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.rtmp.internal.RtmpServerInitializer;
 import io.streamkit.stream.StreamEngine;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,21 +38,25 @@ final class RunningServer implements MediaServer {
     private final StreamEngine engine;
     private final Channel rtmpChannel;
     private final Channel rtmpsChannel;
+    private final Channel httpChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel, Channel rtmpsChannel) {
+    private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel, Channel rtmpsChannel,
+                          Channel httpChannel) {
         this.loops = loops;
         this.engine = engine;
         this.rtmpChannel = rtmpChannel;
         this.rtmpsChannel = rtmpsChannel;
+        this.httpChannel = httpChannel;
     }
 
-    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp) {
+    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp, HttpConfig http) {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), NioIoHandler.newFactory());
         StreamEngine engine = null;
         Channel rtmpChannel = null;
         Channel rtmpsChannel = null;
+        Channel httpChannel = null;
         try {
             engine = engineBuilder.executor(loops).build();
             if (rtmp != null) {
@@ -61,10 +68,14 @@ final class RunningServer implements MediaServer {
                     log.info("RTMPS listening on {}", rtmpsChannel.localAddress());
                 }
             }
+            if (http != null) {
+                httpChannel = bind(loops, new HttpServerInitializer((Engine) engine, http, new LinkedHashMap<>()), http.port());
+                log.info("HTTP listening on {}", httpChannel.localAddress());
+            }
             log.info("Streamkit started with {} I/O threads", ioThreads);
-            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel);
+            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel);
         } catch (Exception | Error e) {
-            for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel}) {
+            for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel}) {
                 if (c != null) {
                     c.close().syncUninterruptibly();
                 }
@@ -77,7 +88,7 @@ final class RunningServer implements MediaServer {
         }
     }
 
-    private static Channel bind(EventLoopGroup loops, RtmpServerInitializer initializer, int port) {
+    private static Channel bind(EventLoopGroup loops, io.netty.channel.ChannelHandler initializer, int port) {
         return new ServerBootstrap()
                 .group(loops)
                 .channel(NioServerSocketChannel.class)
@@ -106,11 +117,17 @@ final class RunningServer implements MediaServer {
     }
 
     @Override
+    public OptionalInt httpPort() {
+        return httpChannel == null ? OptionalInt.empty()
+                : OptionalInt.of(((InetSocketAddress) httpChannel.localAddress()).getPort());
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel}) {
+        for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel}) {
             if (c != null) {
                 c.close().syncUninterruptibly();
             }

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * 4096 that OBS and ffmpeg announce.
  *
  * <p><b>What one operation is.</b> One pass over two seconds of a 2.5 Mbps H.264 + AAC
- * publish ({@link SyntheticStream}: 50 video frames with one 80 KB keyframe, 86 AAC frames),
+ * publish ({@link SyntheticStream}: 50 video frames with one 80 KB keyframe, 87 AAC frames),
  * chunked by {@link RtmpChunkWriter} at {@code chunkSize} and, at 4096, preceded by the Set
  * Chunk Size message that announces it: {@value #MESSAGES_128} messages at 128,
  * {@value #MESSAGES_128} + 1 at 4096. Every decoded message is released at once. Setup
@@ -70,8 +70,8 @@ public class RtmpChunkDecoderBenchmark {
     /** Bytes per socket read: what NIO's adaptive receive buffer settles near for a few-Mbps stream. */
     static final int READ_BYTES = 16_384;
 
-    /** Media messages in one pass (50 video, 86 audio). */
-    static final int MESSAGES_128 = 136;
+    /** Media messages in one pass (50 video, 87 audio). */
+    static final int MESSAGES_128 = 137;
 
     /** Message stream id of the publish, the first createStream's. */
     static final int STREAM_ID = 1;

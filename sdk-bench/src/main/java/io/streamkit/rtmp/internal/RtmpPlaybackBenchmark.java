@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.MediaType;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
@@ -47,8 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * each player, then {@link RtmpPlayer#onFlush()} for each. In {@code onFrame} the first player
  * encodes the frame's chunked message ({@link SharedMediaMessages}) and every player writes a
  * retained duplicate of it to its channel. Frames cycle through two seconds of a 2.5 Mbps
- * H.264 + AAC stream ({@link SyntheticStream}: 50 video frames, 86 audio frames; an average
- * frame is 4.6 KB), sent with the server's default chunk size of
+ * H.264 + AAC stream ({@link SyntheticStream}: 50 video frames, 87 audio frames; an average
+ * frame is 4.9 KB), sent with the server's default chunk size of
  * {@value RtmpConfig#DEFAULT_CHUNK_SIZE}. Divide the score by {@code players} for the cost per
  * player per frame; the 1-player score is mostly the per-frame encode.
  *
@@ -182,7 +183,8 @@ public class RtmpPlaybackBenchmark {
         setChunkSize.release();
         RtmpMessage message = decoding.readInbound();
         try {
-            if (message == null || message.type() != RtmpMessage.VIDEO || message.streamId() != STREAM_ID
+            int type = frames[0].track().type() == MediaType.VIDEO ? RtmpMessage.VIDEO : RtmpMessage.AUDIO;
+            if (message == null || message.type() != type || message.streamId() != STREAM_ID
                     || message.timestamp() != frames[0].dts() / 1000
                     || !ByteBufUtil.equals(message.payload(), Unpooled.wrappedBuffer(bodies[0]))) {
                 throw new IllegalStateException("first frame sent as " + message + ", not as the publisher sent it");

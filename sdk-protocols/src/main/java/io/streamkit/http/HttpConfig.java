@@ -1,0 +1,203 @@
+package io.streamkit.http;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The HTTP port's settings: one port carries HTTP-FLV, WebSocket-FLV, the JSON API and
+ * metrics (and HLS as it lands). Built with {@link Builder} inside
+ * {@code MediaServer.builder().http(8080, h -> h.corsOrigin("https://player.example"))}.
+ *
+ * <table>
+ *   <caption>Limits and their defaults</caption>
+ *   <tr><th>setting</th><th>default</th><th>why</th></tr>
+ *   <tr><td>{@code maxInitialLineLength}</td><td>{@value #DEFAULT_MAX_INITIAL_LINE_LENGTH}</td><td>a stream URL with a long signed token fits; a flood does not</td></tr>
+ *   <tr><td>{@code maxHeaderSize}</td><td>{@value #DEFAULT_MAX_HEADER_SIZE}</td><td>what browsers send, with cookies, and then some</td></tr>
+ *   <tr><td>{@code maxContentLength}</td><td>{@value #DEFAULT_MAX_CONTENT_LENGTH}</td><td>API requests are small JSON</td></tr>
+ *   <tr><td>{@code requestTimeout}</td><td>{@value #DEFAULT_REQUEST_TIMEOUT_SECONDS} s</td><td>a whole request must arrive within it: a client trickling bytes (slowloris) is cut off</td></tr>
+ *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
+ *   <tr><td>{@code corsOrigin}</td><td>{@code *}</td><td>browser players on other origins work out of the box</td></tr>
+ *   <tr><td>{@code apiToken}</td><td>none: mutating API calls are off</td><td>nothing can be kicked until the application chooses a secret</td></tr>
+ * </table>
+ *
+ * @param port the TCP port; 0 picks a free one
+ * @param maxInitialLineLength longest request line
+ * @param maxHeaderSize largest header block
+ * @param maxContentLength largest request body
+ * @param requestTimeout time for a whole request to arrive
+ * @param maxConnections HTTP connections at once
+ * @param corsOrigin the {@code Access-Control-Allow-Origin} value
+ * @param apiToken the bearer token mutating API calls need, or {@code null} to turn them off
+ */
+public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
+                         Duration requestTimeout, int maxConnections, String corsOrigin, String apiToken) {
+
+    /** Default request-line limit. */
+    public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
+    /** Default header-block limit. */
+    public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
+    /** Default body limit. */
+    public static final int DEFAULT_MAX_CONTENT_LENGTH = 65_536;
+    /** Default time for a request to arrive, in seconds. */
+    public static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
+    /** Default connection limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    /**
+     * Checks the settings.
+     *
+     * @param port the TCP port
+     * @param maxInitialLineLength request-line limit
+     * @param maxHeaderSize header limit
+     * @param maxContentLength body limit
+     * @param requestTimeout request deadline
+     * @param maxConnections connection limit
+     * @param corsOrigin allowed origin
+     * @param apiToken API bearer token or {@code null}
+     */
+    public HttpConfig {
+        Builder.check("port", port, 0, 65_535);
+        Builder.check("maxInitialLineLength", maxInitialLineLength, 256, 65_536);
+        Builder.check("maxHeaderSize", maxHeaderSize, 1024, 1 << 20);
+        Builder.check("maxContentLength", maxContentLength, 0, 16 << 20);
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout " + requestTimeout + " must be above zero");
+        }
+        Builder.check("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
+        Objects.requireNonNull(corsOrigin, "corsOrigin");
+        if (apiToken != null && apiToken.length() < 16) {
+            throw new IllegalArgumentException("apiToken must be at least 16 characters: it guards kicking streams");
+        }
+    }
+
+    /**
+     * Starts a configuration with the defaults.
+     *
+     * @param port the TCP port; 0 picks a free one
+     * @return a builder
+     */
+    public static Builder builder(int port) {
+        return new Builder(port);
+    }
+
+    /** Collects {@link HttpConfig}'s settings; each setter checks its argument at once. */
+    public static final class Builder {
+        private final int port;
+        private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
+        private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+        private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
+        private Duration requestTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS);
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private String corsOrigin = "*";
+        private String apiToken;
+
+        Builder(int port) {
+            this.port = check("port", port, 0, 65_535);
+        }
+
+        /**
+         * Sets the longest request line (method, URI, version).
+         *
+         * @param length 256 to 65536
+         * @return this builder
+         */
+        public Builder maxInitialLineLength(int length) {
+            this.maxInitialLineLength = check("maxInitialLineLength", length, 256, 65_536);
+            return this;
+        }
+
+        /**
+         * Sets the largest header block.
+         *
+         * @param bytes 1024 to 1 MiB
+         * @return this builder
+         */
+        public Builder maxHeaderSize(int bytes) {
+            this.maxHeaderSize = check("maxHeaderSize", bytes, 1024, 1 << 20);
+            return this;
+        }
+
+        /**
+         * Sets the largest request body.
+         *
+         * @param bytes 0 to 16 MiB
+         * @return this builder
+         */
+        public Builder maxContentLength(int bytes) {
+            this.maxContentLength = check("maxContentLength", bytes, 0, 16 << 20);
+            return this;
+        }
+
+        /**
+         * Sets the time within which a whole request must arrive, from the connection's start
+         * or the end of the previous response.
+         *
+         * @param timeout above zero
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout " + timeout + " must be above zero");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how many HTTP connections may be open at once.
+         *
+         * @param connections at least 1
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = check("maxConnections", connections, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * Sets the origin browsers may play from ({@code Access-Control-Allow-Origin}).
+         *
+         * @param origin {@code *} or one origin such as {@code https://player.example}
+         * @return this builder
+         */
+        public Builder corsOrigin(String origin) {
+            this.corsOrigin = Objects.requireNonNull(origin, "origin");
+            return this;
+        }
+
+        /**
+         * Turns on the API's mutating calls (kicking publishers and clients), guarded by a
+         * bearer token.
+         *
+         * @param token at least 16 characters
+         * @return this builder
+         */
+        public Builder apiToken(String token) {
+            Objects.requireNonNull(token, "token");
+            if (token.length() < 16) {
+                throw new IllegalArgumentException("apiToken must be at least 16 characters: it guards kicking streams");
+            }
+            this.apiToken = token;
+            return this;
+        }
+
+        /**
+         * Creates the configuration.
+         *
+         * @return the checked settings
+         */
+        public HttpConfig build() {
+            return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
+                    maxConnections, corsOrigin, apiToken);
+        }
+
+        static int check(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " " + value + " outside " + min + "-" + max);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.streamkit.http.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.streamkit.http.HttpConfig;
+import io.streamkit.httpflv.internal.HttpFlvService;
+import io.streamkit.stream.StreamKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each request on the HTTP port where it belongs, after the checks every request
+ * passes: a whole request within the request timeout (slowloris), a request line and headers
+ * within their limits, and a path that decodes to nothing but safe segments (no {@code ..},
+ * no {@code %2e%2e}, no backslash or NUL), so nothing outside the served resources is
+ * reachable. One per connection; runs on its event loop.
+ */
+public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final HttpConfig config;
+    private final HttpFlvService flv;
+    private final Map<String, Route> routes;
+    private ScheduledFuture<?> deadline;
+    private boolean streaming;
+
+    /** A handler of requests below a path prefix: the API, the metrics, application routes. */
+    public interface Route {
+        /**
+         * Answers a request.
+         *
+         * @param ctx the connection
+         * @param request the request, released by the router afterwards
+         * @param path the decoded, checked path
+         * @param query the query parameters, first value each
+         * @return the full response
+         */
+        FullHttpResponse handle(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, String> query);
+    }
+
+    /**
+     * Creates the router of one connection.
+     *
+     * @param config the HTTP settings
+     * @param flv the HTTP-FLV service
+     * @param routes path prefix to route, tried longest first
+     */
+    public HttpRouter(HttpConfig config, HttpFlvService flv, Map<String, Route> routes) {
+        this.config = config;
+        this.flv = flv;
+        this.routes = routes;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        armDeadline(ctx);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        disarmDeadline();
+        super.channelInactive(ctx);
+    }
+
+    private void armDeadline(ChannelHandlerContext ctx) {
+        disarmDeadline();
+        deadline = ctx.executor().schedule(() -> {
+            log.debug("http {}: no whole request within {}; closing", ctx.channel().remoteAddress(), config.requestTimeout());
+            ctx.close();
+        }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void disarmDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        disarmDeadline();
+        if (streaming) {
+            return;   // a request pipelined behind a stream that never ends: ignored
+        }
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            HttpResponseStatus status = result.cause() instanceof TooLongFrameException
+                    ? (result.cause().getMessage() != null && result.cause().getMessage().contains("header")
+                        ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.REQUEST_URI_TOO_LONG)
+                    : HttpResponseStatus.BAD_REQUEST;
+            sendError(ctx, request, status, result.cause().getMessage(), true);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+        String path = uri.path();
+        String unsafe = unsafe(path, request.uri());
+        if (unsafe != null) {
+            sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, unsafe, true);
+            return;
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        uri.parameters().forEach((k, v) -> {
+            if (query.size() < 32 && !v.isEmpty()) {
+                query.put(k, v.get(0));
+            }
+        });
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.OPTIONS)) {
+            FullHttpResponse preflight = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+            preflight.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, POST, DELETE, OPTIONS")
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, Range")
+                    .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
+            send(ctx, request, preflight);
+            return;
+        }
+        if (path.endsWith(".flv") && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
+            StreamKey key;
+            try {
+                key = StreamKey.parse(path.substring(1, path.length() - 4));
+            } catch (IllegalArgumentException e) {
+                sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
+                return;
+            }
+            streaming = !method.equals(HttpMethod.HEAD);
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            flv.handle(ctx, request, key, query, (response, full) -> decorate(response, !full || keepAlive, true),
+                    (status, reason) -> sendError(ctx, request, status, reason, true));
+            if (!streaming) {
+                armDeadline(ctx);
+            }
+            return;
+        }
+        for (Map.Entry<String, Route> e : routes.entrySet()) {
+            String prefix = e.getKey();
+            if (path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
+                FullHttpResponse response;
+                try {
+                    response = e.getValue().handle(ctx, request, path, query);
+                } catch (RuntimeException ex) {
+                    log.warn("http {}: route {} failed", ctx.channel().remoteAddress(), prefix, ex);
+                    response = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+                }
+                send(ctx, request, response);
+                return;
+            }
+        }
+        sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "no such resource: " + path, false);
+    }
+
+    /** Why a path is refused, or {@code null} when it is safe. */
+    static String unsafe(String decodedPath, String rawUri) {
+        if (!decodedPath.startsWith("/")) {
+            return "path must start with /";
+        }
+        if (decodedPath.indexOf('\\') >= 0 || decodedPath.indexOf('\0') >= 0) {
+            return "path contains a backslash or NUL";
+        }
+        for (String segment : decodedPath.split("/", -1)) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return "path contains a '.' or '..' segment";
+            }
+        }
+        String raw = rawUri.toLowerCase(java.util.Locale.ROOT);
+        if (raw.contains("%2f") || raw.contains("%5c") || raw.contains("%00")) {
+            return "path contains an encoded slash, backslash or NUL";
+        }
+        return null;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("http {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("http {}: {}; closing", ctx.channel().remoteAddress(), cause.toString());
+        }
+        ctx.close();
+    }
+
+    /** Adds the headers every response carries: CORS and no caching of live streams and API answers. */
+    private void decorate(HttpResponse response, boolean keepAlive, boolean noCache) {
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, config.corsOrigin());
+        if (!config.corsOrigin().equals("*")) {
+            response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        }
+        if (noCache) {
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        }
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && response.status().code() < 400;
+        decorate(response, keepAlive, true);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear();
+        }
+        if (keepAlive) {
+            ctx.writeAndFlush(response);
+            armDeadline(ctx);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void sendError(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String reason,
+                           boolean close) {
+        streaming = false;
+        FullHttpResponse response = error(status, reason);
+        decorate(response, !close && HttpUtil.isKeepAlive(request), true);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        var future = ctx.writeAndFlush(response);
+        if (close || !HttpUtil.isKeepAlive(request)) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            armDeadline(ctx);
+        }
+    }
+
+    /** A plain-text error response naming the reason. */
+    static FullHttpResponse error(HttpResponseStatus status, String reason) {
+        ByteBuf body = ByteBufUtil.writeUtf8(io.netty.buffer.ByteBufAllocator.DEFAULT, status.code() + " " + status.reasonPhrase()
+                + (reason == null ? "" : ": " + reason) + "\n");
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        return response;
+    }
+}

@@ -1,0 +1,60 @@
+package io.streamkit.http.internal;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.streamkit.http.HttpConfig;
+import io.streamkit.httpflv.internal.HttpFlvService;
+import io.streamkit.internal.engine.Engine;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds each HTTP connection's pipeline and enforces the connection limit. */
+public final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
+
+    private final HttpConfig config;
+    private final HttpFlvService flv;
+    private final Map<String, HttpRouter.Route> routes;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    /**
+     * Creates the initializer.
+     *
+     * @param engine the engine players subscribe to
+     * @param config the HTTP settings
+     * @param routes path prefix to route for everything that is not a stream
+     */
+    public HttpServerInitializer(Engine engine, HttpConfig config, Map<String, HttpRouter.Route> routes) {
+        this.config = config;
+        this.flv = new HttpFlvService(engine);
+        this.routes = routes;
+    }
+
+    /**
+     * Returns the connections open now.
+     *
+     * @return the count
+     */
+    public int connections() {
+        return connections.get();
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        if (connections.incrementAndGet() > config.maxConnections()) {
+            connections.decrementAndGet();
+            log.warn("http {}: refused, {} connections reach the limit", ch.remoteAddress(), config.maxConnections());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        ch.pipeline()
+                .addLast("http-codec", new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
+                .addLast("http-aggregator", new HttpObjectAggregator(config.maxContentLength()))
+                .addLast("http-router", new HttpRouter(config, flv, routes));
+    }
+}

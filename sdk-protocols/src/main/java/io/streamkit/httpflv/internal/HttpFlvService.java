@@ -1,0 +1,177 @@
+package io.streamkit.httpflv.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.streamkit.hook.AuthRequest;
+import io.streamkit.hook.AuthResult;
+import io.streamkit.internal.engine.Engine;
+import io.streamkit.stream.StreamException;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.SubscribeOptions;
+import io.streamkit.stream.Subscription;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code GET /{app}/{name}.flv} as HTTP-FLV (a chunked response that never ends
+ * while the stream lives), {@code HEAD} as its headers, and the same path with a WebSocket
+ * upgrade as WebSocket-FLV (the same bytes in binary messages, what mpegts.js and flv.js
+ * use). Play authorisation is the engine's, with the URL's query parameters.
+ */
+public final class HttpFlvService {
+    private static final Logger log = LoggerFactory.getLogger(HttpFlvService.class);
+    /** Largest WebSocket message a player may send us: players send only control frames. */
+    private static final int MAX_INBOUND_FRAME = 1024;
+
+    private final Engine engine;
+
+    /**
+     * Creates the service.
+     *
+     * @param engine where players subscribe
+     */
+    public HttpFlvService(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Answers a request for a stream.
+     *
+     * @param ctx the connection
+     * @param request the request, released by the caller after this returns
+     * @param key the stream
+     * @param query the URL's query parameters
+     * @param headers adds the CORS and cache headers every response carries
+     * @param fail sends an error response with a status and a reason
+     */
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, StreamKey key, Map<String, String> query,
+                       BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail) {
+        boolean websocket = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+        String protocol = websocket ? "ws-flv" : "http-flv";
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        FullHttpRequest retained = websocket ? request.retainedDuplicate() : null;
+        engine.authorize(new AuthRequest(AuthRequest.Action.PLAY, key, query, remote, protocol))
+                .whenComplete((result, error) -> ctx.executor().execute(() -> {
+                    try {
+                        authorized(ctx, retained, key, protocol, remote, head, http10, result, headers, fail);
+                    } finally {
+                        if (retained != null) {
+                            retained.release();
+                        }
+                    }
+                }));
+    }
+
+    private void authorized(ChannelHandlerContext ctx, FullHttpRequest wsRequest, StreamKey key, String protocol,
+                            InetSocketAddress remote, boolean head, boolean http10, AuthResult result,
+                            BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail) {
+        Channel ch = ctx.channel();
+        if (!ch.isActive()) {
+            return;
+        }
+        if (result == null || !result.allowed()) {
+            fail.accept(HttpResponseStatus.FORBIDDEN, "play of " + key + " denied"
+                    + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
+            return;
+        }
+        if (head) {
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
+            headers.accept(response, true);
+            HttpUtil.setContentLength(response, 0);
+            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK, ch.alloc().buffer(0), response.headers(),
+                    io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
+            return;
+        }
+        FlvPlayer player;
+        if (wsRequest != null) {
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                    "ws://" + wsRequest.headers().get(HttpHeaderNames.HOST, "localhost") + wsRequest.uri(), null, false,
+                    MAX_INBOUND_FRAME).newHandshaker(wsRequest);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
+                return;
+            }
+            handshaker.handshake(ch, wsRequest);
+            ch.pipeline().addLast("ws-control", new WebSocketControl());
+            player = new FlvPlayer(ch, BinaryWebSocketFrame::new, () -> { },
+                    () -> ch.writeAndFlush(new CloseWebSocketFrame(1000, "stream ended")).addListener(ChannelFutureListener.CLOSE));
+        } else {
+            player = new FlvPlayer(ch, DefaultHttpContent::new, () -> {
+                HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
+                headers.accept(response, false);
+                if (http10) {
+                    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                } else {
+                    HttpUtil.setTransferEncodingChunked(response, true);
+                }
+                ch.write(response, ch.voidPromise());
+            }, () -> ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE));
+        }
+        engine.subscribe(key, player, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(protocol).remoteAddress(remote))
+                .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, key, protocol, player, sub, error,
+                        wsRequest != null, fail)));
+    }
+
+    private static void attached(Channel ch, StreamKey key, String protocol, FlvPlayer player, Subscription sub,
+                                 Throwable error, boolean websocket, BiConsumer<HttpResponseStatus, String> fail) {
+        if (error != null) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            String reason = cause.getMessage();
+            if (websocket) {
+                ch.writeAndFlush(new CloseWebSocketFrame(4404, reason)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                fail.accept(cause instanceof StreamException se && se.reason() == StreamException.Reason.NOT_FOUND
+                        ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.SERVICE_UNAVAILABLE, reason);
+            }
+            return;
+        }
+        if (!ch.isActive()) {
+            sub.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> sub.close());
+        player.start();
+        ch.flush();
+        log.debug("{} {}: playing {}", protocol, ch.remoteAddress(), key);
+    }
+
+    /** Answers a WebSocket player's pings and close; drops anything else it sends. */
+    private static final class WebSocketControl extends SimpleChannelInboundHandler<WebSocketFrame> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof PingWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            } else if (frame instanceof CloseWebSocketFrame) {
+                ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.streamkit.httpflv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.streamkit.codec.h264.AvcDecoderConfigurationRecord;
+import io.streamkit.format.flv.FlvReader;
+import io.streamkit.format.flv.FlvTag;
+import io.streamkit.format.flv.FlvTagHeader;
+import io.streamkit.format.flv.FlvVideoTag;
+import io.streamkit.format.flv.FlvPacketKind;
+import io.streamkit.server.MediaServer;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.StreamPolicy;
+import io.streamkit.test.Await;
+import io.streamkit.test.ExternalTool;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ffmpeg publishes over RTMP; ffprobe, ffmpeg, an HTTP client and a WebSocket client play HTTP-FLV. */
+class HttpFlvIT {
+    @TempDir
+    Path dir;
+
+    private MediaServer server;
+    private Process publisher;
+    private final StreamKey key = StreamKey.of("live", "flv");
+
+    @BeforeEach
+    void start() throws IOException {
+        ExternalTool.require("ffmpeg");
+        server = MediaServer.builder().ioThreads(2).rtmp(0).http(0)
+                .policy(StreamPolicy.defaults().withReconnectGrace(Duration.ZERO))
+                .start();
+        // 25 fps with a keyframe every 50 frames: a 2 s GOP.
+        publisher = new ProcessBuilder(List.of("ffmpeg", "-v", "error", "-re",
+                "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", "9", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "50", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "64k", "-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort().getAsInt() + "/live/flv"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("publisher.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Await.until(Duration.ofSeconds(20), () -> server.streams().stream(key).map(s -> s.tracks().size() == 2).orElse(false),
+                () -> "stream live");
+    }
+
+    @AfterEach
+    void stop() {
+        publisher.destroyForcibly();
+        server.close();
+    }
+
+    private String url(String scheme) {
+        return scheme + "://127.0.0.1:" + server.httpPort().getAsInt() + "/live/flv.flv";
+    }
+
+    @Test
+    void ffmpegRecordsHttpFlvThatDecodes() throws Exception {
+        Path out = dir.resolve("played.flv");
+        assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", url("http"), "-c", "copy", "-f", "flv",
+                out.toString()));
+        assertTrue(publisher.waitFor(30, TimeUnit.SECONDS));
+        Map<String, String> v = probe(out, "v:0");
+        assertEquals("h264", v.get("codec_name"));
+        assertEquals("320", v.get("width"));
+        assertEquals("240", v.get("height"));
+        assertTrue(Integer.parseInt(v.get("nb_read_frames")) >= 100, "frames " + v.get("nb_read_frames"));
+        assertEquals("aac", probe(out, "a:0").get("codec_name"));
+        assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", out.toString(), "-f", "null", "-"));
+    }
+
+    @Test
+    void ffprobeReadsTheLiveUrl() {
+        String streams = ExternalTool.run(60, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height",
+                "-of", "csv=p=0", url("http"));
+        assertTrue(streams.contains("h264,320,240"), streams);
+        assertTrue(streams.contains("aac"), streams);
+    }
+
+    @Test
+    void theFirstKeyframeArrivesWellWithinAGop() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url("http")))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals("video/x-flv", response.headers().firstValue("content-type").orElse(""));
+        assertEquals("*", response.headers().firstValue("access-control-allow-origin").orElse(""));
+        try (InputStream in = response.body(); FlvReader reader = new FlvReader(PooledByteBufAllocator.DEFAULT, 8 << 20)) {
+            long firstKeyframe = -1;
+            byte[] buf = new byte[16384];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            List<String> seen = new ArrayList<>();
+            while (firstKeyframe < 0 && System.nanoTime() < deadline) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                reader.feed(Unpooled.copiedBuffer(buf, 0, n));
+                FlvTag tag;
+                while ((tag = reader.next()) != null) {
+                    try {
+                        seen.add(tag.type() + "");
+                        if (tag.type() == FlvTagHeader.TYPE_VIDEO) {
+                            FlvVideoTag v = FlvVideoTag.parse(tag.body());
+                            if (v.kind() == FlvPacketKind.CONFIG) {
+                                assertEquals(320, AvcDecoderConfigurationRecord.parse(v.payload(tag.body()))
+                                        .videoParameters().width());
+                            } else if (v.kind() == FlvPacketKind.FRAME && firstKeyframe < 0) {
+                                assertTrue(v.keyframe(), "the first video frame is a keyframe");
+                                firstKeyframe = System.nanoTime() - start;
+                            }
+                        }
+                    } finally {
+                        tag.release();
+                    }
+                }
+            }
+            assertTrue(reader.header().audio() && reader.header().video(), "FLV header flags audio and video");
+            assertEquals("18", seen.get(0), "onMetaData comes first");
+            assertTrue(firstKeyframe > 0, "a keyframe arrived; tags seen " + seen);
+            long millis = TimeUnit.NANOSECONDS.toMillis(firstKeyframe);
+            System.out.println("HTTP-FLV time to first keyframe: " + millis + " ms (GOP 2000 ms)");
+            assertTrue(millis < 2000, "time to first keyframe " + millis + " ms is below the 2 s GOP");
+        }
+    }
+
+    @Test
+    void aWebSocketClientReceivesValidFlv() throws Exception {
+        List<ByteBuffer> messages = new ArrayList<>();
+        CompletableFuture<Void> enough = new CompletableFuture<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create(url("ws")), new WebSocket.Listener() {
+                    private int bytes;
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                        byte[] copy = new byte[data.remaining()];
+                        data.get(copy);
+                        synchronized (messages) {
+                            messages.add(ByteBuffer.wrap(copy));
+                        }
+                        bytes += copy.length;
+                        if (bytes > 150_000) {
+                            enough.complete(null);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        enough.get(20, TimeUnit.SECONDS);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        int video = 0;
+        int keyframes = 0;
+        try (FlvReader reader = new FlvReader(PooledByteBufAllocator.DEFAULT, 8 << 20)) {
+            synchronized (messages) {
+                for (ByteBuffer m : messages) {
+                    reader.feed(Unpooled.wrappedBuffer(m));
+                }
+            }
+            FlvTag tag;
+            while ((tag = reader.next()) != null) {
+                try {
+                    if (tag.type() == FlvTagHeader.TYPE_VIDEO) {
+                        FlvVideoTag v = FlvVideoTag.parse(tag.body());
+                        if (v.kind() == FlvPacketKind.FRAME) {
+                            video++;
+                            keyframes += v.keyframe() ? 1 : 0;
+                        }
+                    }
+                } finally {
+                    tag.release();
+                }
+            }
+            assertNotNull(reader.header());
+        }
+        assertTrue(video > 10, "video frames over WebSocket: " + video);
+        assertTrue(keyframes >= 1, "keyframes: " + keyframes);
+    }
+
+    private static Map<String, String> probe(Path file, String stream) {
+        String out = ExternalTool.run(60, "ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
+                "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "default=noprint_wrappers=1",
+                file.toString());
+        Map<String, String> fields = new HashMap<>();
+        for (String line : out.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                fields.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return fields;
+    }
+}
