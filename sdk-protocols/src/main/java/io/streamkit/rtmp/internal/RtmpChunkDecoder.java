@@ -1,7 +1,6 @@
 package io.streamkit.rtmp.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -15,7 +14,7 @@ import java.util.List;
  * size.
  *
  * <p>A state machine over bytes: a chunk is consumed only when it is complete (header and
- * payload), so a partial chunk simply waits for more bytes. Payloads are not copied (see the
+ * payload), so a partial chunk simply waits for more bytes. Payloads are sliced or gathered once (see the
  * package comment). Set Chunk Size and Abort take effect here, before the next chunk is read.
  *
  * <table>
@@ -214,15 +213,23 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
             pendingBytes += length;
         }
 
-        ByteBuf part = n == 0 ? Unpooled.EMPTY_BUFFER : in.retainedSlice(pos, n);
-        in.readerIndex(pos + n);
-        cs.remaining -= n;
-        pendingBytes -= n;
-        if (cs.remaining > 0 || cs.payload != null) {
+        ByteBuf part;
+        if (cs.payload == null && n == cs.remaining) {
+            // The whole message is in this chunk: a slice of what was read, no copy.
+            part = n == 0 ? Unpooled.EMPTY_BUFFER : in.retainedSlice(pos, n);
+            in.readerIndex(pos + n);
+            cs.remaining = 0;
+            pendingBytes -= n;
+        } else {
+            // A message over several chunks is gathered once into one buffer of its length, so
+            // everything downstream reads contiguous bytes instead of a composite of hundreds of slices.
             if (cs.payload == null) {
-                cs.payload = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+                cs.payload = ctx.alloc().buffer(cs.length);
             }
-            cs.payload.addComponent(true, part);
+            cs.payload.writeBytes(in, pos, n);
+            in.readerIndex(pos + n);
+            cs.remaining -= n;
+            pendingBytes -= n;
             if (cs.remaining > 0) {
                 return true;
             }
@@ -286,6 +293,6 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
         int type;
         int streamId;
         int remaining;
-        CompositeByteBuf payload;
+        ByteBuf payload;
     }
 }

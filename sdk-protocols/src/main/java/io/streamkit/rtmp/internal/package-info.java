@@ -4,8 +4,10 @@
  *
  * <h2>Decisions</h2>
  * <ul>
- *   <li>Chunk payloads are not copied: a message that fits in one chunk is a retained slice
- *       of the read buffer; a larger one is a composite of its chunks' slices.</li>
+ *   <li>A message that fits in one chunk is a retained slice of the read buffer, not a copy; a
+ *       message over several chunks is gathered into one pooled buffer of its length as its
+ *       chunks arrive (the read into a pooled buffer that ARCHITECTURE.md rule 1 allows), so
+ *       payloads downstream are contiguous.</li>
  *   <li>Set Chunk Size and Abort are acted on inside the decoder, because they change how the
  *       very next bytes are read; they are also passed on so the handler can log them.</li>
  *   <li>A type-3 continuation chunk after an extended timestamp may or may not repeat it
