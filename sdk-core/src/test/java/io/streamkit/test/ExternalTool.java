@@ -30,7 +30,24 @@ public final class ExternalTool {
             return;
         }
         String message = tool + " is not installed; install it (Debian: apt-get install "
-                + (tool.startsWith("ff") ? "ffmpeg" : tool) + ") to run this interop test";
+                + (tool.startsWith("ff") ? "ffmpeg" : tool.equals("node") ? "nodejs npm" : tool) + ") to run this interop test";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError(message + " (CI=true: interop tests must run)");
+        }
+        Assumptions.abort(message);
+    }
+
+    /**
+     * Skips (or, in CI, fails) the calling test when a file a tool needs is missing.
+     *
+     * @param file the file, for example an npm package's script
+     * @param hint how to get it
+     */
+    public static void requireFile(Path file, String hint) {
+        if (Files.exists(file)) {
+            return;
+        }
+        String message = file + " is missing; " + hint;
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(message + " (CI=true: interop tests must run)");
         }
@@ -59,7 +76,7 @@ public final class ExternalTool {
             }
             if (p.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ":\n"
-                        + Files.readString(err, StandardCharsets.UTF_8));
+                        + Files.readString(err, StandardCharsets.UTF_8) + new String(out, StandardCharsets.UTF_8));
             }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
