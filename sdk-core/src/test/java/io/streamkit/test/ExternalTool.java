@@ -29,8 +29,8 @@ public final class ExternalTool {
         if (find(tool) != null) {
             return;
         }
-        String message = tool + " is not installed; install it (Debian: apt-get install "
-                + (tool.startsWith("ff") ? "ffmpeg" : tool.equals("node") ? "nodejs npm" : tool) + ") to run this interop test";
+        String message = tool + " is not installed; install it (Debian: apt-get install " + debianPackages(tool)
+                + ") to run this interop test";
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(message + " (CI=true: interop tests must run)");
         }
@@ -96,6 +96,19 @@ public final class ExternalTool {
                 }
             }
         }
+    }
+
+    private static String debianPackages(String tool) {
+        if (tool.startsWith("ff")) {
+            return "ffmpeg";
+        }
+        if (tool.equals("nginx") || tool.startsWith("ngx_rtmp")) {
+            return "nginx libnginx-mod-rtmp";
+        }
+        if (tool.equals("node")) {
+            return "nodejs npm";
+        }
+        return tool;
     }
 
     private static Path find(String tool) {

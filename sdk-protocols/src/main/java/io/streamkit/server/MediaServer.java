@@ -2,6 +2,8 @@ package io.streamkit.server;
 
 import io.streamkit.hook.AuthHandler;
 import io.streamkit.hook.ServerListener;
+import io.streamkit.relay.Puller;
+import io.streamkit.relay.Pusher;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
@@ -25,6 +27,8 @@ import java.util.function.Function;
  * {@link #close()} stops accepting, ends every stream (players are told it ended) and
  * releases every buffer. RTMP is served with {@link Builder#rtmp(int)}, HTTP-FLV and
  * WebSocket-FLV with {@link Builder#http(int)}; HLS joins the builder as it lands.
+ * {@link #pull} and {@link #push} relay streams from and to other servers over the same
+ * event loops.
  */
 public interface MediaServer extends AutoCloseable {
 
@@ -68,7 +72,35 @@ public interface MediaServer extends AutoCloseable {
     java.util.OptionalInt httpPort();
 
     /**
-     * Stops the server: stops accepting, ends every stream with
+     * Creates a puller that plays a remote stream into a local one, on this server's event
+     * loops; see {@link io.streamkit.rtmp.RtmpPuller} for the protocol and its lifecycle.
+     * Nothing is sent until {@link Puller#start()}; the puller closes with the server.
+     *
+     * @param url the remote stream, {@code rtmp://host[:port]/app/name[?query]}
+     * @param localKey the local stream to publish as
+     * @return the puller
+     * @throws IllegalArgumentException when the URL's scheme is not supported (only
+     *     {@code rtmp://} for now) or the URL lacks a host, app or name
+     * @throws IllegalStateException when the server is stopped
+     */
+    Puller pull(String url, StreamKey localKey);
+
+    /**
+     * Creates a pusher that publishes a local stream to a remote server, reconnecting with
+     * backoff, on this server's event loops; see {@link io.streamkit.rtmp.RtmpPusher}. Nothing
+     * happens until {@link Pusher#start()}; the pusher closes with the server.
+     *
+     * @param localKey the local stream to send
+     * @param url the remote stream, {@code rtmp://host[:port]/app/name[?query]}
+     * @return the pusher
+     * @throws IllegalArgumentException when the URL's scheme is not supported (only
+     *     {@code rtmp://} for now) or the URL lacks a host, app or name
+     * @throws IllegalStateException when the server is stopped
+     */
+    Pusher push(StreamKey localKey, String url);
+
+    /**
+     * Stops the server: stops accepting, closes its pullers and pushers, ends every stream with
      * {@link io.streamkit.stream.EndReason#SHUTDOWN}, and stops its threads. Idempotent;
      * returns when the threads have stopped or after a few seconds.
      */
@@ -87,6 +119,7 @@ public interface MediaServer extends AutoCloseable {
         private int ioThreads = DEFAULT_IO_THREADS;
         private io.streamkit.rtmp.RtmpConfig rtmp;
         private io.streamkit.http.HttpConfig http;
+        private io.streamkit.rtmp.RtmpClientConfig rtmpClient = io.streamkit.rtmp.RtmpClientConfig.defaults();
 
         Builder() {
         }
@@ -137,6 +170,20 @@ public interface MediaServer extends AutoCloseable {
             io.streamkit.http.HttpConfig.Builder b = io.streamkit.http.HttpConfig.builder(port);
             Objects.requireNonNull(options, "options").accept(b);
             this.http = b.build();
+            return this;
+        }
+
+        /**
+         * Sets the RTMP client's limits, timeouts and reconnect backoff for every puller and
+         * pusher of this server: {@code .rtmpClient(c -> c.connectTimeout(Duration.ofSeconds(5)))}.
+         *
+         * @param options changes to the defaults of {@link io.streamkit.rtmp.RtmpClientConfig}
+         * @return this builder
+         */
+        public Builder rtmpClient(java.util.function.Consumer<io.streamkit.rtmp.RtmpClientConfig.Builder> options) {
+            io.streamkit.rtmp.RtmpClientConfig.Builder b = io.streamkit.rtmp.RtmpClientConfig.builder();
+            Objects.requireNonNull(options, "options").accept(b);
+            this.rtmpClient = b.build();
             return this;
         }
 
@@ -216,7 +263,7 @@ public interface MediaServer extends AutoCloseable {
          * @throws IllegalStateException when something could not be started; what had started is stopped
          */
         public MediaServer start() {
-            return RunningServer.start(engine, ioThreads, rtmp, http);
+            return RunningServer.start(engine, ioThreads, rtmp, http, rtmpClient);
         }
     }
 }

@@ -12,19 +12,33 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.http.internal.HttpServerInitializer;
 import io.streamkit.internal.engine.Engine;
+import io.streamkit.relay.Puller;
+import io.streamkit.relay.Pusher;
+import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.rtmp.RtmpPuller;
+import io.streamkit.rtmp.RtmpPusher;
+import io.streamkit.rtmp.internal.RtmpClientHost;
 import io.streamkit.rtmp.internal.RtmpServerInitializer;
 import io.streamkit.stream.StreamEngine;
+import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running {@link MediaServer}: one event loop group shared by the engine and every protocol. */
-final class RunningServer implements MediaServer {
+/**
+ * The running {@link MediaServer}: one event loop group shared by the engine, every protocol
+ * and the relays; it lends them to RTMP pullers and pushers as their {@link RtmpClientHost}.
+ */
+final class RunningServer implements MediaServer, RtmpClientHost {
     private static final Logger log = LoggerFactory.getLogger(RunningServer.class);
 
     /**
@@ -39,18 +53,22 @@ final class RunningServer implements MediaServer {
     private final Channel rtmpChannel;
     private final Channel rtmpsChannel;
     private final Channel httpChannel;
+    private final RtmpClientConfig rtmpClient;
+    private final Set<AutoCloseable> relays = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel, Channel rtmpsChannel,
-                          Channel httpChannel) {
+                          Channel httpChannel, RtmpClientConfig rtmpClient) {
         this.loops = loops;
         this.engine = engine;
         this.rtmpChannel = rtmpChannel;
         this.rtmpsChannel = rtmpsChannel;
         this.httpChannel = httpChannel;
+        this.rtmpClient = rtmpClient;
     }
 
-    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp, HttpConfig http) {
+    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp, HttpConfig http,
+                             RtmpClientConfig rtmpClient) {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), NioIoHandler.newFactory());
         StreamEngine engine = null;
@@ -73,7 +91,7 @@ final class RunningServer implements MediaServer {
                 log.info("HTTP listening on {}", httpChannel.localAddress());
             }
             log.info("Streamkit started with {} I/O threads", ioThreads);
-            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel);
+            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel, rtmpClient);
         } catch (Exception | Error e) {
             for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel}) {
                 if (c != null) {
@@ -123,9 +141,57 @@ final class RunningServer implements MediaServer {
     }
 
     @Override
+    public Puller pull(String url, StreamKey localKey) {
+        Objects.requireNonNull(url, "url");
+        if (url.regionMatches(true, 0, "rtmp://", 0, 7)) {
+            return RtmpPuller.create(this, url, localKey);
+        }
+        throw new IllegalArgumentException("cannot pull '" + url + "': only rtmp:// URLs are supported");
+    }
+
+    @Override
+    public Pusher push(StreamKey localKey, String url) {
+        Objects.requireNonNull(url, "url");
+        if (url.regionMatches(true, 0, "rtmp://", 0, 7)) {
+            return RtmpPusher.create(this, localKey, url);
+        }
+        throw new IllegalArgumentException("cannot push to '" + url + "': only rtmp:// URLs are supported");
+    }
+
+    @Override
+    public EventLoopGroup loops() {
+        return loops;
+    }
+
+    @Override
+    public RtmpClientConfig rtmpClientConfig() {
+        return rtmpClient;
+    }
+
+    @Override
+    public void register(AutoCloseable relay) {
+        if (closed.get()) {
+            throw new IllegalStateException("the server is stopped");
+        }
+        relays.add(relay);
+    }
+
+    @Override
+    public void unregister(AutoCloseable relay) {
+        relays.remove(relay);
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        for (AutoCloseable relay : List.copyOf(relays)) {
+            try {
+                relay.close();
+            } catch (Exception e) {
+                log.warn("closing relay {} failed", relay, e);
+            }
         }
         for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel}) {
             if (c != null) {

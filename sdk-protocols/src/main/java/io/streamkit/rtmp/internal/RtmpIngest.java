@@ -31,6 +31,11 @@ final class RtmpIngest {
         return publisher;
     }
 
+    /** Whether a track has been added: the stream is playable. */
+    boolean hasTracks() {
+        return video != null || audio != null;
+    }
+
     /** Frames dropped because their track's configuration had not arrived. */
     long framesBeforeConfig() {
         return framesBeforeConfig;

@@ -1,10 +1,7 @@
 package io.streamkit.rtmp.internal;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.streamkit.format.amf0.Amf0EcmaArray;
-import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
@@ -17,30 +14,26 @@ import java.util.Map;
  * One RTMP play: a {@link Subscriber} on its connection's event loop that writes the
  * stream's metadata, sequence headers and frames as RTMP messages on one message stream.
  *
- * <p>Codecs with a legacy FLV form (H.264, AAC, MP3, and H.265 as codec id 12) are sent in
- * it, because every player reads it; the others (AV1, VP9, Opus) go in the Enhanced RTMP form.
- * Frames are written without a flush; {@link #onFlush()} flushes once per batch.
+ * <p>The media bytes are {@link RtmpMediaWriter}'s, shared with the pusher. Frames are
+ * written without a flush; {@link #onFlush()} flushes once per batch.
  */
 final class RtmpPlayer implements Subscriber {
     private final ChannelHandlerContext ctx;
     private final int streamId;
-    private final int chunkSize;
     private final StreamKey key;
-    private final SharedMediaMessages shared;
+    private final RtmpMediaWriter media;
     private boolean started;
     private boolean ended;
     private boolean receiveAudio = true;
     private boolean receiveVideo = true;
     private boolean paused;
     private boolean waitingForKeyframe;
-    private boolean videoEnhanced;
 
     RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key) {
         this.ctx = ctx;
         this.streamId = streamId;
-        this.chunkSize = chunkSize;
         this.key = key;
-        this.shared = SharedMediaMessages.forThisLoop();
+        this.media = new RtmpMediaWriter(ctx, streamId, chunkSize);
     }
 
     int streamId() {
@@ -92,35 +85,13 @@ final class RtmpPlayer implements Subscriber {
     @Override
     public void onTrack(Track track) {
         start();
-        ByteBuf body = ctx.alloc().buffer(16 + track.format().configLength());
-        if (track.type() == MediaType.VIDEO) {
-            videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), true);
-            if (!track.format().hasConfig()) {
-                body.release();
-                return;
-            }
-            FlvTags.writeVideoSequenceStart(body, track.codec(), videoEnhanced);
-        } else {
-            if (!track.format().hasConfig()) {
-                body.release();
-                return;   // MP3: no configuration record
-            }
-            var audio = track.format().audio();
-            FlvTags.writeAudioHeader(body, track.codec(), audio.map(a -> a.sampleRate()).orElse(44_100),
-                    audio.map(a -> a.channels()).orElse(2), true);
-        }
-        track.format().writeConfig(body);
-        int csid = track.type() == MediaType.VIDEO ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO;
-        int type = track.type() == MediaType.VIDEO ? RtmpMessage.VIDEO : RtmpMessage.AUDIO;
-        ctx.write(new RtmpMessage(csid, type, streamId, 0, body));
+        media.track(track);
     }
 
     @Override
     public void onMetadata(Map<String, Object> metadata) {
         start();
-        Amf0EcmaArray array = new Amf0EcmaArray();
-        array.putAll(metadata);
-        ctx.write(RtmpMessages.data(ctx.alloc(), streamId, 0, "onMetaData", array));
+        media.metadata(metadata, false);
     }
 
     @Override
@@ -136,7 +107,7 @@ final class RtmpPlayer implements Subscriber {
             }
             waitingForKeyframe = false;
         }
-        ctx.write(shared.encode(ctx.alloc(), frame, streamId, chunkSize, video && videoEnhanced), ctx.voidPromise());
+        media.frame(frame);
     }
 
     @Override

@@ -47,6 +47,53 @@ final class RtmpUrls {
         return StreamKey.parse(full);
     }
 
+    /** The default RTMP port (RTMP spec 1.0, section 4). */
+    static final int DEFAULT_PORT = 1935;
+
+    /**
+     * Where a client connects and what it asks for.
+     *
+     * @param host the server's host name or address
+     * @param port the TCP port, {@value #DEFAULT_PORT} unless the URL names one
+     * @param app the application, sent in {@code connect}
+     * @param name the stream name with the URL's query, sent in {@code play} or {@code publish}
+     * @param tcUrl the URL up to and including the app, sent in {@code connect}
+     */
+    record Target(String host, int port, String app, String name, String tcUrl) {
+    }
+
+    /**
+     * Splits a client URL {@code rtmp://host[:port]/app[/more]/name[?query]} at its last slash,
+     * the way this server (and ffmpeg, for up to three segments) splits app and stream name.
+     *
+     * @throws IllegalArgumentException when the URL is not {@code rtmp://} or lacks an app or a name
+     */
+    static Target target(String url) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("malformed RTMP URL '" + url + "': " + e.getMessage(), e);
+        }
+        if (!"rtmp".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("'" + url + "' is not an rtmp:// URL"
+                    + ("rtmps".equalsIgnoreCase(uri.getScheme()) ? " (rtmps:// is not supported by the client yet)" : ""));
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("RTMP URL '" + url + "' has no host");
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/{2,}", "/").replaceAll("^/+|/+$", "");
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0 || slash == path.length() - 1) {
+            throw new IllegalArgumentException("RTMP URL '" + url + "' needs an app and a stream name: rtmp://host/app/name");
+        }
+        int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
+        String app = decode(path.substring(0, slash));
+        String name = decode(path.substring(slash + 1)) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String tcUrl = "rtmp://" + uri.getRawAuthority() + "/" + path.substring(0, slash);
+        return new Target(uri.getHost(), port, app, name, tcUrl);
+    }
+
     private static Map<String, String> parse(String query) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String pair : query.split("&")) {

@@ -1,6 +1,6 @@
 /**
- * RTMP's pipeline: handshake, chunk stream decoding and encoding, and (as they land)
- * command and media handling. No compatibility promise; not exported.
+ * RTMP's pipelines, server and client: handshake, chunk stream decoding and encoding,
+ * commands and media. No compatibility promise; not exported.
  *
  * <h2>Decisions</h2>
  * <ul>
@@ -16,6 +16,18 @@
  *   <li>Messages out are written with a type-0 header and type-3 continuations only, so
  *       their chunked bytes depend on nothing but the message and the chunk size, and can be
  *       built once and shared by every player.</li>
+ *   <li>The client reuses the server's chunk decoder and encoder, {@code RtmpIngest}
+ *       for pulls (payloads stay slices) and {@code RtmpMediaWriter}, the
+ *       server's play encoding, for pushes, so a pushed frame is the same shared bytes a player gets.</li>
+ *   <li>The client handshake is the simple form (C1 version zero), which both this server and
+ *       nginx-rtmp accept; the digest form is not sent.</li>
+ *   <li>A pusher subscribes before it connects: it connects only while the local stream is live,
+ *       and holds the GOP cache (bounded) until {@code NetStream.Publish.Start}, so the remote
+ *       stream starts at a keyframe at once. A puller does not reconnect: a dropped pull ends its
+ *       local publisher, and re-pulling is a policy's decision.</li>
+ *   <li>Public {@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
+ *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements,
+ *       so no Netty type appears in their signatures.</li>
  * </ul>
  */
 package io.streamkit.rtmp.internal;

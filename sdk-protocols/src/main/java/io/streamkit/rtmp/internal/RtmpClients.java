@@ -1,0 +1,99 @@
+package io.streamkit.rtmp.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.streamkit.relay.Puller;
+import io.streamkit.relay.Pusher;
+import io.streamkit.rtmp.RtmpClientConfig;
+import io.streamkit.stream.StreamEngine;
+import io.streamkit.stream.StreamKey;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Creates RTMP pullers and pushers over a server's event loops, and builds their connections'
+ * pipelines: idle timeout, client handshake, the server's chunk decoder and encoder, and the
+ * role's handler. The entry point of {@code io.streamkit.rtmp.RtmpPuller} and {@code RtmpPusher};
+ * not API.
+ */
+public final class RtmpClients {
+    /**
+     * Write-buffer water marks of a pusher's connection: past the high mark it is unwritable and
+     * the engine skips it to the next keyframe; the same bounds as a server's players.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(4 << 20, 8 << 20);
+
+    private RtmpClients() {
+    }
+
+    /**
+     * Creates a puller; nothing happens until {@link Puller#start()}.
+     *
+     * @param loops the server's event loops; the puller keeps one of them
+     * @param engine where the stream is published
+     * @param config the client settings
+     * @param url {@code rtmp://host[:port]/app/name}
+     * @param localKey the local stream
+     * @param onDone run once when the puller has stopped for good
+     * @return the puller
+     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL
+     */
+    public static Puller puller(EventLoopGroup loops, StreamEngine engine, RtmpClientConfig config, String url,
+                                StreamKey localKey, Runnable onDone) {
+        return new RtmpPullRelay(loops.next(), engine, config, RtmpUrls.target(Objects.requireNonNull(url, "url")),
+                Objects.requireNonNull(localKey, "localKey"), onDone);
+    }
+
+    /**
+     * Creates a pusher; nothing happens until {@link Pusher#start()}.
+     *
+     * @param loops the server's event loops; the pusher keeps one of them for its subscription
+     *     and its connections
+     * @param engine where the local stream is subscribed to
+     * @param config the client settings
+     * @param localKey the local stream
+     * @param url {@code rtmp://host[:port]/app/name}
+     * @param onDone run once when the pusher has stopped for good
+     * @return the pusher
+     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL
+     */
+    public static Pusher pusher(EventLoopGroup loops, StreamEngine engine, RtmpClientConfig config, StreamKey localKey,
+                                String url, Runnable onDone) {
+        return new RtmpPushRelay(loops.next(), engine, config, Objects.requireNonNull(localKey, "localKey"),
+                RtmpUrls.target(Objects.requireNonNull(url, "url")), onDone);
+    }
+
+    /** Connects on {@code loop} with a full client pipeline ending in the role's handler. */
+    static ChannelFuture connect(EventLoop loop, RtmpClientConfig config, RtmpUrls.Target target,
+                                 Function<RtmpChunkDecoder, RtmpClientHandler> role) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        RtmpChunkDecoder decoder = new RtmpChunkDecoder(config.maxMessageSize(),
+                                RtmpChunkDecoder.DEFAULT_MAX_CHUNK_STREAMS);
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast("handshake", new RtmpClientHandshakeHandler(config.handshakeTimeout().toMillis()))
+                                .addLast("chunk-decoder", decoder)
+                                .addLast("chunk-encoder", new RtmpChunkEncoder())
+                                .addLast("rtmp-client", role.apply(decoder));
+                    }
+                })
+                .connect(target.host(), target.port());
+    }
+}
