@@ -129,6 +129,15 @@ public interface StreamEngine extends AutoCloseable {
     Optional<StreamInfo> stream(StreamKey key);
 
     /**
+     * Returns the engine's totals: streams and subscribers now, bytes and skipped frames since
+     * start, and refused requests. Cheap enough to call on every metrics scrape: it walks the
+     * live streams and subscriptions and reads their counters without locking their writers.
+     *
+     * @return the snapshot
+     */
+    EngineStats stats();
+
+    /**
      * Ends a stream's publisher at once, with no grace; subscribers end with {@link EndReason#KICKED}.
      *
      * @param key the stream

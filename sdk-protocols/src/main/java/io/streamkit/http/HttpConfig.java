@@ -1,12 +1,27 @@
 package io.streamkit.http;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The HTTP port's settings: one port carries HTTP-FLV, WebSocket-FLV, the JSON API and
- * metrics (and HLS as it lands). Built with {@link Builder} inside
+ * metrics (and HLS as it lands), and the application's own {@link HttpRoute}s. Built with
+ * {@link Builder} inside
  * {@code MediaServer.builder().http(8080, h -> h.corsOrigin("https://player.example"))}.
+ *
+ * <table>
+ *   <caption>What the port serves</caption>
+ *   <tr><th>path</th><th>what</th></tr>
+ *   <tr><td>{@code /{app}/{name}.flv}</td><td>HTTP-FLV; with a WebSocket upgrade, WebSocket-FLV</td></tr>
+ *   <tr><td>{@code /api/...}</td><td>the JSON API: {@code GET /api/streams}, {@code GET /api/streams/{app}/{name}},
+ *       {@code GET /api/clients}, {@code DELETE /api/streams/{app}/{name}}, {@code DELETE /api/clients/{id}};
+ *       the {@code DELETE} calls need {@code Authorization: Bearer} with the {@code apiToken}</td></tr>
+ *   <tr><td>{@code /metrics}</td><td>Prometheus text exposition format 0.0.4</td></tr>
+ *   <tr><td>a prefix given to {@link Builder#route}</td><td>the application's route</td></tr>
+ * </table>
  *
  * <table>
  *   <caption>Limits and their defaults</caption>
@@ -28,9 +43,11 @@ import java.util.Objects;
  * @param maxConnections HTTP connections at once
  * @param corsOrigin the {@code Access-Control-Allow-Origin} value
  * @param apiToken the bearer token mutating API calls need, or {@code null} to turn them off
+ * @param routes the application's routes by path prefix, in the order added
  */
 public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
-                         Duration requestTimeout, int maxConnections, String corsOrigin, String apiToken) {
+                         Duration requestTimeout, int maxConnections, String corsOrigin, String apiToken,
+                         Map<String, HttpRoute> routes) {
 
     /** Default request-line limit. */
     public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
@@ -54,6 +71,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
      * @param maxConnections connection limit
      * @param corsOrigin allowed origin
      * @param apiToken API bearer token or {@code null}
+     * @param routes application routes by prefix, each prefix as {@link Builder#route} accepts
      */
     public HttpConfig {
         Builder.check("port", port, 0, 65_535);
@@ -69,6 +87,10 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         if (apiToken != null && apiToken.length() < 16) {
             throw new IllegalArgumentException("apiToken must be at least 16 characters: it guards kicking streams");
         }
+        Objects.requireNonNull(routes, "routes");
+        Map<String, HttpRoute> checked = new LinkedHashMap<>();
+        routes.forEach((prefix, route) -> checked.put(Builder.checkPrefix(prefix), Objects.requireNonNull(route, "route")));
+        routes = Collections.unmodifiableMap(checked);
     }
 
     /**
@@ -91,6 +113,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private String corsOrigin = "*";
         private String apiToken;
+        private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
 
         Builder(int port) {
             this.port = check("port", port, 0, 65_535);
@@ -184,13 +207,73 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         }
 
         /**
+         * Serves an application route below a path prefix: the prefix itself and every path
+         * under it ({@code /hello} takes {@code /hello} and {@code /hello/world}, not
+         * {@code /helloworld}). When prefixes nest, the longest that matches wins. The API,
+         * the metrics and streams keep their paths: a prefix may not be {@code /api} or
+         * {@code /metrics} or lie below them, nor end in {@code .flv}; {@code /} takes what
+         * nothing else does.
+         *
+         * @param pathPrefix starts with {@code /}, no trailing {@code /} (but {@code /} itself),
+         *     no empty, {@code .} or {@code ..} segment, no {@code %}, {@code ?}, {@code #} or backslash
+         * @param route the handler
+         * @return this builder
+         * @throws IllegalArgumentException when the prefix is malformed, clashes with the
+         *     server's own paths, or is already taken
+         */
+        public Builder route(String pathPrefix, HttpRoute route) {
+            String prefix = checkPrefix(pathPrefix);
+            Objects.requireNonNull(route, "route");
+            if (routes.containsKey(prefix)) {
+                throw new IllegalArgumentException("route prefix " + prefix + " is already taken");
+            }
+            routes.put(prefix, route);
+            return this;
+        }
+
+        /**
          * Creates the configuration.
          *
          * @return the checked settings
          */
         public HttpConfig build() {
             return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
-                    maxConnections, corsOrigin, apiToken);
+                    maxConnections, corsOrigin, apiToken, routes);
+        }
+
+        static String checkPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "pathPrefix");
+            if (!prefix.startsWith("/")) {
+                throw new IllegalArgumentException("route prefix '" + prefix + "' must start with /");
+            }
+            if (prefix.length() > 1 && prefix.endsWith("/")) {
+                throw new IllegalArgumentException("route prefix '" + prefix + "' must not end with /: write '"
+                        + prefix.substring(0, prefix.length() - 1) + "', which also takes the paths below it");
+            }
+            for (char c : new char[] {'%', '?', '#', '\\', '\0', ' '}) {
+                if (prefix.indexOf(c) >= 0) {
+                    throw new IllegalArgumentException("route prefix '" + prefix + "' contains '" + c + "'");
+                }
+            }
+            if (prefix.length() > 1) {
+                for (String segment : prefix.substring(1).split("/", -1)) {
+                    if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                        throw new IllegalArgumentException("route prefix '" + prefix
+                                + "' has an empty, '.' or '..' segment");
+                    }
+                }
+            }
+            for (String reserved : new String[] {"/api", "/metrics"}) {
+                if (prefix.equals(reserved) || prefix.startsWith(reserved + "/")) {
+                    throw new IllegalArgumentException("route prefix '" + prefix + "' clashes with the server's "
+                            + reserved + "; choose another prefix");
+                }
+            }
+            if (prefix.endsWith(".flv")) {
+                throw new IllegalArgumentException("route prefix '" + prefix
+                        + "' ends in .flv, which the port serves as HTTP-FLV streams");
+            }
+            return prefix;
         }
 
         static int check(String name, int value, int min, int max) {

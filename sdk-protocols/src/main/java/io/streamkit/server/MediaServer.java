@@ -25,8 +25,10 @@ import java.util.function.Function;
  * <p>{@link Builder#start()} binds everything the builder asked for or, on any failure,
  * closes what it had bound and throws with the cause. The handle is {@link AutoCloseable}:
  * {@link #close()} stops accepting, ends every stream (players are told it ended) and
- * releases every buffer. RTMP is served with {@link Builder#rtmp(int)}, HTTP-FLV and
- * WebSocket-FLV with {@link Builder#http(int)}; HLS joins the builder as it lands.
+ * releases every buffer. RTMP is served with {@link Builder#rtmp(int)}; HTTP-FLV,
+ * WebSocket-FLV, the JSON API under {@code /api/}, Prometheus metrics at {@code /metrics}
+ * and the application's own routes with {@link Builder#http(int, java.util.function.Consumer)}
+ * (see {@link io.streamkit.http.HttpConfig}); HLS joins the builder as it lands.
  * {@link #pull} and {@link #push} relay streams from and to other servers over the same
  * event loops.
  */

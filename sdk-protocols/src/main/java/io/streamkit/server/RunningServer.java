@@ -10,7 +10,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.http.HttpConfig;
+import io.streamkit.http.internal.ApiRoute;
+import io.streamkit.http.internal.AppRoute;
+import io.streamkit.http.internal.HttpRouter;
 import io.streamkit.http.internal.HttpServerInitializer;
+import io.streamkit.http.internal.MetricsRoute;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
@@ -20,11 +24,15 @@ import io.streamkit.rtmp.RtmpPuller;
 import io.streamkit.rtmp.RtmpPusher;
 import io.streamkit.rtmp.internal.RtmpClientHost;
 import io.streamkit.rtmp.internal.RtmpServerInitializer;
+import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -77,8 +85,9 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         Channel httpChannel = null;
         try {
             engine = engineBuilder.executor(loops).build();
+            ClientRegistry clients = new ClientRegistry();
             if (rtmp != null) {
-                RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp);
+                RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp, clients);
                 rtmpChannel = bind(loops, plain, rtmp.port());
                 log.info("RTMP listening on {}", rtmpChannel.localAddress());
                 if (rtmp.tls() != null) {
@@ -87,7 +96,8 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 }
             }
             if (http != null) {
-                httpChannel = bind(loops, new HttpServerInitializer((Engine) engine, http, new LinkedHashMap<>()), http.port());
+                httpChannel = bind(loops, new HttpServerInitializer((Engine) engine, http, clients,
+                        routes(engine, clients, http)), http.port());
                 log.info("HTTP listening on {}", httpChannel.localAddress());
             }
             log.info("Streamkit started with {} I/O threads", ioThreads);
@@ -104,6 +114,20 @@ final class RunningServer implements MediaServer, RtmpClientHost {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("Streamkit could not start: " + e.getMessage(), e);
         }
+    }
+
+    /** The HTTP port's routes, longest prefix first so that nested prefixes resolve to the closest. */
+    private static Map<String, HttpRouter.Route> routes(StreamEngine engine, ClientRegistry clients, HttpConfig http) {
+        List<Map.Entry<String, HttpRouter.Route>> all = new ArrayList<>();
+        all.add(Map.entry("/api", new ApiRoute(engine, clients, http.apiToken())));
+        all.add(Map.entry("/metrics", new MetricsRoute(engine, clients)));
+        http.routes().forEach((prefix, route) -> all.add(Map.entry(prefix, new AppRoute(route))));
+        all.sort(Comparator.comparingInt((Map.Entry<String, HttpRouter.Route> e) -> e.getKey().length()).reversed());
+        Map<String, HttpRouter.Route> routes = new LinkedHashMap<>();
+        for (Map.Entry<String, HttpRouter.Route> e : all) {
+            routes.put(e.getKey(), e.getValue());
+        }
+        return routes;
     }
 
     private static Channel bind(EventLoopGroup loops, io.netty.channel.ChannelHandler initializer, int port) {

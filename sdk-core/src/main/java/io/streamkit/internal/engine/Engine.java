@@ -10,6 +10,7 @@ import io.streamkit.hook.ServerListener;
 import io.streamkit.hook.SkipEvent;
 import io.streamkit.hook.StreamEvent;
 import io.streamkit.stream.EndReason;
+import io.streamkit.stream.EngineStats;
 import io.streamkit.stream.PublishOptions;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
@@ -21,6 +22,7 @@ import io.streamkit.stream.SubscribeOptions;
 import io.streamkit.stream.Subscriber;
 import io.streamkit.stream.Subscription;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,20 @@ public final class Engine implements StreamEngine {
     private final ConcurrentHashMap<StreamKey, Hub> hubs = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
+
+    /*
+     * Totals for stats(). A stream or subscription that ends moves its final counts into the
+     * retired totals in the same critical section that removes it from what stats() walks, so
+     * a snapshot counts everything exactly once and the totals never go down. Taken after a
+     * hub's monitor, never before; nothing under it calls out.
+     */
+    private final Object statsLock = new Object();
+    private final HashSet<Sub> liveSubs = new HashSet<>();   // guarded by statsLock: attached and not yet ended
+    private long retiredBytesIn;                              // guarded by statsLock
+    private long retiredBytesOut;                             // guarded by statsLock
+    private long retiredFramesSkipped;                        // guarded by statsLock
+    private final LongAdder publishesRejected = new LongAdder();
+    private final LongAdder playsRejected = new LongAdder();
 
     private Engine(EngineSettings settings) {
         this.settings = settings;
@@ -77,7 +94,15 @@ public final class Engine implements StreamEngine {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(options, "options");
         for (;;) {
-            Hub hub = hubFor(key);
+            Hub hub;
+            try {
+                hub = hubFor(key);
+            } catch (StreamException e) {
+                if (e.reason() == StreamException.Reason.LIMIT) {
+                    publishesRejected.increment();
+                }
+                throw e;
+            }
             Publisher publisher = hub.publish(options);
             if (publisher != null) {
                 return publisher;
@@ -101,6 +126,9 @@ public final class Engine implements StreamEngine {
                 }
             }
         } catch (StreamException e) {
+            if (e.reason() == StreamException.Reason.LIMIT) {
+                playsRejected.increment();
+            }
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -108,6 +136,17 @@ public final class Engine implements StreamEngine {
     @Override
     public CompletionStage<AuthResult> authorize(AuthRequest request) {
         Objects.requireNonNull(request, "request");
+        CompletionStage<AuthResult> decision = decide(request);
+        LongAdder rejected = request.action() == AuthRequest.Action.PUBLISH ? publishesRejected : playsRejected;
+        return decision.thenApply(r -> {
+            if (!r.allowed()) {
+                rejected.increment();
+            }
+            return r;
+        });
+    }
+
+    private CompletionStage<AuthResult> decide(AuthRequest request) {
         var handler = request.action() == AuthRequest.Action.PUBLISH ? settings.onPublish() : settings.onPlay();
         CompletableFuture<AuthResult> result = new CompletableFuture<>();
         CompletionStage<AuthResult> stage;
@@ -162,6 +201,28 @@ public final class Engine implements StreamEngine {
     }
 
     @Override
+    public EngineStats stats() {
+        synchronized (statsLock) {
+            int streams = 0;
+            long bytesIn = retiredBytesIn;
+            for (Hub hub : hubs.values()) {
+                if (hub.isLive()) {
+                    streams++;
+                }
+                bytesIn += hub.bytesIn();
+            }
+            long bytesOut = retiredBytesOut;
+            long skipped = retiredFramesSkipped;
+            for (Sub sub : liveSubs) {
+                bytesOut += sub.deliveredBytes();
+                skipped += sub.skippedFrames();
+            }
+            return new EngineStats(streams, liveSubs.size(), bytesIn, bytesOut, skipped,
+                    publishesRejected.sum(), playsRejected.sum());
+        }
+    }
+
+    @Override
     public boolean kick(StreamKey key) {
         Hub hub = hubs.get(key);
         return hub != null && hub.end(EndReason.KICKED);
@@ -201,8 +262,37 @@ public final class Engine implements StreamEngine {
         return closed;
     }
 
+    /** Called under the hub's monitor, after its last write: its ingest count is final. */
     void removeHub(Hub hub) {
-        hubs.remove(hub.key(), hub);
+        synchronized (statsLock) {
+            if (hubs.remove(hub.key(), hub)) {
+                retiredBytesIn += hub.bytesIn();
+            }
+        }
+    }
+
+    void subAttached(Sub sub) {
+        synchronized (statsLock) {
+            liveSubs.add(sub);
+        }
+    }
+
+    /** Called on the subscription's executor after its last delivery: its counts are final. */
+    void subEnded(Sub sub) {
+        synchronized (statsLock) {
+            if (liveSubs.remove(sub)) {
+                retiredBytesOut += sub.deliveredBytes();
+                retiredFramesSkipped += sub.skippedFrames();
+            }
+        }
+    }
+
+    void publishRejected() {
+        publishesRejected.increment();
+    }
+
+    void playRejected() {
+        playsRejected.increment();
     }
 
     /** Schedules a task, or returns {@code null} when the executor no longer takes work. */

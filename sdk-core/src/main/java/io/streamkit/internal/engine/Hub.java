@@ -19,8 +19,12 @@ import io.streamkit.stream.TrackFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -33,6 +37,14 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class Hub {
     private static final LoopFanOut[] NO_LOOPS = new LoopFanOut[0];
+    /** The out bitrate spans about this long: one second, like the tracks' in bitrate. */
+    private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
+    /** Snapshots closer together than this share one sample, so a burst of calls keeps the window. */
+    private static final long SAMPLE_SPACING_NANOS = 250_000_000L;
+    /** Below this span a rate is too noisy to report; the previous one stands. */
+    private static final long MIN_RATE_SPAN_NANOS = 200_000_000L;
+    /** Samples kept: at the minimum spacing, twice the window. */
+    private static final int SAMPLES = 8;
 
     private final Engine engine;
     private final StreamKey key;
@@ -56,6 +68,18 @@ final class Hub {
     private boolean removed;
     private ScheduledFuture<?> graceTimer;
     private volatile boolean hasVideo;
+    private volatile boolean live;
+
+    // statistics: bytesIn has one writer at a time (under the lock), read anywhere; the rest guarded
+    private final Counter bytesIn = new Counter();
+    private final Set<Sub> subs = Collections.newSetFromMap(new IdentityHashMap<>());   // attached, not yet ended
+    private long retiredBytesOut;
+    private long retiredFramesSkipped;
+    private final long[] sampleNanos = new long[SAMPLES];
+    private final long[] sampleBytes = new long[SAMPLES];
+    private int sampleCount;
+    private int sampleNewest = -1;
+    private long outRate;
 
     Hub(Engine engine, StreamKey key, StreamPolicy policy) {
         this.engine = engine;
@@ -77,6 +101,16 @@ final class Hub {
         return hasVideo;
     }
 
+    /** Whether a publisher owns the stream now; any thread. */
+    boolean isLive() {
+        return live;
+    }
+
+    /** Payload bytes written so far; any thread. */
+    long bytesIn() {
+        return bytesIn.get();
+    }
+
     // ---- publishing ----
 
     /** Returns the new publisher, or {@code null} when this hub was removed meanwhile. */
@@ -91,6 +125,7 @@ final class Hub {
             previous = publisher;
             if (previous != null) {
                 if (policy.onConflict() == StreamPolicy.Conflict.REJECT) {
+                    engine.publishRejected();
                     throw new StreamException(StreamException.Reason.ALREADY_PUBLISHING,
                             "stream " + key + " is already being published");
                 }
@@ -102,6 +137,7 @@ final class Hub {
             boolean returning = published && previous == null;
             session = new PublisherSession(this, options, ++generation);
             publisher = session;
+            live = true;
             published = true;
             lastPublish = options;
             publishedAt = Instant.now();
@@ -196,6 +232,7 @@ final class Hub {
             boolean key = keyframe || track.type() == MediaType.AUDIO;
             MediaFrame frame = MediaFrame.of(track, outDts, outDts + cts, key, payload);
             track.count(frame);
+            bytesIn.add(frame.content().readableBytes());
             gop.add(frame, hasVideo);
             LoopFanOut[] targets = loops;
             for (LoopFanOut loop : targets) {
@@ -215,6 +252,7 @@ final class Hub {
             }
             session.markClosed();
             publisher = null;
+            live = false;
             gop.clear();
             metadata = null;
             long graceNanos = policy.reconnectGrace().toNanos();
@@ -254,6 +292,7 @@ final class Hub {
             cancelGrace();
             session = publisher;
             publisher = null;
+            live = false;
             if (session != null) {
                 session.markClosed();
             }
@@ -271,6 +310,9 @@ final class Hub {
         }
         for (Pending p : refused) {
             p.cancelTimer();
+            if (reason != EndReason.SHUTDOWN) {
+                engine.playRejected();
+            }
             failLater(p.future, reason == EndReason.SHUTDOWN
                     ? new StreamException(StreamException.Reason.CLOSED, "engine is closed")
                     : new StreamException(StreamException.Reason.NOT_FOUND, "stream " + key + " not found"));
@@ -290,6 +332,7 @@ final class Hub {
             if (!published) {
                 long waitNanos = policy.playWait().toNanos();
                 if (waitNanos == 0) {
+                    engine.playRejected();
                     removeIfIdle();
                     return CompletableFuture.failedFuture(new StreamException(StreamException.Reason.NOT_FOUND,
                             "stream " + key + " not found"));
@@ -312,6 +355,7 @@ final class Hub {
             }
             removeIfIdle();
         }
+        engine.playRejected();
         p.future.completeExceptionally(new StreamException(StreamException.Reason.NOT_FOUND,
                 "stream " + key + " was not published within " + policy.playWait()));
     }
@@ -326,6 +370,8 @@ final class Hub {
             loops[loops.length - 1] = loop;
         }
         Sub sub = new Sub(engine.nextId(), this, subscriber, options, loop);
+        subs.add(sub);
+        engine.subAttached(sub);
         loop.attached++;
         subscribers++;
         Track[] trackSnapshot = tracks.toArray(new Track[0]);
@@ -363,12 +409,63 @@ final class Hub {
         }
     }
 
+    /**
+     * A subscription ended, on its executor after its last delivery: its counts move to the
+     * retired totals, here and in the engine.
+     */
+    void retire(Sub sub) {
+        synchronized (this) {
+            if (subs.remove(sub)) {
+                retiredBytesOut += sub.deliveredBytes();
+                retiredFramesSkipped += sub.skippedFrames();
+            }
+        }
+        engine.subEnded(sub);
+    }
+
     StreamInfo info() {
         synchronized (this) {
+            long bytesOut = retiredBytesOut;
+            long skipped = retiredFramesSkipped;
+            Map<String, Integer> byProtocol = new TreeMap<>();
+            for (Sub sub : subs) {
+                bytesOut += sub.deliveredBytes();
+                skipped += sub.skippedFrames();
+                if (!sub.detached) {
+                    byProtocol.merge(sub.options().protocol(), 1, Integer::sum);
+                }
+            }
             return new StreamInfo(key, publisher != null, List.copyOf(tracks), subscribers,
                     lastPublish == null ? null : lastPublish.protocol(),
-                    lastPublish == null ? null : lastPublish.remoteAddress(), publishedAt);
+                    lastPublish == null ? null : lastPublish.remoteAddress(), publishedAt,
+                    Collections.unmodifiableMap(byProtocol), bytesIn.get(), bytesOut, skipped,
+                    outBitrate(System.nanoTime(), bytesOut));
         }
+    }
+
+    /**
+     * The delivered bitrate, from samples that snapshots leave behind (no timer runs for it):
+     * the span from the newest sample at least a window old to now, or from the oldest sample
+     * when none is that old yet. Guarded.
+     */
+    private long outBitrate(long now, long totalOut) {
+        int from = -1;
+        for (int n = 0, i = sampleNewest; n < sampleCount; n++, i = (i + SAMPLES - 1) % SAMPLES) {
+            from = i;
+            if (now - sampleNanos[i] >= RATE_WINDOW_NANOS) {
+                break;
+            }
+        }
+        if (from >= 0 && now - sampleNanos[from] >= MIN_RATE_SPAN_NANOS) {
+            outRate = (long) ((totalOut - sampleBytes[from]) * 8e9 / (now - sampleNanos[from]));
+        }
+        if (sampleCount == 0 || now - sampleNanos[sampleNewest] >= SAMPLE_SPACING_NANOS) {
+            sampleNewest = (sampleNewest + 1) % SAMPLES;
+            sampleNanos[sampleNewest] = now;
+            sampleBytes[sampleNewest] = totalOut;
+            sampleCount = Math.min(sampleCount + 1, SAMPLES);
+        }
+        return outRate;
     }
 
     // ---- guarded helpers ----

@@ -75,6 +75,16 @@ final class Sub implements Subscription {
         return options;
     }
 
+    /** Payload bytes delivered so far; any thread. */
+    long deliveredBytes() {
+        return bytesDelivered.get();
+    }
+
+    /** Frames skipped so far; any thread. */
+    long skippedFrames() {
+        return framesSkipped.get();
+    }
+
     LoopFanOut loop() {
         return loop;
     }
@@ -193,6 +203,7 @@ final class Sub implements Subscription {
         } catch (Throwable t) {
             log.warn("subscriber {} of {} threw from onEnd", id, hub.key(), t);
         }
+        hub.retire(this);
         hub.engine().fireStop(this, reason);
     }
 

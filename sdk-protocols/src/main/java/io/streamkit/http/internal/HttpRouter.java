@@ -22,10 +22,16 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.stream.StreamKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,28 +42,41 @@ import org.slf4j.LoggerFactory;
  * within their limits, and a path that decodes to nothing but safe segments (no {@code ..},
  * no {@code %2e%2e}, no backslash or NUL), so nothing outside the served resources is
  * reachable. One per connection; runs on its event loop.
+ *
+ * <p>Routes answer asynchronously. While a route's answer is pending, further requests on the
+ * connection (HTTP/1.1 pipelining) wait, retained, in arrival order, at most
+ * {@value #MAX_PIPELINED}; the answer is written on the connection's event loop whichever
+ * thread completed it, and then the next waiting request is served. A route that throws or
+ * fails answers 500 with a log line, and the connection stays open for the next request.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    /** Requests that may wait behind a pending answer: browsers pipeline none, a client doing more is hostile. */
+    static final int MAX_PIPELINED = 16;
 
     private final HttpConfig config;
     private final HttpFlvService flv;
     private final Map<String, Route> routes;
     private ScheduledFuture<?> deadline;
     private boolean streaming;
+    private boolean pending;
+    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
 
     /** A handler of requests below a path prefix: the API, the metrics, application routes. */
     public interface Route {
         /**
-         * Answers a request.
+         * Answers a request. Called on the connection's event loop; must not block.
          *
          * @param ctx the connection
-         * @param request the request, released by the router afterwards
+         * @param request the request, released by the router when this returns: read what
+         *     is needed before returning, keep nothing of it
          * @param path the decoded, checked path
          * @param query the query parameters, first value each
-         * @return the full response
+         * @return the full response, now or later from any thread; the router writes it on the
+         *     event loop and owns it from completion (releasing it if the connection is gone)
          */
-        FullHttpResponse handle(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, String> query);
+        CompletionStage<FullHttpResponse> handle(ChannelHandlerContext ctx, FullHttpRequest request, String path,
+                                                 Map<String, String> query);
     }
 
     /**
@@ -82,6 +101,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         disarmDeadline();
+        FullHttpRequest r;
+        while ((r = waiting.poll()) != null) {
+            r.release();
+        }
         super.channelInactive(ctx);
     }
 
@@ -105,6 +128,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         disarmDeadline();
         if (streaming) {
             return;   // a request pipelined behind a stream that never ends: ignored
+        }
+        if (pending) {
+            if (waiting.size() >= MAX_PIPELINED) {
+                log.debug("http {}: more than {} requests pipelined behind a pending answer; closing",
+                        ctx.channel().remoteAddress(), MAX_PIPELINED);
+                ctx.close();
+                return;
+            }
+            waiting.add(request.retain());
+            return;
         }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
@@ -157,18 +190,67 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         for (Map.Entry<String, Route> e : routes.entrySet()) {
             String prefix = e.getKey();
             if (path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
-                FullHttpResponse response;
-                try {
-                    response = e.getValue().handle(ctx, request, path, query);
-                } catch (RuntimeException ex) {
-                    log.warn("http {}: route {} failed", ctx.channel().remoteAddress(), prefix, ex);
-                    response = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
-                }
-                send(ctx, request, response);
+                dispatch(ctx, request, e.getValue(), prefix, path, query);
                 return;
             }
         }
         sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "no such resource: " + path, false);
+    }
+
+    /** Runs a route and writes its answer on this connection's event loop when it completes. */
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request, Route route, String prefix, String path,
+                          Map<String, String> query) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        CompletionStage<FullHttpResponse> stage;
+        try {
+            stage = route.handle(ctx, request, path, query);
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new NullPointerException("route returned no stage"));
+            }
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        pending = true;
+        EventExecutor loop = ctx.executor();
+        stage.whenComplete((response, error) -> {
+            if (loop.inEventLoop()) {
+                answered(ctx, prefix, path, keepAlive, head, response, error);
+                return;
+            }
+            try {
+                loop.execute(() -> answered(ctx, prefix, path, keepAlive, head, response, error));
+            } catch (RejectedExecutionException gone) {
+                ReferenceCountUtil.release(response);   // the server is shutting down
+            }
+        });
+    }
+
+    /** On the event loop: writes a route's answer (or a 500), then serves the next waiting request. */
+    private void answered(ChannelHandlerContext ctx, String prefix, String path, boolean keepAlive, boolean head,
+                          FullHttpResponse response, Throwable error) {
+        pending = false;
+        if (error != null || response == null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            log.warn("http {}: route {} failed on {}; answering 500", ctx.channel().remoteAddress(), prefix, path,
+                    cause == null ? new NullPointerException("route completed with no response") : cause);
+            ReferenceCountUtil.release(response);
+            response = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+        }
+        if (!ctx.channel().isActive()) {
+            response.release();
+            return;
+        }
+        send(ctx, keepAlive, head, response);
+        FullHttpRequest next;
+        while (!pending && !streaming && ctx.channel().isActive() && (next = waiting.poll()) != null) {
+            try {
+                channelRead0(ctx, next);
+            } finally {
+                next.release();
+            }
+        }
     }
 
     /** Why a path is refused, or {@code null} when it is safe. */
@@ -216,10 +298,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && response.status().code() < 400;
+        send(ctx, HttpUtil.isKeepAlive(request), request.method().equals(HttpMethod.HEAD), response);
+    }
+
+    /** Writes a whole response; an error status a route chose keeps the connection, as HTTP allows. */
+    private void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, FullHttpResponse response) {
         decorate(response, keepAlive, true);
         HttpUtil.setContentLength(response, response.content().readableBytes());
-        if (request.method().equals(HttpMethod.HEAD)) {
+        if (head) {
             response.content().clear();
         }
         if (keepAlive) {

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.internal.engine.Engine;
+import io.streamkit.server.internal.ClientRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -26,11 +27,13 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      *
      * @param engine the engine players subscribe to
      * @param config the HTTP settings
-     * @param routes path prefix to route for everything that is not a stream
+     * @param clients where player connections register
+     * @param routes path prefix to route for everything that is not a stream, tried longest first
      */
-    public HttpServerInitializer(Engine engine, HttpConfig config, Map<String, HttpRouter.Route> routes) {
+    public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
+                                 Map<String, HttpRouter.Route> routes) {
         this.config = config;
-        this.flv = new HttpFlvService(engine);
+        this.flv = new HttpFlvService(engine, clients);
         this.routes = routes;
     }
 

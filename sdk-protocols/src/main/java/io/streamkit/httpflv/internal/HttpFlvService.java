@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.internal.engine.Engine;
+import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.stream.StreamException;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
@@ -47,14 +48,17 @@ public final class HttpFlvService {
     private static final int MAX_INBOUND_FRAME = 1024;
 
     private final Engine engine;
+    private final ClientRegistry clients;
 
     /**
      * Creates the service.
      *
      * @param engine where players subscribe
+     * @param clients where each player's connection registers while it plays
      */
-    public HttpFlvService(Engine engine) {
+    public HttpFlvService(Engine engine, ClientRegistry clients) {
         this.engine = engine;
+        this.clients = clients;
     }
 
     /**
@@ -140,7 +144,7 @@ public final class HttpFlvService {
                         wsRequest != null, fail)));
     }
 
-    private static void attached(Channel ch, StreamKey key, String protocol, FlvPlayer player, Subscription sub,
+    private void attached(Channel ch, StreamKey key, String protocol, FlvPlayer player, Subscription sub,
                                  Throwable error, boolean websocket, BiConsumer<HttpResponseStatus, String> fail) {
         if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -157,7 +161,13 @@ public final class HttpFlvService {
             sub.close();
             return;
         }
-        ch.closeFuture().addListener(f -> sub.close());
+        ClientRegistry.Entry client = clients.register(engine.newId(), protocol,
+                ch.remoteAddress() instanceof InetSocketAddress a ? a : null, ch::close);
+        client.role(ClientRegistry.Role.PLAY, key);
+        ch.closeFuture().addListener(f -> {
+            sub.close();
+            client.unregister();
+        });
         player.start();
         ch.flush();
         log.debug("{} {}: playing {}", protocol, ch.remoteAddress(), key);

@@ -13,6 +13,7 @@ import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.hook.ConnectionEvent;
 import io.streamkit.internal.engine.Engine;
+import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.EndReason;
@@ -46,6 +47,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final RtmpConfig config;
     private final RtmpChunkDecoder decoder;
     private final long id;
+    private final ClientRegistry clients;
+    private ClientRegistry.Entry client;
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
 
@@ -58,8 +61,9 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Map<Integer, StreamState> streams = new HashMap<>();
     private long droppedBeforeStart;
 
-    RtmpConnectionHandler(Engine engine, RtmpConfig config, RtmpChunkDecoder decoder) {
+    RtmpConnectionHandler(Engine engine, RtmpConfig config, RtmpChunkDecoder decoder, ClientRegistry clients) {
         this.engine = engine;
+        this.clients = clients;
         this.config = config;
         this.decoder = decoder;
         this.id = engine.newId();
@@ -82,6 +86,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         engine.fireConnect(new ConnectionEvent(id, "rtmp", remote));
+        client = clients.register(id, "rtmp", remote, () -> ctx.channel().close());
         super.channelActive(ctx);
     }
 
@@ -91,6 +96,9 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             stop(st);
         }
         streams.clear();
+        if (client != null) {
+            client.unregister();
+        }
         engine.fireDisconnect(new ConnectionEvent(id, "rtmp", remote));
         super.channelInactive(ctx);
     }
@@ -309,6 +317,9 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         st.ingest = new RtmpIngest(publisher);
+        if (client != null) {
+            client.role(ClientRegistry.Role.PUBLISH, key);
+        }
         publisher.closed().thenAccept(reason -> {
             if (reason == EndReason.TAKEN_OVER || reason == EndReason.KICKED || reason == EndReason.SHUTDOWN) {
                 ctx.executor().execute(() -> {
@@ -363,6 +374,9 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     st.subscription = sub;
+                    if (client != null) {
+                        client.role(ClientRegistry.Role.PLAY, key);
+                    }
                     player.start();
                     log.info("rtmp {} #{}: playing {}", remote, id, key);
                 }));

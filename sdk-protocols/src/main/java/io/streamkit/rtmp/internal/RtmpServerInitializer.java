@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.streamkit.internal.engine.Engine;
+import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.rtmp.RtmpConfig;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
     private static final Logger log = LoggerFactory.getLogger(RtmpServerInitializer.class);
 
     private final Engine engine;
+    private final ClientRegistry clients;
     private final RtmpConfig config;
     private final AtomicInteger connections;
     private final io.netty.handler.ssl.SslContext tls;
@@ -27,14 +29,16 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
      *
      * @param engine the engine publishers and players go through
      * @param config the RTMP settings
+     * @param clients where connections register for the API
      */
-    public RtmpServerInitializer(Engine engine, RtmpConfig config) {
-        this(engine, config, null, new AtomicInteger());
+    public RtmpServerInitializer(Engine engine, RtmpConfig config, ClientRegistry clients) {
+        this(engine, config, clients, null, new AtomicInteger());
     }
 
-    private RtmpServerInitializer(Engine engine, RtmpConfig config, io.netty.handler.ssl.SslContext tls,
-                                  AtomicInteger connections) {
+    private RtmpServerInitializer(Engine engine, RtmpConfig config, ClientRegistry clients,
+                                  io.netty.handler.ssl.SslContext tls, AtomicInteger connections) {
         this.engine = engine;
+        this.clients = clients;
         this.config = config;
         this.tls = tls;
         this.connections = connections;
@@ -51,7 +55,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
         RtmpConfig.Tls t = config.tls();
         io.netty.handler.ssl.SslContext context = io.netty.handler.ssl.SslContextBuilder
                 .forServer(t.certificateChain().toFile(), t.privateKey().toFile()).build();
-        return new RtmpServerInitializer(engine, config, context, connections);
+        return new RtmpServerInitializer(engine, config, clients, context, connections);
     }
 
     /**
@@ -81,6 +85,6 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
                 .addLast("handshake", new RtmpHandshakeHandler(config.handshakeTimeout().toMillis()))
                 .addLast("chunk-decoder", decoder)
                 .addLast("chunk-encoder", new RtmpChunkEncoder())
-                .addLast("rtmp", new RtmpConnectionHandler(engine, config, decoder));
+                .addLast("rtmp", new RtmpConnectionHandler(engine, config, decoder, clients));
     }
 }

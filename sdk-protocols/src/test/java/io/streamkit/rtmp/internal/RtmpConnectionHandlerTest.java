@@ -47,7 +47,8 @@ class RtmpConnectionHandlerTest {
                 .build();
         RtmpConfig config = RtmpConfig.builder(0).maxStreamsPerConnection(2).build();
         RtmpChunkDecoder decoder = new RtmpChunkDecoder();
-        server = new EmbeddedChannel(decoder, new RtmpChunkEncoder(), new RtmpConnectionHandler((Engine) engine, config, decoder));
+        server = new EmbeddedChannel(decoder, new RtmpChunkEncoder(), new RtmpConnectionHandler((Engine) engine, config, decoder,
+                new io.streamkit.server.internal.ClientRegistry()));
     }
 
     @AfterEach
