@@ -44,10 +44,11 @@ import java.util.Objects;
  * @param corsOrigin the {@code Access-Control-Allow-Origin} value
  * @param apiToken the bearer token mutating API calls need, or {@code null} to turn them off
  * @param routes the application's routes by path prefix, in the order added
+ * @param tls HTTPS on a second port with the same routes, or {@code null} for none
  */
 public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
                          Duration requestTimeout, int maxConnections, String corsOrigin, String apiToken,
-                         Map<String, HttpRoute> routes) {
+                         Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls) {
 
     /** Default request-line limit. */
     public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
@@ -72,6 +73,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
      * @param corsOrigin allowed origin
      * @param apiToken API bearer token or {@code null}
      * @param routes application routes by prefix, each prefix as {@link Builder#route} accepts
+     * @param tls HTTPS settings, or {@code null}
      */
     public HttpConfig {
         Builder.check("port", port, 0, 65_535);
@@ -114,6 +116,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private String corsOrigin = "*";
         private String apiToken;
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
+        private io.streamkit.server.TlsConfig tls;
 
         Builder(int port) {
             this.port = check("port", port, 0, 65_535);
@@ -232,13 +235,28 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         }
 
         /**
+         * Also serves HTTPS on a second port, with the application's certificate: the same
+         * streams, API and routes as the plain port.
+         *
+         * @param port the TCP port; 0 picks a free one
+         * @param certificateChain a PEM file with the certificate and its chain
+         * @param privateKey a PEM file with the PKCS#8 private key
+         * @return this builder
+         * @throws IllegalArgumentException when a file is not readable
+         */
+        public Builder tls(int port, java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
+            this.tls = new io.streamkit.server.TlsConfig(port, certificateChain, privateKey);
+            return this;
+        }
+
+        /**
          * Creates the configuration.
          *
          * @return the checked settings
          */
         public HttpConfig build() {
             return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
-                    maxConnections, corsOrigin, apiToken, routes);
+                    maxConnections, corsOrigin, apiToken, routes, tls);
         }
 
         static String checkPrefix(String prefix) {

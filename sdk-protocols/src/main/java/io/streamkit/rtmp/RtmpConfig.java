@@ -33,33 +33,7 @@ import java.util.Objects;
  */
 public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
                          int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
-                         Tls tls) {
-
-    /**
-     * RTMPS: RTMP inside TLS on its own port, with the application's certificate.
-     *
-     * @param port the TCP port; 0 picks a free one
-     * @param certificateChain a PEM file with the certificate and its chain
-     * @param privateKey a PEM file with the PKCS#8 private key
-     */
-    public record Tls(int port, java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
-        /**
-         * Checks the settings: a valid port and readable files.
-         *
-         * @param port the TCP port
-         * @param certificateChain the certificate file
-         * @param privateKey the key file
-         */
-        public Tls {
-            Builder.check("tls port", port, 0, 65_535);
-            for (java.nio.file.Path p : new java.nio.file.Path[] {certificateChain, privateKey}) {
-                Objects.requireNonNull(p, "tls file");
-                if (!java.nio.file.Files.isReadable(p)) {
-                    throw new IllegalArgumentException("tls file " + p + " is not readable");
-                }
-            }
-        }
-    }
+                         io.streamkit.server.TlsConfig tls) {
 
     /** Default outgoing chunk size. */
     public static final int DEFAULT_CHUNK_SIZE = 4096;
@@ -128,7 +102,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private int windowAckSize = DEFAULT_WINDOW_ACK_SIZE;
-        private Tls tls;
+        private io.streamkit.server.TlsConfig tls;
 
         Builder(int port) {
             this.port = check("port", port, 0, 65_535);
@@ -232,7 +206,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
          * @throws IllegalArgumentException when a file is not readable
          */
         public Builder tls(int port, java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
-            this.tls = new Tls(port, certificateChain, privateKey);
+            this.tls = new io.streamkit.server.TlsConfig(port, certificateChain, privateKey);
             return this;
         }
 

@@ -74,6 +74,13 @@ public interface MediaServer extends AutoCloseable {
     java.util.OptionalInt httpPort();
 
     /**
+     * Returns the port the HTTPS server listens on.
+     *
+     * @return the bound port, or empty when HTTPS was not enabled ({@code h.tls(...)} in the HTTP options)
+     */
+    java.util.OptionalInt httpsPort();
+
+    /**
      * Creates a puller that plays a remote stream into a local one, on this server's event
      * loops; see {@link io.streamkit.rtmp.RtmpPuller} for the protocol and its lifecycle.
      * Nothing is sent until {@link Puller#start()}; the puller closes with the server.

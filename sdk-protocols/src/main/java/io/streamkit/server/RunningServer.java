@@ -61,17 +61,19 @@ final class RunningServer implements MediaServer, RtmpClientHost {
     private final Channel rtmpChannel;
     private final Channel rtmpsChannel;
     private final Channel httpChannel;
+    private final Channel httpsChannel;
     private final RtmpClientConfig rtmpClient;
     private final Set<AutoCloseable> relays = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel, Channel rtmpsChannel,
-                          Channel httpChannel, RtmpClientConfig rtmpClient) {
+                          Channel httpChannel, Channel httpsChannel, RtmpClientConfig rtmpClient) {
         this.loops = loops;
         this.engine = engine;
         this.rtmpChannel = rtmpChannel;
         this.rtmpsChannel = rtmpsChannel;
         this.httpChannel = httpChannel;
+        this.httpsChannel = httpsChannel;
         this.rtmpClient = rtmpClient;
     }
 
@@ -83,6 +85,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         Channel rtmpChannel = null;
         Channel rtmpsChannel = null;
         Channel httpChannel = null;
+        Channel httpsChannel = null;
         try {
             engine = engineBuilder.executor(loops).build();
             ClientRegistry clients = new ClientRegistry();
@@ -96,14 +99,19 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 }
             }
             if (http != null) {
-                httpChannel = bind(loops, new HttpServerInitializer((Engine) engine, http, clients,
-                        routes(engine, clients, http)), http.port());
+                HttpServerInitializer plainHttp = new HttpServerInitializer((Engine) engine, http, clients,
+                        routes(engine, clients, http));
+                httpChannel = bind(loops, plainHttp, http.port());
+                if (http.tls() != null) {
+                    httpsChannel = bind(loops, plainHttp.withTls(), http.tls().port());
+                    log.info("HTTPS listening on {}", httpsChannel.localAddress());
+                }
                 log.info("HTTP listening on {}", httpChannel.localAddress());
             }
             log.info("Streamkit started with {} I/O threads", ioThreads);
-            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel, rtmpClient);
+            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel, httpsChannel, rtmpClient);
         } catch (Exception | Error e) {
-            for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel}) {
+            for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel, httpsChannel}) {
                 if (c != null) {
                     c.close().syncUninterruptibly();
                 }
@@ -156,6 +164,12 @@ final class RunningServer implements MediaServer, RtmpClientHost {
     public OptionalInt rtmpsPort() {
         return rtmpsChannel == null ? OptionalInt.empty()
                 : OptionalInt.of(((InetSocketAddress) rtmpsChannel.localAddress()).getPort());
+    }
+
+    @Override
+    public OptionalInt httpsPort() {
+        return httpsChannel == null ? OptionalInt.empty()
+                : OptionalInt.of(((InetSocketAddress) httpsChannel.localAddress()).getPort());
     }
 
     @Override
@@ -217,7 +231,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 log.warn("closing relay {} failed", relay, e);
             }
         }
-        for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel}) {
+        for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel, httpsChannel}) {
             if (c != null) {
                 c.close().syncUninterruptibly();
             }

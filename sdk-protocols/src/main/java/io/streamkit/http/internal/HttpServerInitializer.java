@@ -20,7 +20,8 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     private final HttpConfig config;
     private final HttpFlvService flv;
     private final Map<String, HttpRouter.Route> routes;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger connections;
+    private final io.netty.handler.ssl.SslContext tls;
 
     /**
      * Creates the initializer.
@@ -32,9 +33,27 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      */
     public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
                                  Map<String, HttpRouter.Route> routes) {
+        this(config, new HttpFlvService(engine, clients), routes, null, new AtomicInteger());
+    }
+
+    private HttpServerInitializer(HttpConfig config, HttpFlvService flv, Map<String, HttpRouter.Route> routes,
+                                  io.netty.handler.ssl.SslContext tls, AtomicInteger connections) {
         this.config = config;
-        this.flv = new HttpFlvService(engine, clients);
+        this.flv = flv;
         this.routes = routes;
+        this.tls = tls;
+        this.connections = connections;
+    }
+
+    /**
+     * Creates the initializer of the HTTPS port: TLS first, then the same pipeline; its
+     * connections count against the same limit.
+     *
+     * @return the initializer
+     * @throws javax.net.ssl.SSLException when the certificate or key cannot be loaded
+     */
+    public HttpServerInitializer withTls() throws javax.net.ssl.SSLException {
+        return new HttpServerInitializer(config, flv, routes, config.tls().serverContext(), connections);
     }
 
     /**
@@ -55,6 +74,9 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
             return;
         }
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+        }
         ch.pipeline()
                 .addLast("http-codec", new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
                 .addLast("http-aggregator", new HttpObjectAggregator(config.maxContentLength()))

@@ -52,9 +52,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
      * @throws javax.net.ssl.SSLException when the certificate or key cannot be loaded
      */
     public RtmpServerInitializer withTls() throws javax.net.ssl.SSLException {
-        RtmpConfig.Tls t = config.tls();
-        io.netty.handler.ssl.SslContext context = io.netty.handler.ssl.SslContextBuilder
-                .forServer(t.certificateChain().toFile(), t.privateKey().toFile()).build();
+        io.netty.handler.ssl.SslContext context = config.tls().serverContext();
         return new RtmpServerInitializer(engine, config, clients, context, connections);
     }
 
