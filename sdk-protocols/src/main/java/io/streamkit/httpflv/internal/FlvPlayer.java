@@ -55,6 +55,18 @@ final class FlvPlayer implements Subscriber {
         }
     }
 
+    /**
+     * Called once attached, after the engine announced the stream's tracks: sends the FLV
+     * header, metadata and sequence headers now rather than with the first frame, so a player
+     * of a stream that has tracks but no frame yet is ready the moment one comes.
+     */
+    void attached() {
+        start();
+        if (!headerSent && !tracks.isEmpty()) {
+            sendHeader();
+        }
+    }
+
     @Override
     public void onTrack(Track track) {
         start();

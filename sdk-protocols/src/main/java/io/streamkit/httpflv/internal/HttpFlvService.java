@@ -168,7 +168,7 @@ public final class HttpFlvService {
             sub.close();
             client.unregister();
         });
-        player.start();
+        player.attached();
         ch.flush();
         log.debug("{} {}: playing {}", protocol, ch.remoteAddress(), key);
     }
