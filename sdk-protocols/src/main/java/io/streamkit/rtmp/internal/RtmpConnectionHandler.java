@@ -378,6 +378,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                         client.role(ClientRegistry.Role.PLAY, key);
                     }
                     player.start();
+                    ctx.flush();   // sequence headers written on attach go out now, not with the first frame
                     log.info("rtmp {} #{}: playing {}", remote, id, key);
                 }));
     }
