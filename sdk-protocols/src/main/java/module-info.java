@@ -13,4 +13,5 @@ module io.streamkit.protocols {
     exports io.streamkit.server;
     exports io.streamkit.rtmp;
     exports io.streamkit.http;
+    exports io.streamkit.hls;
 }

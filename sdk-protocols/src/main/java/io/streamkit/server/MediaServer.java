@@ -28,7 +28,7 @@ import java.util.function.Function;
  * releases every buffer. RTMP is served with {@link Builder#rtmp(int)}; HTTP-FLV,
  * WebSocket-FLV, the JSON API under {@code /api/}, Prometheus metrics at {@code /metrics}
  * and the application's own routes with {@link Builder#http(int, java.util.function.Consumer)}
- * (see {@link io.streamkit.http.HttpConfig}); HLS joins the builder as it lands.
+ * (see {@link io.streamkit.http.HttpConfig}); HLS with {@link Builder#hls()}.
  * {@link #pull} and {@link #push} relay streams from and to other servers over the same
  * event loops.
  */
@@ -124,10 +124,14 @@ public interface MediaServer extends AutoCloseable {
         /** Default I/O threads: one per core, the shape every event-loop server takes. */
         public static final int DEFAULT_IO_THREADS = Runtime.getRuntime().availableProcessors();
 
+        /** The HTTP port {@link #hls()} opens when no {@link #http(int)} was given: the usual alternative HTTP port. */
+        public static final int DEFAULT_HTTP_PORT = 8080;
+
         private final StreamEngine.Builder engine = StreamEngine.builder();
         private int ioThreads = DEFAULT_IO_THREADS;
         private io.streamkit.rtmp.RtmpConfig rtmp;
         private io.streamkit.http.HttpConfig http;
+        private io.streamkit.hls.HlsConfig hls;
         private io.streamkit.rtmp.RtmpClientConfig rtmpClient = io.streamkit.rtmp.RtmpClientConfig.defaults();
 
         Builder() {
@@ -179,6 +183,30 @@ public interface MediaServer extends AutoCloseable {
             io.streamkit.http.HttpConfig.Builder b = io.streamkit.http.HttpConfig.builder(port);
             Objects.requireNonNull(options, "options").accept(b);
             this.http = b.build();
+            return this;
+        }
+
+        /**
+         * Gives every stream an HLS rendition (MPEG-TS segments, live playlists from memory) at
+         * {@code /{app}/{name}.m3u8} on the HTTP port, with the default settings. Without an
+         * {@link #http(int)} call, HTTP opens on port {@value #DEFAULT_HTTP_PORT}.
+         *
+         * @return this builder
+         */
+        public Builder hls() {
+            return hls(h -> { });
+        }
+
+        /**
+         * Gives every stream an HLS rendition: {@code .hls(h -> h.segmentDuration(Duration.ofSeconds(4)).onDemand(true))}.
+         *
+         * @param options changes to the defaults of {@link io.streamkit.hls.HlsConfig}
+         * @return this builder
+         */
+        public Builder hls(java.util.function.Consumer<io.streamkit.hls.HlsConfig.Builder> options) {
+            io.streamkit.hls.HlsConfig.Builder b = io.streamkit.hls.HlsConfig.builder();
+            Objects.requireNonNull(options, "options").accept(b);
+            this.hls = b.build();
             return this;
         }
 
@@ -272,7 +300,9 @@ public interface MediaServer extends AutoCloseable {
          * @throws IllegalStateException when something could not be started; what had started is stopped
          */
         public MediaServer start() {
-            return RunningServer.start(engine, ioThreads, rtmp, http, rtmpClient);
+            io.streamkit.http.HttpConfig httpConfig = http == null && hls != null
+                    ? io.streamkit.http.HttpConfig.builder(DEFAULT_HTTP_PORT).build() : http;
+            return RunningServer.start(engine, ioThreads, rtmp, httpConfig, hls, rtmpClient);
         }
     }
 }

@@ -9,6 +9,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.streamkit.hls.HlsConfig;
+import io.streamkit.hls.internal.HlsRoute;
+import io.streamkit.hls.internal.HlsService;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.http.internal.ApiRoute;
 import io.streamkit.http.internal.AppRoute;
@@ -62,12 +65,14 @@ final class RunningServer implements MediaServer, RtmpClientHost {
     private final Channel rtmpsChannel;
     private final Channel httpChannel;
     private final Channel httpsChannel;
+    private final HlsService hls;
     private final RtmpClientConfig rtmpClient;
     private final Set<AutoCloseable> relays = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel, Channel rtmpsChannel,
-                          Channel httpChannel, Channel httpsChannel, RtmpClientConfig rtmpClient) {
+                          Channel httpChannel, Channel httpsChannel, HlsService hls, RtmpClientConfig rtmpClient) {
+        this.hls = hls;
         this.loops = loops;
         this.engine = engine;
         this.rtmpChannel = rtmpChannel;
@@ -78,7 +83,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
     }
 
     static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp, HttpConfig http,
-                             RtmpClientConfig rtmpClient) {
+                             HlsConfig hlsConfig, RtmpClientConfig rtmpClient) {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), NioIoHandler.newFactory());
         StreamEngine engine = null;
@@ -86,8 +91,15 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         Channel rtmpsChannel = null;
         Channel httpChannel = null;
         Channel httpsChannel = null;
+        HlsService hls = hlsConfig == null ? null : new HlsService(hlsConfig, loops);
         try {
+            if (hls != null) {
+                engineBuilder.listener(hls.listener());
+            }
             engine = engineBuilder.executor(loops).build();
+            if (hls != null) {
+                hls.start((Engine) engine);
+            }
             ClientRegistry clients = new ClientRegistry();
             if (rtmp != null) {
                 RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp, clients);
@@ -100,7 +112,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
             }
             if (http != null) {
                 HttpServerInitializer plainHttp = new HttpServerInitializer((Engine) engine, http, clients,
-                        routes(engine, clients, http));
+                        routes(engine, clients, http), hls == null ? null : new HlsRoute(hls));
                 httpChannel = bind(loops, plainHttp, http.port());
                 if (http.tls() != null) {
                     httpsChannel = bind(loops, plainHttp.withTls(), http.tls().port());
@@ -109,12 +121,15 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 log.info("HTTP listening on {}", httpChannel.localAddress());
             }
             log.info("Streamkit started with {} I/O threads", ioThreads);
-            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel, httpsChannel, rtmpClient);
+            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel, httpsChannel, hls, rtmpClient);
         } catch (Exception | Error e) {
             for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel, httpsChannel}) {
                 if (c != null) {
                     c.close().syncUninterruptibly();
                 }
+            }
+            if (hls != null) {
+                hls.close();
             }
             if (engine != null) {
                 engine.close();
@@ -236,8 +251,14 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 c.close().syncUninterruptibly();
             }
         }
+        if (hls != null) {
+            hls.close();
+        }
         engine.close();
         loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (hls != null) {
+            hls.release();
+        }
         log.info("Streamkit stopped");
     }
 }

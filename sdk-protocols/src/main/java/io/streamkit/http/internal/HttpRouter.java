@@ -57,6 +57,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final HttpConfig config;
     private final HttpFlvService flv;
     private final Map<String, Route> routes;
+    private final Route hls;
     private ScheduledFuture<?> deadline;
     private boolean streaming;
     private boolean pending;
@@ -87,6 +88,19 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param routes path prefix to route, tried longest first
      */
     public HttpRouter(HttpConfig config, HttpFlvService flv, Map<String, Route> routes) {
+        this(config, flv, routes, null);
+    }
+
+    /**
+     * Creates the router of one connection, with HLS.
+     *
+     * @param config the HTTP settings
+     * @param flv the HTTP-FLV service
+     * @param routes path prefix to route, tried longest first
+     * @param hls the route for {@code .m3u8} and {@code .ts} paths, or {@code null}
+     */
+    public HttpRouter(HttpConfig config, HttpFlvService flv, Map<String, Route> routes, Route hls) {
+        this.hls = hls;
         this.config = config;
         this.flv = flv;
         this.routes = routes;
@@ -185,6 +199,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             if (!streaming) {
                 armDeadline(ctx);
             }
+            return;
+        }
+        if (hls != null && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))
+                && (path.endsWith(".m3u8") || path.endsWith(".ts"))) {
+            dispatch(ctx, request, hls, "hls", path, query);
             return;
         }
         for (Map.Entry<String, Route> e : routes.entrySet()) {

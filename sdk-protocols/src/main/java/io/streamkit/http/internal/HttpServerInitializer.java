@@ -20,6 +20,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     private final HttpConfig config;
     private final HttpFlvService flv;
     private final Map<String, HttpRouter.Route> routes;
+    private final HttpRouter.Route hls;
     private final AtomicInteger connections;
     private final io.netty.handler.ssl.SslContext tls;
 
@@ -33,14 +34,29 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      */
     public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
                                  Map<String, HttpRouter.Route> routes) {
-        this(config, new HttpFlvService(engine, clients), routes, null, new AtomicInteger());
+        this(engine, config, clients, routes, null);
+    }
+
+    /**
+     * Creates the initializer, with HLS.
+     *
+     * @param engine the engine players subscribe to
+     * @param config the HTTP settings
+     * @param clients where player connections register
+     * @param routes path prefix to route for everything that is not a stream, tried longest first
+     * @param hls the route for {@code .m3u8} and {@code .ts} paths, or {@code null} without HLS
+     */
+    public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
+                                 Map<String, HttpRouter.Route> routes, HttpRouter.Route hls) {
+        this(config, new HttpFlvService(engine, clients), routes, hls, null, new AtomicInteger());
     }
 
     private HttpServerInitializer(HttpConfig config, HttpFlvService flv, Map<String, HttpRouter.Route> routes,
-                                  io.netty.handler.ssl.SslContext tls, AtomicInteger connections) {
+                                  HttpRouter.Route hls, io.netty.handler.ssl.SslContext tls, AtomicInteger connections) {
         this.config = config;
         this.flv = flv;
         this.routes = routes;
+        this.hls = hls;
         this.tls = tls;
         this.connections = connections;
     }
@@ -53,7 +69,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      * @throws javax.net.ssl.SSLException when the certificate or key cannot be loaded
      */
     public HttpServerInitializer withTls() throws javax.net.ssl.SSLException {
-        return new HttpServerInitializer(config, flv, routes, config.tls().serverContext(), connections);
+        return new HttpServerInitializer(config, flv, routes, hls, config.tls().serverContext(), connections);
     }
 
     /**
@@ -80,6 +96,6 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         ch.pipeline()
                 .addLast("http-codec", new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
                 .addLast("http-aggregator", new HttpObjectAggregator(config.maxContentLength()))
-                .addLast("http-router", new HttpRouter(config, flv, routes));
+                .addLast("http-router", new HttpRouter(config, flv, routes, hls));
     }
 }

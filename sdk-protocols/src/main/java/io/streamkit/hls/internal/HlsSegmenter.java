@@ -1,0 +1,136 @@
+package io.streamkit.hls.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.streamkit.format.mpegts.MpegTsMuxer;
+import io.streamkit.hls.HlsConfig;
+import io.streamkit.stream.Codec;
+import io.streamkit.stream.EndReason;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.MediaType;
+import io.streamkit.stream.Subscriber;
+import io.streamkit.stream.Track;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The one segmenter of a stream (not one per player): a {@link Subscriber} that muxes frames
+ * into MPEG-TS and cuts a segment at the first video keyframe at or past the target duration
+ * (audio-only streams: at the target duration). Every segment starts with PAT and PMT and, with
+ * video, a keyframe. A publisher that leaves and returns, or a codec change, starts a segment
+ * marked as a discontinuity. Runs on one event loop.
+ */
+final class HlsSegmenter implements Subscriber {
+    /** Initial segment buffer: about 2 s at 1 Mbps; it grows as needed. */
+    private static final int INITIAL_SEGMENT_CAPACITY = 256 << 10;
+
+    private final HlsStream stream;
+    private final ByteBufAllocator alloc;
+    private final long targetMicros;
+    private final Consumer<HlsSegmenter> ended;
+    private final Consumer<HlsStream> segmentDone;
+    private final MpegTsMuxer muxer = new MpegTsMuxer();
+    private final List<Track> tracks = new ArrayList<>();
+    private boolean hasVideo;
+    private ByteBuf current;
+    private long startDts;
+    private Instant startWall;
+    private long lastDts;
+    private long lastStep;
+    private boolean discontinuity;
+
+    HlsSegmenter(HlsStream stream, HlsConfig config, ByteBufAllocator alloc, boolean continuing,
+                 Consumer<HlsSegmenter> ended, Consumer<HlsStream> segmentDone) {
+        this.segmentDone = segmentDone;
+        this.stream = stream;
+        this.alloc = alloc;
+        this.targetMicros = config.segmentDuration().toNanos() / 1000;
+        this.ended = ended;
+        this.discontinuity = continuing;
+    }
+
+    HlsStream stream() {
+        return stream;
+    }
+
+    @Override
+    public void onTrack(Track track) {
+        Codec previous = null;
+        for (int i = 0; i < tracks.size(); i++) {
+            if (tracks.get(i).id() == track.id()) {
+                previous = tracks.get(i).codec();
+                tracks.remove(i);
+                break;
+            }
+        }
+        tracks.add(track);
+        if (previous != null && previous != track.codec()) {
+            finish(lastDts + lastStep);
+            discontinuity = true;
+        }
+        muxer.setTracks(tracks);
+        hasVideo = tracks.stream().anyMatch(t -> t.type() == MediaType.VIDEO && muxer.supports(t.codec()));
+    }
+
+    @Override
+    public void onFrame(MediaFrame frame) {
+        if (!muxer.supports(frame.track().codec())) {
+            return;
+        }
+        boolean video = frame.track().type() == MediaType.VIDEO;
+        long dts = frame.dts();
+        if (current == null) {
+            if (hasVideo && !(video && frame.keyframe())) {
+                return;   // a segment starts at a keyframe
+            }
+            start(dts);
+        } else if (dts - startDts >= targetMicros && (!hasVideo || (video && frame.keyframe()))) {
+            finish(dts);
+            start(dts);
+        }
+        muxer.writeFrame(current, frame);
+        if (dts > lastDts) {
+            lastStep = dts - lastDts;
+        }
+        lastDts = Math.max(lastDts, dts);
+    }
+
+    private void start(long dts) {
+        current = alloc.buffer(INITIAL_SEGMENT_CAPACITY);
+        muxer.writeTables(current);
+        startDts = dts;
+        lastDts = dts;
+        startWall = Instant.now();
+    }
+
+    private void finish(long endDts) {
+        if (current == null) {
+            return;
+        }
+        long duration = Math.max(endDts - startDts, 1);
+        stream.add(duration, discontinuity, startWall, current);
+        segmentDone.accept(stream);
+        current = null;
+        discontinuity = false;
+    }
+
+    @Override
+    public void onUnpublished() {
+        finish(lastDts + lastStep);
+        discontinuity = true;
+    }
+
+    @Override
+    public void onRepublished() {
+        discontinuity = true;
+    }
+
+    @Override
+    public void onEnd(EndReason reason) {
+        finish(lastDts + lastStep);
+        stream.ended(true);
+        ended.accept(this);
+    }
+}
