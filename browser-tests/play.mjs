@@ -1,8 +1,9 @@
 // Plays a live stream in headless Chromium and reports how far playback got.
 //
 //   node play.mjs flv <http-flv-url> <seconds-to-reach> <timeout-seconds>
+//   node play.mjs hls <m3u8-url> <seconds-to-reach> <timeout-seconds>
 //
-// Serves a page with mpegts.js from 127.0.0.1 (so the stream is fetched cross-origin, as a
+// Serves a page with mpegts.js (flv) or hls.js (hls) from 127.0.0.1 (so the stream is fetched cross-origin, as a
 // real site would), launches Debian's Chromium through playwright-core, and polls the video
 // element (playwright gives Chromium a fresh temporary profile). Prints one JSON line: {"ok", "currentTime", "videoWidth", "videoHeight", "errors"}.
 // Exit 0 when currentTime reached the goal, 1 otherwise. Everything it starts it stops.
@@ -18,22 +19,30 @@ const timeoutMs = Number(timeoutArg ?? 30) * 1000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const libraries = {
   flv: path.join(here, 'node_modules/mpegts.js/dist/mpegts.js'),
+  hls: path.join(here, 'node_modules/hls.js/dist/hls.min.js'),
 };
 if (!libraries[kind]) {
   console.error(`unknown kind ${kind}; expected one of ${Object.keys(libraries)}`);
   process.exit(2);
 }
 
+const players = {
+  flv: `const player = mpegts.createPlayer({ type: 'flv', isLive: true, url: ${JSON.stringify(url)} },
+                                       { enableWorker: false, lazyLoad: false });
+    player.on(mpegts.Events.ERROR, (type, detail, info) => window.errors.push(type + ' ' + detail + ' ' + JSON.stringify(info)));
+    player.attachMediaElement(v);
+    player.load();`,
+  hls: `const player = new Hls({ enableWorker: false });
+    player.on(Hls.Events.ERROR, (event, data) => { if (data.fatal) window.errors.push('fatal ' + data.type + ' ' + data.details); });
+    player.loadSource(${JSON.stringify(url)});
+    player.attachMedia(v);`,
+};
 const page = `<!doctype html><meta charset="utf-8"><video id="v" muted autoplay playsinline></video>
 <script src="/lib.js"></script>
 <script>
   window.errors = [];
   const v = document.getElementById('v');
-  const player = mpegts.createPlayer({ type: 'flv', isLive: true, url: ${JSON.stringify(url)} },
-                                     { enableWorker: false, lazyLoad: false });
-  player.on(mpegts.Events.ERROR, (type, detail, info) => window.errors.push(type + ' ' + detail + ' ' + JSON.stringify(info)));
-  player.attachMediaElement(v);
-  player.load();
+  ${players[kind]}
   v.play().catch(e => window.errors.push('play(): ' + e));
 </script>`;
 

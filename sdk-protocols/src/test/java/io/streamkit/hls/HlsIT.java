@@ -86,6 +86,7 @@ class HlsIT {
         long target = Long.parseLong(field(last, "#EXT-X-TARGETDURATION:"));
         assertEquals(2, target, "2 s segments from a 2 s GOP");
         assertEquals("application/vnd.apple.mpegurl", get(playlistUrl).headers().firstValue("content-type").orElse(""));
+        assertEquals("no-cache", get(playlistUrl).headers().firstValue("cache-control").orElse(""));
 
         double expectedStart = Double.NaN;
         int i = 0;
@@ -101,6 +102,8 @@ class HlsIT {
             }
             assertEquals(200, r.statusCode(), uri);
             assertEquals("video/mp2t", r.headers().firstValue("content-type").orElse(""));
+            assertTrue(r.headers().firstValue("cache-control").orElse("").contains("max-age"), "segments are cacheable");
+            assertEquals("*", r.headers().firstValue("access-control-allow-origin").orElse(""));
             assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-"),
                     "segment " + uri + " decodes without a message");
             double start = Double.parseDouble(ExternalTool.run(30, "ffprobe", "-v", "error", "-select_streams", "v:0",

@@ -308,8 +308,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (!config.corsOrigin().equals("*")) {
             response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
         }
-        if (noCache) {
-            response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        if (noCache && !response.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);   // unless the route chose
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
