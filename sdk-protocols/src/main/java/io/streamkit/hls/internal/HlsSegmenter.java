@@ -40,6 +40,7 @@ final class HlsSegmenter implements Subscriber {
     private long lastDts;
     private long lastStep;
     private boolean discontinuity;
+    private long malformed;
 
     HlsSegmenter(HlsStream stream, HlsConfig config, ByteBufAllocator alloc, boolean continuing,
                  Consumer<HlsSegmenter> ended, Consumer<HlsStream> segmentDone) {
@@ -90,7 +91,16 @@ final class HlsSegmenter implements Subscriber {
             finish(dts);
             start(dts);
         }
-        muxer.writeFrame(current, frame);
+        try {
+            muxer.writeFrame(current, frame);
+        } catch (io.streamkit.codec.MediaFormatException e) {
+            // One malformed access unit costs that frame, not the rendition; the muxer wrote nothing.
+            if (malformed++ == 0) {
+                org.slf4j.LoggerFactory.getLogger(HlsSegmenter.class).warn("hls {}: skipping malformed frames: {}",
+                        stream.key(), e.getMessage());
+            }
+            return;
+        }
         if (dts > lastDts) {
             lastStep = dts - lastDts;
         }
