@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The README's demo server: RTMP on port 1935; logs every publish and play to the console;
- * Ctrl-C stops it.
+ * The README's demo server: RTMP on port 1935, HTTP-FLV, WebSocket-FLV, HLS, the API and
+ * metrics on port 8080; logs every publish and play to the console; Ctrl-C stops it.
  *
  * <p>Run it with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl sdk-examples exec:java}.
  * Options: {@code --rtmp-port N} (default 1935) and {@code --http-port N} (default 8080);
@@ -44,12 +44,17 @@ public final class DemoServer {
         }
         MediaServer server = MediaServer.builder()
                 .rtmp(rtmpPort)
+                .http(httpPort)
+                .hls()
                 .listener(new ConsoleListener())
                 .start();
         int port = server.rtmpPort().orElseThrow();
         log.info("Publish: ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:{}/live/demo  (OBS: server rtmp://127.0.0.1:{}/live, key demo)", port, port);
+        int http = server.httpPort().orElseThrow();
         log.info("Play:    ffplay rtmp://127.0.0.1:{}/live/demo", port);
-        log.info("HTTP (port {}) is not built yet", httpPort);
+        log.info("         ffplay http://127.0.0.1:{}/live/demo.flv   (HTTP-FLV; ws:// for WebSocket-FLV)", http);
+        log.info("         ffplay http://127.0.0.1:{}/live/demo.m3u8  (HLS)", http);
+        log.info("API:     curl http://127.0.0.1:{}/api/streams   metrics: http://127.0.0.1:{}/metrics", http, http);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
