@@ -19,7 +19,7 @@ public class RecordingSubscriber implements Subscriber {
     public record Seen(int track, long dts, long pts, boolean keyframe, long seq, int size) {
     }
 
-    public final List<Seen> frames = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    public final List<Seen> frames = new CopyOnWriteArrayList<>();   // read while the executor appends
     public final List<String> events = new CopyOnWriteArrayList<>();
     public final List<String> violations = new CopyOnWriteArrayList<>();
     public final CompletableFuture<EndReason> ended = new CompletableFuture<>();
