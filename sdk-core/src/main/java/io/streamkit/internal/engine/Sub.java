@@ -198,12 +198,12 @@ final class Sub implements Subscription {
             return;
         }
         ended = true;
+        hub.retire(this);   // first: whoever learns of the end from onEnd sees it in the stats too
         try {
             subscriber.onEnd(reason);
         } catch (Throwable t) {
             log.warn("subscriber {} of {} threw from onEnd", id, hub.key(), t);
         }
-        hub.retire(this);
         hub.engine().fireStop(this, reason);
     }
 
