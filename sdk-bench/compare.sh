@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Side-by-side fan-out: Streamkit's demo server vs nginx-rtmp, each pinned to core 0 in turn,
+# one ffmpeg publisher and the load tool pinned to core 1. See sdk-bench/README.md.
+#
+# Env: NS="100 500 1000 2000" (players per step), DURATION=20 (seconds per step),
+#      RATE=200 (players started per second), THREADS=1 (load tool event loops),
+#      WARMUP=10 (seconds of an unreported 100-player step first, so JIT warm-up is not in N=100),
+#      SERVERS="streamkit nginx", SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
+# Build first: mvn -q install -DskipTests -pl sdk-bench,sdk-examples -am
+set -euo pipefail
+
+NS=${NS:-"100 500 1000 2000"}
+DURATION=${DURATION:-20}
+RATE=${RATE:-200}
+THREADS=${THREADS:-1}
+SERVERS=${SERVERS:-"streamkit nginx"}
+SERVER_CORE=${SERVER_CORE:-0}
+CLIENT_CORE=${CLIENT_CORE:-1}
+SK_RTMP=19350 SK_HTTP=18080 NGX_RTMP=19351
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_JAR=$ROOT/sdk-bench/target/benchmarks.jar
+EXAMPLES_JAR=$(ls "$ROOT"/sdk-examples/target/streamkit-examples-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1 || true)
+NGX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
+
+missing=()
+for tool in java ffmpeg nginx taskset awk; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+done
+[[ -f $NGX_MODULE ]] || missing+=("$NGX_MODULE (apt-get install libnginx-mod-rtmp)")
+[[ -f $BENCH_JAR ]] || missing+=("$BENCH_JAR (mvn -q install -DskipTests -pl sdk-bench,sdk-examples -am)")
+[[ -n $EXAMPLES_JAR ]] || missing+=("sdk-examples/target/streamkit-examples-*.jar (same build)")
+if ((${#missing[@]})); then
+    printf 'missing: %s\n' "${missing[@]}" >&2
+    exit 1
+fi
+
+WORK=$(mktemp -d /tmp/streamkit-compare.XXXXXX)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    sleep 1
+    for pid in "${PIDS[@]}"; do
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    [[ ${KEEP:-0} == 1 ]] && echo "work dir kept: $WORK" >&2 || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The source: 20 s of 720p25 H.264 (about 1 Mbps, 2 s GOP) + AAC, looped by the publisher.
+SRC=$ROOT/sdk-bench/target/compare-src.flv
+if [[ ! -f $SRC ]]; then
+    echo "generating $SRC" >&2
+    ffmpeg -nostdin -loglevel error -y \
+        -f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=44100 \
+        -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 900k -maxrate 1M -bufsize 1M \
+        -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 96k -ar 44100 -t 20 -f flv "$SRC"
+fi
+
+wait_port() {   # host port seconds
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "port $2 did not open" >&2
+    return 1
+}
+
+# CPU clock ticks (utime+stime) and RSS in KiB, summed over a process and its children.
+proc_pids() { echo "$1" $(pgrep -P "$1" || true); }
+cpu_ticks() {
+    local t=0 p
+    for p in $(proc_pids "$1"); do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo $t
+}
+rss_kb() {
+    local r=0 p
+    for p in $(proc_pids "$1"); do
+        r=$((r + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    done
+    echo $r
+}
+HZ=$(getconf CLK_TCK)
+
+start_streamkit() {
+    taskset -c "$SERVER_CORE" java -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer \
+        --rtmp-port $SK_RTMP --http-port $SK_HTTP >"$WORK/streamkit.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    wait_port 127.0.0.1 $SK_RTMP 30
+    URL=rtmp://127.0.0.1:$SK_RTMP/live/demo
+}
+
+start_nginx() {
+    mkdir -p "$WORK/nginx/logs"
+    cat >"$WORK/nginx/nginx.conf" <<CONF
+load_module $NGX_MODULE;
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 10000; }
+rtmp {
+    server {
+        listen 127.0.0.1:$NGX_RTMP;
+        chunk_size 4096;
+        application live { live on; }
+    }
+}
+CONF
+    taskset -c "$SERVER_CORE" nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' \
+        >"$WORK/nginx.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    wait_port 127.0.0.1 $NGX_RTMP 10
+    URL=rtmp://127.0.0.1:$NGX_RTMP/live/demo
+}
+
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$1" 2>/dev/null || true
+}
+
+RESULTS=$WORK/results.txt
+: >"$RESULTS"
+for server in $SERVERS; do
+    "start_$server"
+    taskset -c "$CLIENT_CORE" ffmpeg -nostdin -loglevel error -re -stream_loop -1 -i "$SRC" -c copy \
+        -f flv "$URL" >"$WORK/ffmpeg-$server.log" 2>&1 &
+    FF_PID=$!
+    PIDS+=("$FF_PID")
+    sleep 5   # the publisher connects and fills the GOP cache
+    base_rss=$(rss_kb "$SERVER_PID")
+    echo "== $server (pid $SERVER_PID, idle RSS $((base_rss / 1024)) MiB) $URL" >&2
+    if ((${WARMUP:-10} > 0)); then
+        taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "$URL" \
+            --players 100 --rate "$RATE" --duration "${WARMUP:-10}" --threads "$THREADS" \
+            >"$WORK/load-$server-warmup.log" 2>&1 || true
+        sleep 2
+    fi
+    for n in $NS; do
+        kill -0 "$FF_PID" 2>/dev/null || { echo "publisher for $server died: $(cat "$WORK/ffmpeg-$server.log")" >&2; exit 1; }
+        cpu0=$(cpu_ticks "$SERVER_PID")
+        taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "$URL" \
+            --players "$n" --rate "$RATE" --duration "$DURATION" --threads "$THREADS" --report 5 \
+            --csv "$WORK/players-$server-$n.csv" >"$WORK/load-$server-$n.log" 2>&1 &
+        LOAD_PID=$!
+        PIDS+=("$LOAD_PID")
+        max_rss=0
+        while kill -0 "$LOAD_PID" 2>/dev/null; do
+            r=$(rss_kb "$SERVER_PID")
+            ((r > max_rss)) && max_rss=$r
+            sleep 1
+        done
+        wait "$LOAD_PID" || true
+        cpu1=$(cpu_ticks "$SERVER_PID")
+        final=$(grep '^FINAL' "$WORK/load-$server-$n.log" || true)
+        if [[ -z $final ]]; then
+            echo "load tool gave no FINAL line for $server N=$n:" >&2
+            tail -5 "$WORK/load-$server-$n.log" >&2
+            final="FINAL"
+        fi
+        echo "   N=$n cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" 'BEGIN{printf "%.2f", t/hz}')s maxRSS=$((max_rss / 1024))MiB $final" >&2
+        echo "$server $n $((cpu1 - cpu0)) $max_rss $final" >>"$RESULTS"
+        sleep 2   # let the server close the previous step's players
+    done
+    stop_pid "$FF_PID"
+    stop_pid "$SERVER_PID"
+done
+
+# One table, both servers side by side. Mbit/CPU-s = megabits delivered in the step / server
+# CPU seconds in the step; ratio = Streamkit's Mbit/CPU-s over nginx's.
+awk -v hz="$HZ" -v dur="$DURATION" '
+function kv(line, key,   m) { if (match(line, " " key "=[^ ]*")) { m = substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2); return m } return "-" }
+{
+    s = $1; n = $2; line = $0
+    cpu[s, n] = $3 / hz; rss[s, n] = $4 / 1024
+    bytes = kv(line, "bytes"); mbps[s, n] = kv(line, "steady_mbps")
+    mbit[s, n] = (bytes == "-" ? 0 : bytes * 8 / 1e6)
+    eff[s, n] = cpu[s, n] > 0 ? mbit[s, n] / cpu[s, n] : 0
+    ttfk[s, n] = kv(line, "ttfk_p99_ms"); lag[s, n] = kv(line, "maxlag_max_ms")
+    ok[s, n] = kv(line, "keyframe") "/" kv(line, "players")
+    if (!(n in seen)) { seen[n] = 1; order[++count] = n }
+}
+END {
+    printf "| N | server | players with keyframe | delivered Mbps | server CPU s | Mbit per CPU-s | vs nginx | p99 TTFK ms | max lag ms | peak RSS MiB |\n"
+    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    for (i = 1; i <= count; i++) {
+        n = order[i]
+        foreach_s = "streamkit nginx"
+        split(foreach_s, ss, " ")
+        for (j = 1; j <= 2; j++) {
+            s = ss[j]
+            if (!((s, n) in cpu)) continue
+            ratio = ((("nginx", n) in eff) && eff["nginx", n] > 0) ? sprintf("%.2fx", eff[s, n] / eff["nginx", n]) : "-"
+            printf "| %s | %s | %s | %s | %.2f | %.1f | %s | %s | %s | %.0f |\n", n, s, ok[s, n], mbps[s, n], cpu[s, n], eff[s, n], ratio, ttfk[s, n], lag[s, n], rss[s, n]
+        }
+    }
+}' "$RESULTS"

@@ -1,0 +1,91 @@
+package io.streamkit.bench.load;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/** The load tool's command line, checked at once. */
+record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, double rate, int durationSeconds,
+                   int threads, int reportSeconds, Path csv, int connectTimeoutMillis) {
+
+    static final String USAGE = """
+            usage: LoadTool --url rtmp://host:port/app/name [--url http://host:port/app/name.flv]
+                            [--http-share F]   fraction of players on HTTP-FLV, 0-1 (default: 0.5 with both
+                                               URLs, otherwise all players on the one given)
+                            [--players N]      default 100
+                            [--rate R]         players started per second, default 200
+                            [--duration S]     seconds from the first connect to the end, default 30
+                            [--threads T]      client event loop threads (NIO), default 1
+                            [--report S]       seconds between summary lines, default 5
+                            [--csv FILE]       one line per player at the end
+                            [--connect-timeout MS] default 5000""";
+
+    static LoadOptions parse(String[] args) {
+        URI rtmp = null;
+        URI http = null;
+        Double share = null;
+        int players = 100;
+        double rate = 200;
+        int duration = 30;
+        int threads = 1;
+        int report = 5;
+        Path csv = null;
+        int connectTimeout = 5000;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--url" -> {
+                    URI u = URI.create(v);
+                    if ("rtmp".equals(u.getScheme())) {
+                        rtmp = checkPath(u, 2);
+                    } else if ("http".equals(u.getScheme())) {
+                        if (!u.getPath().endsWith(".flv")) {
+                            throw new IllegalArgumentException("HTTP-FLV URL " + v + " must end in .flv");
+                        }
+                        http = checkPath(u, 2);
+                    } else {
+                        throw new IllegalArgumentException("URL " + v + ": only rtmp:// and http:// are supported");
+                    }
+                }
+                case "--http-share" -> share = range(a, Double.parseDouble(v), 0, 1);
+                case "--players" -> players = (int) range(a, Integer.parseInt(v), 1, 1_000_000);
+                case "--rate" -> rate = range(a, Double.parseDouble(v), 0.001, 1_000_000);
+                case "--duration" -> duration = (int) range(a, Integer.parseInt(v), 1, 86_400);
+                case "--threads" -> threads = (int) range(a, Integer.parseInt(v), 1, 1024);
+                case "--report" -> report = (int) range(a, Integer.parseInt(v), 1, 3600);
+                case "--csv" -> csv = Path.of(v);
+                case "--connect-timeout" -> connectTimeout = (int) range(a, Integer.parseInt(v), 1, 600_000);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (rtmp == null && http == null) {
+            throw new IllegalArgumentException("give at least one --url");
+        }
+        double s = share != null ? share : rtmp != null && http != null ? 0.5 : http != null ? 1 : 0;
+        if (s > 0 && http == null) {
+            throw new IllegalArgumentException("--http-share " + s + " needs an http:// --url");
+        }
+        if (s < 1 && rtmp == null) {
+            throw new IllegalArgumentException("--http-share " + s + " needs an rtmp:// --url");
+        }
+        return new LoadOptions(rtmp, http, s, players, rate, duration, threads, report, csv, connectTimeout);
+    }
+
+    private static URI checkPath(URI u, int segments) {
+        String path = u.getRawPath();
+        if (u.getHost() == null || path == null || path.length() < 2 || path.substring(1).split("/").length < segments) {
+            throw new IllegalArgumentException("URL " + u + " needs a host and a path /app/name");
+        }
+        return u;
+    }
+
+    private static double range(String option, double v, double min, double max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(option + " " + v + " outside " + min + "-" + max);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,280 @@
+package io.streamkit.bench.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The fan-out load tool: N players against a live stream over RTMP and/or HTTP-FLV, ramped
+ * at a given rate, every message parsed, a summary line every few seconds and at the end.
+ *
+ * <pre>
+ * java -cp sdk-bench/target/benchmarks.jar io.streamkit.bench.load.LoadTool \
+ *     --url rtmp://127.0.0.1:1935/live/demo [--url http://127.0.0.1:8080/live/demo.flv] \
+ *     [--http-share 0.5] [--players 100] [--rate 200] [--duration 30] [--threads 1] \
+ *     [--report 5] [--csv players.csv]
+ * </pre>
+ *
+ * <p>The last line printed starts with {@code FINAL} and holds {@code key=value} pairs for
+ * scripts (compare.sh reads it). The run ends by itself after {@code --duration} seconds,
+ * counted from the first connect; the exit status is 0 when at least one player received a
+ * keyframe and no player failed, 1 otherwise, 2 on a usage error.
+ */
+public final class LoadTool {
+    /** Set when the run is ending, so that the closes we cause are not counted as failures. */
+    static volatile boolean stopping;
+
+    private LoadTool() {
+    }
+
+    /**
+     * Runs the tool.
+     *
+     * @param args see the class comment
+     */
+    public static void main(String[] args) throws Exception {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(LoadOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        System.exit(run(options));
+    }
+
+    static int run(LoadOptions o) throws InterruptedException, IOException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(o.threads(), NioIoHandler.newFactory());
+        PlayerStats[] players = new PlayerStats[o.players()];
+        List<Channel> channels = new ArrayList<>(o.players());
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(o.durationSeconds());
+        long nextReport = start + TimeUnit.SECONDS.toNanos(o.reportSeconds());
+        Reporter reporter = new Reporter(players, start);
+        try {
+            for (int i = 0; i < o.players(); i++) {
+                long due = start + (long) (i * 1e9 / o.rate());
+                while (true) {
+                    long now = System.nanoTime();
+                    if (now >= nextReport) {
+                        System.out.println(reporter.line("", now, false));
+                        nextReport += TimeUnit.SECONDS.toNanos(o.reportSeconds());
+                    }
+                    if (now >= due || now >= end) {
+                        break;
+                    }
+                    LockSupport.parkNanos(Math.min(due, nextReport) - now);
+                }
+                if (System.nanoTime() >= end) {
+                    break;
+                }
+                // Bresenham-style mix: player i is HTTP-FLV when the running share says so
+                boolean http = Math.floor((i + 1) * o.httpShare()) > Math.floor(i * o.httpShare());
+                URI url = http ? o.httpUrl() : o.rtmpUrl();
+                PlayerStats stats = new PlayerStats(i, http ? "http-flv" : "rtmp");
+                players[i] = stats;
+                channels.add(connect(group, url, stats, o));
+            }
+            reporter.rampEnded(System.nanoTime());
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= end) {
+                    break;
+                }
+                if (now >= nextReport) {
+                    System.out.println(reporter.line("", now, false));
+                    nextReport += TimeUnit.SECONDS.toNanos(o.reportSeconds());
+                }
+                LockSupport.parkNanos(Math.min(end, nextReport) - now);
+            }
+            long stoppedAt = System.nanoTime();
+            reporter.freezeBytes();
+            stopping = true;
+            for (Channel c : channels) {
+                c.close();
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            String finalLine = reporter.line("FINAL ", stoppedAt, true);
+            if (o.csv() != null) {
+                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(o.csv()))) {
+                    w.println(PlayerStats.CSV_HEADER);
+                    for (PlayerStats p : players) {
+                        if (p != null) {
+                            w.println(p.csvLine());
+                        }
+                    }
+                }
+            }
+            System.out.println(finalLine);
+            return reporter.failed == 0 && reporter.withKeyframe > 0 ? 0 : 1;
+        } finally {
+            stopping = true;
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Channel connect(EventLoopGroup group, URI url, PlayerStats stats, LoadOptions o) {
+        boolean http = url.getScheme().startsWith("http");
+        int port = url.getPort() > 0 ? url.getPort() : http ? 80 : 1935;
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, o.connectTimeoutMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (http) {
+                            ch.pipeline().addLast(new HttpFlvPlayHandler(stats, url.getHost() + ":" + port, url.getRawPath()));
+                        } else {
+                            String path = url.getRawPath().substring(1);
+                            int slash = path.lastIndexOf('/');
+                            String app = path.substring(0, slash);
+                            String name = path.substring(slash + 1);
+                            String tcUrl = "rtmp://" + url.getHost() + ":" + port + "/" + app;
+                            ch.pipeline().addLast(new RtmpPlayHandler(stats, app, tcUrl, name));
+                        }
+                    }
+                });
+        stats.startNanos = System.nanoTime();
+        ChannelFuture f = b.connect(url.getHost(), port);
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                stats.fail("connect: " + done.cause());
+            }
+        });
+        return f.channel();
+    }
+
+    /** Builds the summary lines; percentiles by sorting a reused array. */
+    static final class Reporter {
+        private final PlayerStats[] players;
+        private final long start;
+        private final long[] scratch;
+        private long rampEnd;
+        private long lastBytes;
+        private long lastNanos;
+        private long bytesAtRampEnd;
+        private long frozenBytes = -1;
+        int failed;
+        int withKeyframe;
+
+        Reporter(PlayerStats[] players, long start) {
+            this.players = players;
+            this.start = start;
+            this.scratch = new long[players.length];
+            this.lastNanos = start;
+        }
+
+        void rampEnded(long now) {
+            rampEnd = now;
+            bytesAtRampEnd = totalBytes();
+        }
+
+        void freezeBytes() {
+            frozenBytes = totalBytes();
+        }
+
+        private long totalBytes() {
+            long sum = 0;
+            for (PlayerStats p : players) {
+                if (p != null) {
+                    sum += p.bytes;
+                }
+            }
+            return sum;
+        }
+
+        String line(String prefix, long now, boolean last) {
+            int started = 0;
+            int connected = 0;
+            failed = 0;
+            for (PlayerStats p : players) {
+                if (p == null) {
+                    continue;
+                }
+                started++;
+                if (p.failed) {
+                    failed++;
+                } else if (p.connectedNanos != 0 && (last || !p.closed)) {
+                    connected++;
+                }
+            }
+            int n = 0;
+            for (PlayerStats p : players) {
+                if (p != null && p.firstKeyframeNanos != 0) {
+                    scratch[n++] = p.firstKeyframeNanos - p.startNanos;
+                }
+            }
+            withKeyframe = n;
+            double[] ttfk = percentiles(scratch, n);
+            n = 0;
+            for (PlayerStats p : players) {
+                if (p != null && p.firstMediaNanos != 0 && !p.failed) {
+                    scratch[n++] = p.maxLagNanos;
+                }
+            }
+            double[] lag = percentiles(scratch, n);
+            n = 0;
+            for (PlayerStats p : players) {
+                if (p != null && p.firstMediaNanos != 0 && !p.failed) {
+                    scratch[n++] = p.lagNanos;
+                }
+            }
+            double[] lagNow = percentiles(scratch, n);
+            long bytes = last && frozenBytes >= 0 ? frozenBytes : totalBytes();
+            double mbps;
+            double steadyMbps;
+            if (last) {
+                mbps = bytes * 8 / ((now - start) / 1e9) / 1e6;
+                long window = now - (rampEnd == 0 ? start : rampEnd);
+                steadyMbps = window > 0 ? (bytes - bytesAtRampEnd) * 8 / (window / 1e9) / 1e6 : 0;
+            } else {
+                mbps = (bytes - lastBytes) * 8 / ((now - lastNanos) / 1e9) / 1e6;
+                steadyMbps = mbps;
+            }
+            lastBytes = bytes;
+            lastNanos = now;
+            return String.format(Locale.ROOT,
+                    "%st=%.1fs players=%d connected=%d failed=%d keyframe=%d ttfk_p50_ms=%.1f ttfk_p99_ms=%.1f ttfk_max_ms=%.1f"
+                            + " mbps=%.2f steady_mbps=%.2f bytes=%d maxlag_p50_ms=%.1f maxlag_p99_ms=%.1f maxlag_max_ms=%.1f"
+                            + " lag_now_p99_ms=%.1f lag_now_max_ms=%.1f",
+                    prefix, (now - start) / 1e9, started, connected, failed, withKeyframe,
+                    ttfk[0], ttfk[1], ttfk[2], mbps, steadyMbps, bytes, lag[0], lag[1], lag[2], lagNow[1], lagNow[2]);
+        }
+
+        /** p50, p99 and max in milliseconds (nearest rank), NaN when empty. */
+        private static double[] percentiles(long[] values, int n) {
+            if (n == 0) {
+                return new double[] {Double.NaN, Double.NaN, Double.NaN};
+            }
+            Arrays.sort(values, 0, n);
+            return new double[] {
+                values[rank(n, 0.50)] / 1e6, values[rank(n, 0.99)] / 1e6, values[n - 1] / 1e6};
+        }
+
+        private static int rank(int n, double q) {
+            return Math.max(0, Math.min(n - 1, (int) Math.ceil(q * n) - 1));
+        }
+    }
+}
