@@ -72,6 +72,61 @@ final class RtmpChunkWriter {
         return out;
     }
 
+    /**
+     * Encodes a message whose body is a small {@code prefix} (an FLV tag header, copied) followed
+     * by a {@code payload} (sliced, not copied), as a composite of leaf buffers only: per chunk a
+     * small header buffer and a slice of the payload. No composite is nested inside another, so a
+     * transport gathering the bytes for a write walks one level.
+     *
+     * @param alloc where header buffers come from
+     * @param csid chunk stream id, 2 to 65599
+     * @param type message type id
+     * @param streamId message stream id
+     * @param timestamp milliseconds; only the low 32 bits are sent
+     * @param prefix the first bytes of the body, at most a chunk long; read, not released
+     * @param payload the rest of the body; read and sliced, not released
+     * @param chunkSize the chunk size this side announced
+     * @return the chunked bytes; the caller owns them
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, int csid, int type, int streamId, long timestamp, ByteBuf prefix,
+                          ByteBuf payload, int chunkSize) {
+        int prefixLength = prefix.readableBytes();
+        int length = prefixLength + payload.readableBytes();
+        if (prefixLength > chunkSize || length <= COPY_THRESHOLD || length > RtmpChunkDecoder.MAX_CHUNK_SIZE) {
+            CompositeByteBuf body = alloc.compositeBuffer(2);
+            body.addComponent(true, prefix.retainedDuplicate());
+            body.addComponent(true, payload.retainedDuplicate());
+            try {
+                return encode(alloc, csid, type, streamId, timestamp, body, chunkSize);
+            } finally {
+                body.release();
+            }
+        }
+        long ts = timestamp & 0xFFFFFFFFL;
+        boolean extended = ts >= EXTENDED;
+        int chunks = (length + chunkSize - 1) / chunkSize;
+        int basic = csid < 64 ? 1 : csid < 320 ? 2 : 3;
+        CompositeByteBuf out = alloc.compositeBuffer(chunks * 2);
+        int from = payload.readerIndex();
+        int payloadOffset = 0;
+        for (int c = 0; c < chunks; c++) {
+            int n = Math.min(chunkSize, length - c * chunkSize);
+            ByteBuf header = alloc.buffer(basic + (c == 0 ? 11 + prefixLength : 0) + (extended ? 4 : 0));
+            writeHeader(header, c == 0, csid, type, streamId, ts, length, basic, extended);
+            int fromPayload = n;
+            if (c == 0) {
+                header.writeBytes(prefix, prefix.readerIndex(), prefixLength);
+                fromPayload = n - prefixLength;
+            }
+            out.addComponent(true, header);
+            if (fromPayload > 0) {
+                out.addComponent(true, payload.retainedSlice(from + payloadOffset, fromPayload));
+                payloadOffset += fromPayload;
+            }
+        }
+        return out;
+    }
+
     private static void writeHeader(ByteBuf out, boolean first, int csid, int type, int streamId, long ts,
                                     int length, int basic, boolean extended) {
         int fmt = first ? 0 : 3;

@@ -2,7 +2,6 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.MediaFrame;
@@ -80,14 +79,12 @@ final class SharedMediaMessages {
             FlvTags.writeAudioHeader(header, frame.track().codec(), audio.map(a -> a.sampleRate()).orElse(44_100),
                     audio.map(a -> a.channels()).orElse(2), false);
         }
-        CompositeByteBuf body = alloc.compositeBuffer(2);
-        body.addComponent(true, header);
-        body.addComponent(true, frame.content().retainedSlice());
         try {
             return RtmpChunkWriter.encode(alloc, video ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO,
-                    video ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, frame.dts() / 1000, body, chunkSize);
+                    video ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, frame.dts() / 1000, header, frame.content(),
+                    chunkSize);
         } finally {
-            body.release();
+            header.release();
         }
     }
 }

@@ -168,7 +168,15 @@ class RtmpChunkDecoderTest {
             ByteBuf setSize = Unpooled.buffer().writeInt(chunkSize);
             ByteBuf payload = Unpooled.wrappedBuffer(body);
             ch.writeInbound(RtmpChunkWriter.encode(ch.alloc(), 2, RtmpMessage.SET_CHUNK_SIZE, 0, 0, setSize, 128));
-            ByteBuf wire = RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload, chunkSize);
+            // Half the rounds split the body into a copied prefix (an FLV header) and a sliced payload.
+            int prefixLength = Math.min(body.length, random.nextInt(9));
+            ByteBuf wire;
+            if (round % 2 == 0) {
+                wire = RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload, chunkSize);
+            } else {
+                wire = RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload.slice(0, prefixLength),
+                        payload.slice(prefixLength, body.length - prefixLength), chunkSize);
+            }
             while (wire.isReadable()) {
                 ch.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1 + random.nextInt(3000))));
             }
