@@ -3,13 +3,13 @@ package io.streamkit.httpflv.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.streamkit.format.amf0.Amf0EcmaArray;
 import io.streamkit.format.amf0.Amf0Writer;
 import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
+import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.stream.Track;
 import java.util.Map;
 
@@ -20,43 +20,23 @@ import java.util.Map;
  * shared, as retained duplicates, by that loop's players (ARCHITECTURE.md rule 2).
  */
 final class FlvTagEncoder {
-    private static final FastThreadLocal<FlvTagEncoder> PER_LOOP = new FastThreadLocal<>() {
-        @Override
-        protected FlvTagEncoder initialValue() {
-            return new FlvTagEncoder();
-        }
+    private static final SharedEncoding CACHE = new SharedEncoding(FlvTagEncoder::buildFrameTag);
+    private static final FlvTagEncoder INSTANCE = new FlvTagEncoder();
 
-        @Override
-        protected void onRemoval(FlvTagEncoder value) {
-            value.forget();
-        }
-    };
-
-    private MediaFrame frame;
-    private boolean enhanced;
-    private ByteBuf encoded;
+    private FlvTagEncoder() {
+    }
 
     static FlvTagEncoder forThisLoop() {
-        return PER_LOOP.get();
+        return INSTANCE;
     }
 
     /** The frame's tag, shared with the loop's other players; the caller owns what it gets. */
     ByteBuf frameTag(ByteBufAllocator alloc, MediaFrame frame, boolean enhanced) {
-        if (frame != this.frame || enhanced != this.enhanced) {
-            forget();
-            encoded = buildFrameTag(alloc, frame, enhanced);
-            this.frame = frame;
-            this.enhanced = enhanced;
-        }
-        return encoded.retainedDuplicate();
+        return CACHE.encode(alloc, frame, enhanced ? 1 : 0);
     }
 
-    void forget() {
-        if (encoded != null) {
-            encoded.release();
-            encoded = null;
-        }
-        frame = null;
+    private static ByteBuf buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, long variant) {
+        return buildFrameTag(alloc, frame, variant != 0);
     }
 
     private static ByteBuf buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, boolean enhanced) {

@@ -2,7 +2,7 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.concurrent.FastThreadLocal;
+import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
@@ -12,29 +12,17 @@ import io.streamkit.stream.MediaType;
  * built by the first player on an event loop that needs it and shared, as retained
  * duplicates, with every other player on that loop that wants the same form (same message
  * stream id, chunk size and header form). Players on a loop receive a frame one after the
- * other, so remembering the last frame per loop is enough. Confined to its event loop.
+ * other, so remembering the last frame per loop is enough ({@link SharedEncoding}).
  */
 final class SharedMediaMessages {
-    private static final FastThreadLocal<SharedMediaMessages> PER_LOOP = new FastThreadLocal<>() {
-        @Override
-        protected SharedMediaMessages initialValue() {
-            return new SharedMediaMessages();
-        }
+    private static final SharedEncoding CACHE = new SharedEncoding(SharedMediaMessages::build);
+    private static final SharedMediaMessages INSTANCE = new SharedMediaMessages();
 
-        @Override
-        protected void onRemoval(SharedMediaMessages value) {
-            value.forget();
-        }
-    };
-
-    private MediaFrame frame;
-    private int streamId;
-    private int chunkSize;
-    private boolean enhanced;
-    private ByteBuf encoded;
+    private SharedMediaMessages() {
+    }
 
     static SharedMediaMessages forThisLoop() {
-        return PER_LOOP.get();
+        return INSTANCE;
     }
 
     /**
@@ -43,29 +31,22 @@ final class SharedMediaMessages {
      * @param alloc the channel's allocator
      * @param frame the frame, lent
      * @param streamId the player's message stream id
-     * @param chunkSize the chunk size the player was told
+     * @param chunkSize the chunk size the player was told (at most 24 bits)
      * @param enhanced whether the video header takes the Enhanced RTMP form
      * @return the message's bytes
      */
     ByteBuf encode(ByteBufAllocator alloc, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
-        if (frame != this.frame || streamId != this.streamId || chunkSize != this.chunkSize || enhanced != this.enhanced) {
-            forget();
-            this.encoded = build(alloc, frame, streamId, chunkSize, enhanced);
-            this.frame = frame;
-            this.streamId = streamId;
-            this.chunkSize = chunkSize;
-            this.enhanced = enhanced;
-        }
-        return encoded.retainedDuplicate();
+        long variant = ((long) streamId << 32) | ((long) chunkSize << 1) | (enhanced ? 1 : 0);
+        return CACHE.encode(alloc, frame, variant);
     }
 
-    /** Drops the remembered message; the next frame will be encoded afresh. */
+    /** Drops the remembered message of this thread; the next frame will be encoded afresh. */
     void forget() {
-        if (encoded != null) {
-            encoded.release();
-            encoded = null;
-        }
-        frame = null;
+        CACHE.forget();
+    }
+
+    private static ByteBuf build(ByteBufAllocator alloc, MediaFrame frame, long variant) {
+        return build(alloc, frame, (int) (variant >>> 32), (int) ((variant >>> 1) & 0x7FFFFFFF), (variant & 1) != 0);
     }
 
     private static ByteBuf build(ByteBufAllocator alloc, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
