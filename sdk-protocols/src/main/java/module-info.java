@@ -8,6 +8,9 @@ module io.streamkit.protocols {
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.handler;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.classes.io_uring;
+    requires io.netty.transport.unix.common;
     requires org.slf4j;
 
     exports io.streamkit.server;

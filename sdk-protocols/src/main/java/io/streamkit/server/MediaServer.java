@@ -129,6 +129,8 @@ public interface MediaServer extends AutoCloseable {
 
         private final StreamEngine.Builder engine = StreamEngine.builder();
         private int ioThreads = DEFAULT_IO_THREADS;
+        private Transport transport = Transport.AUTO;
+        private io.netty.buffer.ByteBufAllocator allocator = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
         private io.streamkit.rtmp.RtmpConfig rtmp;
         private io.streamkit.http.HttpConfig http;
         private io.streamkit.hls.HlsConfig hls;
@@ -294,6 +296,30 @@ public interface MediaServer extends AutoCloseable {
         }
 
         /**
+         * Chooses the socket layer of the server's event loops, which its relays' connections share.
+         *
+         * @param transport default {@link Transport#AUTO}: epoll on Linux, NIO elsewhere
+         * @return this builder
+         */
+        public Builder transport(Transport transport) {
+            this.transport = java.util.Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Sets the allocator of every connection's buffers (ingest, chunk headers, derived views).
+         * The default, Netty's pooled allocator, recycles the duplicates and slices that players
+         * write on its event loops, which is what makes a player cost no garbage per frame.
+         *
+         * @param allocator default {@link io.netty.buffer.PooledByteBufAllocator#DEFAULT}
+         * @return this builder
+         */
+        public Builder allocator(io.netty.buffer.ByteBufAllocator allocator) {
+            this.allocator = java.util.Objects.requireNonNull(allocator, "allocator");
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @return the running server
@@ -302,7 +328,7 @@ public interface MediaServer extends AutoCloseable {
         public MediaServer start() {
             io.streamkit.http.HttpConfig httpConfig = http == null && hls != null
                     ? io.streamkit.http.HttpConfig.builder(DEFAULT_HTTP_PORT).build() : http;
-            return RunningServer.start(engine, ioThreads, rtmp, httpConfig, hls, rtmpClient);
+            return RunningServer.start(engine, ioThreads, transport, allocator, rtmp, httpConfig, hls, rtmpClient);
         }
     }
 }

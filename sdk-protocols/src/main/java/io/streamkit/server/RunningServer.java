@@ -3,11 +3,10 @@ package io.streamkit.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.hls.HlsConfig;
 import io.streamkit.hls.internal.HlsRoute;
@@ -28,6 +27,7 @@ import io.streamkit.rtmp.RtmpPusher;
 import io.streamkit.rtmp.internal.RtmpClientHost;
 import io.streamkit.rtmp.internal.RtmpServerInitializer;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.Transports;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
@@ -82,10 +82,12 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         this.rtmpClient = rtmpClient;
     }
 
-    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, RtmpConfig rtmp, HttpConfig http,
+    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, Transport transport,
+                             ByteBufAllocator allocator, RtmpConfig rtmp, HttpConfig http,
                              HlsConfig hlsConfig, RtmpClientConfig rtmpClient) {
+        Transport resolved = Transports.resolve(transport);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
-                new DefaultThreadFactory("streamkit-io", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("streamkit-io", true), Transports.ioHandler(resolved));
         StreamEngine engine = null;
         Channel rtmpChannel = null;
         Channel rtmpsChannel = null;
@@ -103,24 +105,24 @@ final class RunningServer implements MediaServer, RtmpClientHost {
             ClientRegistry clients = new ClientRegistry();
             if (rtmp != null) {
                 RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp, clients);
-                rtmpChannel = bind(loops, plain, rtmp.port());
+                rtmpChannel = bind(loops, allocator, plain, rtmp.port());
                 log.info("RTMP listening on {}", rtmpChannel.localAddress());
                 if (rtmp.tls() != null) {
-                    rtmpsChannel = bind(loops, plain.withTls(), rtmp.tls().port());
+                    rtmpsChannel = bind(loops, allocator, plain.withTls(), rtmp.tls().port());
                     log.info("RTMPS listening on {}", rtmpsChannel.localAddress());
                 }
             }
             if (http != null) {
                 HttpServerInitializer plainHttp = new HttpServerInitializer((Engine) engine, http, clients,
                         routes(engine, clients, http), hls == null ? null : new HlsRoute(hls));
-                httpChannel = bind(loops, plainHttp, http.port());
+                httpChannel = bind(loops, allocator, plainHttp, http.port());
                 if (http.tls() != null) {
-                    httpsChannel = bind(loops, plainHttp.withTls(), http.tls().port());
+                    httpsChannel = bind(loops, allocator, plainHttp.withTls(), http.tls().port());
                     log.info("HTTPS listening on {}", httpsChannel.localAddress());
                 }
                 log.info("HTTP listening on {}", httpChannel.localAddress());
             }
-            log.info("Streamkit started with {} I/O threads", ioThreads);
+            log.info("Streamkit started with {} I/O threads ({})", ioThreads, resolved.name().toLowerCase(java.util.Locale.ROOT));
             return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel, httpsChannel, hls, rtmpClient);
         } catch (Exception | Error e) {
             for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel, httpsChannel}) {
@@ -153,10 +155,13 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         return routes;
     }
 
-    private static Channel bind(EventLoopGroup loops, io.netty.channel.ChannelHandler initializer, int port) {
+    private static Channel bind(EventLoopGroup loops, ByteBufAllocator allocator,
+                                io.netty.channel.ChannelHandler initializer, int port) {
         return new ServerBootstrap()
                 .group(loops)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(loops))
+                .option(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PLAYER_WATER_MARK)
