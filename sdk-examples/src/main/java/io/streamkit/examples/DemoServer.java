@@ -4,7 +4,11 @@ import io.streamkit.hook.PlayEvent;
 import io.streamkit.hook.ServerListener;
 import io.streamkit.hook.SkipEvent;
 import io.streamkit.hook.StreamEvent;
+import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.MediaServer;
+import io.streamkit.server.Transport;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * metrics on port 8080; logs every publish and play to the console; Ctrl-C stops it.
  *
  * <p>Run it with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl sdk-examples exec:java}.
- * Options: {@code --rtmp-port N} (default 1935) and {@code --http-port N} (default 8080);
- * each protocol starts here as it lands (see the README's feature table).
+ * Options: {@code --rtmp-port N} (default 1935), {@code --http-port N} (default 8080),
+ * {@code --write-batch MS} (players' write batch window, default 350, 0 for none) and
+ * {@code --transport auto|epoll|io_uring|nio} (default auto); each protocol starts here as it
+ * lands (see the README's feature table).
  */
 public final class DemoServer {
     private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
@@ -26,25 +32,32 @@ public final class DemoServer {
     /**
      * Starts the demo server and waits for Ctrl-C.
      *
-     * @param args {@code --rtmp-port N}, {@code --http-port N}
+     * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T}
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
         int rtmpPort = 1935;
         int httpPort = 8080;
+        Duration writeBatch = Duration.ofMillis(RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
+        Transport transport = Transport.AUTO;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
                 case "--http-port" -> httpPort = port(args, ++i);
+                case "--write-batch" -> writeBatch = Duration.ofMillis(Long.parseLong(value(args, ++i)));
+                case "--transport" -> transport = Transport.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
                 default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]");
+                    System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
+                            + " [--write-batch MS] [--transport auto|epoll|io_uring|nio]");
                     System.exit(2);
                 }
             }
         }
+        Duration batch = writeBatch;
         MediaServer server = MediaServer.builder()
-                .rtmp(rtmpPort)
-                .http(httpPort)
+                .transport(transport)
+                .rtmp(rtmpPort, r -> r.writeBatch(batch))
+                .http(httpPort, h -> h.writeBatch(batch))
                 .hls()
                 .listener(new ConsoleListener())
                 .start();
@@ -62,6 +75,13 @@ public final class DemoServer {
         }, "demo-shutdown"));
         log.info("Demo server running; Ctrl-C stops it");
         stopped.await();
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
     }
 
     private static int port(String[] args, int i) {

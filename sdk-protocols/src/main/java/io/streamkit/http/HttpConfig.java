@@ -31,6 +31,7 @@ import java.util.Objects;
  *   <tr><td>{@code maxContentLength}</td><td>{@value #DEFAULT_MAX_CONTENT_LENGTH}</td><td>API requests are small JSON</td></tr>
  *   <tr><td>{@code requestTimeout}</td><td>{@value #DEFAULT_REQUEST_TIMEOUT_SECONDS} s</td><td>a whole request must arrive within it: a client trickling bytes (slowloris) is cut off</td></tr>
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
+ *   <tr><td>{@code writeBatch}</td><td>{@value io.streamkit.rtmp.RtmpConfig#DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>HTTP-FLV and WebSocket-FLV players are written once per window, as RTMP's; 0 writes every frame at once</td></tr>
  *   <tr><td>{@code corsOrigin}</td><td>{@code *}</td><td>browser players on other origins work out of the box</td></tr>
  *   <tr><td>{@code apiToken}</td><td>none: mutating API calls are off</td><td>nothing can be kicked until the application chooses a secret</td></tr>
  * </table>
@@ -41,13 +42,15 @@ import java.util.Objects;
  * @param maxContentLength largest request body
  * @param requestTimeout time for a whole request to arrive
  * @param maxConnections HTTP connections at once
+ * @param writeBatch how long an FLV player's frames may wait to be written together; zero for at once
  * @param corsOrigin the {@code Access-Control-Allow-Origin} value
  * @param apiToken the bearer token mutating API calls need, or {@code null} to turn them off
  * @param routes the application's routes by path prefix, in the order added
  * @param tls HTTPS on a second port with the same routes, or {@code null} for none
  */
 public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
-                         Duration requestTimeout, int maxConnections, String corsOrigin, String apiToken,
+                         Duration requestTimeout, int maxConnections, Duration writeBatch, String corsOrigin,
+                         String apiToken,
                          Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls) {
 
     /** Default request-line limit. */
@@ -70,6 +73,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
      * @param maxContentLength body limit
      * @param requestTimeout request deadline
      * @param maxConnections connection limit
+     * @param writeBatch FLV players' write batch window, zero for none
      * @param corsOrigin allowed origin
      * @param apiToken API bearer token or {@code null}
      * @param routes application routes by prefix, each prefix as {@link Builder#route} accepts
@@ -85,6 +89,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
             throw new IllegalArgumentException("requestTimeout " + requestTimeout + " must be above zero");
         }
         Builder.check("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
+        Builder.checkBatch(writeBatch);
         Objects.requireNonNull(corsOrigin, "corsOrigin");
         if (apiToken != null && apiToken.length() < 16) {
             throw new IllegalArgumentException("apiToken must be at least 16 characters: it guards kicking streams");
@@ -113,6 +118,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
         private Duration requestTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration writeBatch = Duration.ofMillis(io.streamkit.rtmp.RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
         private String corsOrigin = "*";
         private String apiToken;
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
@@ -180,6 +186,28 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         public Builder maxConnections(int connections) {
             this.maxConnections = check("maxConnections", connections, 1, Integer.MAX_VALUE);
             return this;
+        }
+
+        /**
+         * Sets how long an HTTP-FLV or WebSocket-FLV player's frames may wait on the server to be
+         * written together (see {@code RtmpConfig.Builder.writeBatch}); the first frames go at once.
+         *
+         * @param window 0 to {@value io.streamkit.rtmp.RtmpConfig#MAX_WRITE_BATCH_MILLIS} ms;
+         *     {@link Duration#ZERO} writes every frame as it comes
+         * @return this builder
+         */
+        public Builder writeBatch(Duration window) {
+            this.writeBatch = checkBatch(window);
+            return this;
+        }
+
+        static Duration checkBatch(Duration window) {
+            Objects.requireNonNull(window, "writeBatch");
+            if (window.isNegative() || window.toMillis() > io.streamkit.rtmp.RtmpConfig.MAX_WRITE_BATCH_MILLIS) {
+                throw new IllegalArgumentException("writeBatch " + window.toMillis() + " ms outside 0-"
+                        + io.streamkit.rtmp.RtmpConfig.MAX_WRITE_BATCH_MILLIS + " ms");
+            }
+            return window;
         }
 
         /**
@@ -256,7 +284,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
          */
         public HttpConfig build() {
             return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
-                    maxConnections, corsOrigin, apiToken, routes, tls);
+                    maxConnections, writeBatch, corsOrigin, apiToken, routes, tls);
         }
 
         static String checkPrefix(String prefix) {

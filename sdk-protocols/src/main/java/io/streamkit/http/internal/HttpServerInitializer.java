@@ -48,7 +48,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      */
     public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
                                  Map<String, HttpRouter.Route> routes, HttpRouter.Route hls) {
-        this(config, new HttpFlvService(engine, clients), routes, hls, null, new AtomicInteger());
+        this(config, new HttpFlvService(engine, clients, config.writeBatch()), routes, hls, null, new AtomicInteger());
     }
 
     private HttpServerInitializer(HttpConfig config, HttpFlvService flv, Map<String, HttpRouter.Route> routes,

@@ -2,8 +2,10 @@ package io.streamkit.httpflv.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.streamkit.format.flv.FlvHeader;
 import io.streamkit.format.flv.FlvTags;
+import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
@@ -12,20 +14,35 @@ import io.streamkit.stream.Track;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * One HTTP-FLV or WebSocket-FLV player: a {@link Subscriber} on its connection's event loop
  * writing an FLV stream. The FLV header waits until the tracks are known (the engine
  * announces every track before the first frame), so its audio and video flags are right;
- * then the metadata, each track's sequence header, and frames. {@code wrap} turns bytes into
- * what the channel takes: an HTTP chunk or a binary WebSocket frame.
+ * then the metadata, each track's sequence header, and frames.
+ *
+ * <p>How bytes reach the channel is its {@link Framing}: an HTTP/1.1 player's body is chunked
+ * by the shared tags themselves and written as plain buffers (the HTTP encoder is out of the
+ * pipeline once the response head is sent), an HTTP/1.0 body is the bare FLV bytes, and a
+ * WebSocket player gets one binary frame per tag. Frames are flushed once per engine batch,
+ * or, with a {@link WriteBatch}, once per window after the first frames.
  */
-final class FlvPlayer implements Subscriber {
+final class FlvPlayer implements Subscriber, WriteBatch.Member {
+    /** How FLV bytes are framed on the connection. */
+    enum Framing {
+        /** HTTP/1.1 chunked transfer coding, written by the player. */
+        CHUNKED,
+        /** The bare bytes: an HTTP/1.0 body delimited by the connection's close. */
+        RAW,
+        /** One binary WebSocket message per tag. */
+        WEBSOCKET
+    }
+
     private final Channel channel;
-    private final Function<ByteBuf, Object> wrap;
+    private final Framing framing;
     private final Runnable start;
     private final Runnable end;
+    private final WriteBatch batch;
     private boolean started;
     private final FlvTagEncoder shared;
     private final List<Track> tracks = new ArrayList<>();
@@ -33,12 +50,23 @@ final class FlvPlayer implements Subscriber {
     private boolean headerSent;
     private boolean videoEnhanced;
     private long firstKeyframeNanos;
+    private boolean wroteFrame;
+    private boolean flushedFrame;
+    private boolean flushQueued;
 
-    FlvPlayer(Channel channel, Function<ByteBuf, Object> wrap, Runnable start, Runnable end) {
+    /**
+     * @param channel the player's connection
+     * @param framing how bytes are framed on it
+     * @param start sends the response head; run once, before any FLV byte
+     * @param end ends the response when the stream ends
+     * @param batch the loop's write batch, or {@code null} to flush every engine batch
+     */
+    FlvPlayer(Channel channel, Framing framing, Runnable start, Runnable end, WriteBatch batch) {
         this.channel = channel;
-        this.wrap = wrap;
+        this.framing = framing;
         this.start = start;
         this.end = end;
+        this.batch = batch;
         this.shared = FlvTagEncoder.forThisLoop();
     }
 
@@ -100,8 +128,14 @@ final class FlvPlayer implements Subscriber {
         if (firstKeyframeNanos == 0 && frame.keyframe()) {
             firstKeyframeNanos = System.nanoTime();
         }
-        channel.write(wrap.apply(shared.frameTag(channel.alloc(), frame,
-                frame.track().type() == MediaType.VIDEO && videoEnhanced)), channel.voidPromise());
+        boolean enhanced = frame.track().type() == MediaType.VIDEO && videoEnhanced;
+        if (framing == Framing.WEBSOCKET) {
+            channel.write(new BinaryWebSocketFrame(shared.frameTag(channel.alloc(), frame, enhanced)),
+                    channel.voidPromise());
+        } else {
+            shared.writeFrameTag(channel, frame, enhanced, framing == Framing.CHUNKED);
+        }
+        wroteFrame = true;
     }
 
     private void sendHeader() {
@@ -122,13 +156,35 @@ final class FlvPlayer implements Subscriber {
     }
 
     private void write(ByteBuf bytes) {
-        if (bytes != null) {
-            channel.write(wrap.apply(bytes), channel.voidPromise());
+        if (bytes == null) {
+            return;
+        }
+        switch (framing) {
+            case WEBSOCKET -> channel.write(new BinaryWebSocketFrame(bytes), channel.voidPromise());
+            case RAW -> channel.write(bytes, channel.voidPromise());
+            case CHUNKED -> {
+                ByteBuf open = channel.alloc().buffer(10);
+                FlvTagEncoder.chunkOpen(open, bytes.readableBytes());
+                channel.write(open, channel.voidPromise());
+                channel.write(bytes.writeByte('\r').writeByte('\n'), channel.voidPromise());
+            }
         }
     }
 
     @Override
     public void onFlush() {
+        if (batch == null || !flushedFrame) {
+            channel.flush();
+            flushedFrame = wroteFrame;
+        } else if (!flushQueued) {
+            flushQueued = true;
+            batch.flushLater(this);
+        }
+    }
+
+    @Override
+    public void flushBatch() {
+        flushQueued = false;
         channel.flush();
     }
 

@@ -2,7 +2,6 @@ package io.streamkit.httpflv.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.streamkit.format.amf0.Amf0EcmaArray;
 import io.streamkit.format.amf0.Amf0Writer;
 import io.streamkit.format.flv.FlvTagHeader;
@@ -15,13 +14,26 @@ import java.util.Map;
 
 /**
  * Builds FLV tags, each followed by its PreviousTagSize so that a tag is self-contained and
- * the same bytes serve every player. A frame's tag is a composite of a small header buffer,
- * a slice of the frame's payload and the four size bytes; it is built once per event loop and
- * shared, as retained duplicates, by that loop's players (ARCHITECTURE.md rule 2).
+ * the same bytes serve every player. A frame's tag is built once per event loop and shared
+ * by that loop's players (ARCHITECTURE.md rule 2) as leaf buffers ({@link SharedEncoding}):
+ * the tag header, a slice of the frame's payload, and the four size bytes; a small frame is
+ * one copied buffer. For an HTTP/1.1 player the tag is also its own HTTP chunk: the chunk's
+ * size line leads the first leaf and its CRLF ends the last, so the shared bytes need no
+ * per-player framing ({@link #chunkOpen}, {@link #CHUNK_END}).
  */
 final class FlvTagEncoder {
+    /** Frames whose tag is at most this long are copied into one buffer: one leaf beats three. */
+    static final int COPY_THRESHOLD = 1024;
+    /** The end of a chunked HTTP body: the last, empty chunk and no trailer. */
+    static final byte[] CHUNK_END = {'0', '\r', '\n', '\r', '\n'};
+
     private static final SharedEncoding CACHE = new SharedEncoding(FlvTagEncoder::buildFrameTag);
     private static final FlvTagEncoder INSTANCE = new FlvTagEncoder();
+    private static final int ENHANCED = 1;
+    private static final int CHUNKED = 2;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Longest chunk-size line: eight hex digits and CRLF. */
+    private static final int MAX_CHUNK_OPEN = 10;
 
     private FlvTagEncoder() {
     }
@@ -30,40 +42,92 @@ final class FlvTagEncoder {
         return INSTANCE;
     }
 
-    /** The frame's tag, shared with the loop's other players; the caller owns what it gets. */
+    /**
+     * Writes the frame's tag to a player's channel, shared with the loop's other players, without a flush.
+     *
+     * @param out the player's channel
+     * @param frame the frame, lent
+     * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @param chunked whether the tag is framed as an HTTP/1.1 chunk
+     * @return the bytes written
+     */
+    int writeFrameTag(io.netty.channel.Channel out, MediaFrame frame, boolean enhanced, boolean chunked) {
+        return CACHE.write(out, out.alloc(), frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0));
+    }
+
+    /** Drops the tag this thread remembers; for tests that switch streams. */
+    void forget() {
+        CACHE.forget();
+    }
+
+    /** The frame's tag as one buffer (for a WebSocket frame); the caller owns it. */
     ByteBuf frameTag(ByteBufAllocator alloc, MediaFrame frame, boolean enhanced) {
-        return CACHE.encode(alloc, frame, enhanced ? 1 : 0);
+        return CACHE.encode(alloc, frame, enhanced ? ENHANCED : 0);
     }
 
-    private static ByteBuf buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        return buildFrameTag(alloc, frame, variant != 0);
-    }
-
-    private static ByteBuf buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, boolean enhanced) {
-        boolean video = frame.track().type() == MediaType.VIDEO;
-        ByteBuf header = alloc.buffer(FlvTagHeader.SIZE + FlvTags.MAX_VIDEO_HEADER_LENGTH);
-        header.writerIndex(FlvTagHeader.SIZE);
-        int bodyHeader;
-        if (video) {
-            bodyHeader = FlvTags.writeVideoHeader(header, frame.track().codec(), frame.keyframe(),
-                    (int) ((frame.pts() - frame.dts()) / 1000), enhanced);
-        } else {
-            var audio = frame.track().format().audio();
-            bodyHeader = FlvTags.writeAudioHeader(header, frame.track().codec(), audio.map(a -> a.sampleRate()).orElse(44_100),
-                    audio.map(a -> a.channels()).orElse(2), false);
+    /**
+     * Writes an HTTP/1.1 chunk-size line: the length in hex and CRLF (RFC 9112 7.1).
+     *
+     * @param out where to write
+     * @param length the chunk's data length, above zero
+     */
+    static void chunkOpen(ByteBuf out, int length) {
+        int digits = Math.max(1, (32 - Integer.numberOfLeadingZeros(length) + 3) / 4);
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            out.writeByte(HEX[(length >>> shift) & 0xF]);
         }
-        int dataSize = bodyHeader + frame.content().readableBytes();
-        int end = header.writerIndex();
-        header.writerIndex(0);
-        FlvTagHeader.write(header, video ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, dataSize, frame.dts() / 1000);
-        header.writerIndex(end);
-        ByteBuf size = alloc.buffer(4);
-        FlvTagHeader.writePreviousTagSize(size, dataSize);
-        CompositeByteBuf tag = alloc.compositeBuffer(3);
-        tag.addComponent(true, header);
-        tag.addComponent(true, frame.content().retainedSlice());
-        tag.addComponent(true, size);
-        return tag;
+        out.writeByte('\r');
+        out.writeByte('\n');
+    }
+
+    private static void buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, long variant, SharedEncoding.Parts into) {
+        boolean enhanced = (variant & ENHANCED) != 0;
+        boolean chunked = (variant & CHUNKED) != 0;
+        boolean video = frame.track().type() == MediaType.VIDEO;
+        ByteBuf payload = frame.content();
+        int payloadLength = payload.readableBytes();
+        ByteBuf body = alloc.buffer(FlvTags.MAX_VIDEO_HEADER_LENGTH);
+        int bodyHeader;
+        try {
+            if (video) {
+                bodyHeader = FlvTags.writeVideoHeader(body, frame.track().codec(), frame.keyframe(),
+                        (int) ((frame.pts() - frame.dts()) / 1000), enhanced);
+            } else {
+                var audio = frame.track().format().audio();
+                bodyHeader = FlvTags.writeAudioHeader(body, frame.track().codec(),
+                        audio.map(a -> a.sampleRate()).orElse(44_100), audio.map(a -> a.channels()).orElse(2), false);
+            }
+            int dataSize = bodyHeader + payloadLength;
+            int tagLength = FlvTagHeader.SIZE + dataSize + 4;
+            boolean copy = tagLength <= COPY_THRESHOLD;
+            ByteBuf head = alloc.buffer(MAX_CHUNK_OPEN + FlvTagHeader.SIZE + bodyHeader
+                    + (copy ? payloadLength + 4 + 2 : 0));
+            if (chunked) {
+                chunkOpen(head, tagLength);
+            }
+            FlvTagHeader.write(head, video ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, dataSize,
+                    frame.dts() / 1000);
+            head.writeBytes(body, body.readerIndex(), bodyHeader);
+            if (copy) {
+                head.writeBytes(payload, payload.readerIndex(), payloadLength);
+                FlvTagHeader.writePreviousTagSize(head, dataSize);
+                if (chunked) {
+                    head.writeByte('\r').writeByte('\n');
+                }
+                into.add(head);
+                return;
+            }
+            into.add(head);
+            into.add(payload.retainedSlice());
+            ByteBuf tail = alloc.buffer(6);
+            FlvTagHeader.writePreviousTagSize(tail, dataSize);
+            if (chunked) {
+                tail.writeByte('\r').writeByte('\n');
+            }
+            into.add(tail);
+        } finally {
+            body.release();
+        }
     }
 
     /** A track's sequence header as a tag, or {@code null} when the codec has no configuration record. */

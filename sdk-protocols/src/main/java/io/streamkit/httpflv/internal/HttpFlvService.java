@@ -1,10 +1,10 @@
 package io.streamkit.httpflv.internal;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,10 +12,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -26,6 +25,7 @@ import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.StreamException;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
@@ -49,14 +49,17 @@ public final class HttpFlvService {
 
     private final Engine engine;
     private final ClientRegistry clients;
+    private final long writeBatchNanos;
 
     /**
      * Creates the service.
      *
      * @param engine where players subscribe
      * @param clients where each player's connection registers while it plays
+     * @param writeBatch players' write batch window; zero flushes every engine batch
      */
-    public HttpFlvService(Engine engine, ClientRegistry clients) {
+    public HttpFlvService(Engine engine, ClientRegistry clients, java.time.Duration writeBatch) {
+        this.writeBatchNanos = writeBatch.toNanos();
         this.engine = engine;
         this.clients = clients;
     }
@@ -114,6 +117,7 @@ public final class HttpFlvService {
             return;
         }
         FlvPlayer player;
+        WriteBatch batch = writeBatchNanos == 0 ? null : WriteBatch.of(ch.eventLoop(), writeBatchNanos);
         if (wsRequest != null) {
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                     "ws://" + wsRequest.headers().get(HttpHeaderNames.HOST, "localhost") + wsRequest.uri(), null, false,
@@ -124,10 +128,11 @@ public final class HttpFlvService {
             }
             handshaker.handshake(ch, wsRequest);
             ch.pipeline().addLast("ws-control", new WebSocketControl());
-            player = new FlvPlayer(ch, BinaryWebSocketFrame::new, () -> { },
-                    () -> ch.writeAndFlush(new CloseWebSocketFrame(1000, "stream ended")).addListener(ChannelFutureListener.CLOSE));
+            player = new FlvPlayer(ch, FlvPlayer.Framing.WEBSOCKET, () -> { },
+                    () -> ch.writeAndFlush(new CloseWebSocketFrame(1000, "stream ended")).addListener(ChannelFutureListener.CLOSE),
+                    batch);
         } else {
-            player = new FlvPlayer(ch, DefaultHttpContent::new, () -> {
+            player = new FlvPlayer(ch, http10 ? FlvPlayer.Framing.RAW : FlvPlayer.Framing.CHUNKED, () -> {
                 HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
                 headers.accept(response, false);
@@ -137,7 +142,11 @@ public final class HttpFlvService {
                     HttpUtil.setTransferEncodingChunked(response, true);
                 }
                 ch.write(response, ch.voidPromise());
-            }, () -> ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE));
+                // The head is encoded; from here the player writes its own framing as plain buffers.
+                ch.pipeline().get(HttpServerCodec.class).removeOutboundHandler();
+            }, () -> (http10 ? ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                    : ch.writeAndFlush(ch.alloc().buffer(FlvTagEncoder.CHUNK_END.length).writeBytes(FlvTagEncoder.CHUNK_END)))
+                    .addListener(ChannelFutureListener.CLOSE), batch);
         }
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(protocol).remoteAddress(remote))
                 .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, key, protocol, player, sub, error,

@@ -3,6 +3,7 @@ package io.streamkit.rtmp.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.streamkit.server.internal.SharedEncoding;
 
 /**
  * Splits one RTMP message into chunks (RTMP spec 5.3): a type-0 header, then type-3 headers
@@ -14,8 +15,13 @@ import io.netty.buffer.CompositeByteBuf;
  * the result is then a composite of small header buffers and slices of the payload.
  */
 final class RtmpChunkWriter {
-    /** Payloads up to this size are copied next to their header: one small buffer beats a composite. */
-    static final int COPY_THRESHOLD = 256;
+    /**
+     * Payloads up to this size are copied next to their header. A leaf costs every player a
+     * write of its own (an outbound-buffer entry and an iovec), so copying a small body once
+     * per event loop is cheaper than sharing it; an AAC frame (200-400 bytes) and the small
+     * inter frames of a low-bitrate stream stay one buffer.
+     */
+    static final int COPY_THRESHOLD = 1024;
 
     private static final long EXTENDED = 0xFFFFFF;
 
@@ -74,22 +80,24 @@ final class RtmpChunkWriter {
 
     /**
      * Encodes a message whose body is a small {@code prefix} (an FLV tag header, copied) followed
-     * by a {@code payload} (sliced, not copied), as a composite of leaf buffers only: per chunk a
-     * small header buffer and a slice of the payload. No composite is nested inside another, so a
-     * transport gathering the bytes for a write walks one level.
+     * by a {@code payload} (sliced, not copied), as leaf buffers added to {@code into}: per chunk
+     * a small header buffer (the first one carrying the prefix) and a slice of the payload.
+     * Nothing is a composite, so every player can be handed the leaves one by one and a native
+     * transport gathers them by address. A body of at most {@value #COPY_THRESHOLD} bytes is
+     * copied into one buffer: one leaf beats two.
      *
      * @param alloc where header buffers come from
      * @param csid chunk stream id, 2 to 65599
      * @param type message type id
      * @param streamId message stream id
      * @param timestamp milliseconds; only the low 32 bits are sent
-     * @param prefix the first bytes of the body, at most a chunk long; read, not released
+     * @param prefix the first bytes of the body; read, not released
      * @param payload the rest of the body; read and sliced, not released
      * @param chunkSize the chunk size this side announced
-     * @return the chunked bytes; the caller owns them
+     * @param into receives the leaves, which it then owns
      */
-    static ByteBuf encode(ByteBufAllocator alloc, int csid, int type, int streamId, long timestamp, ByteBuf prefix,
-                          ByteBuf payload, int chunkSize) {
+    static void encode(ByteBufAllocator alloc, int csid, int type, int streamId, long timestamp, ByteBuf prefix,
+                       ByteBuf payload, int chunkSize, SharedEncoding.Parts into) {
         int prefixLength = prefix.readableBytes();
         int length = prefixLength + payload.readableBytes();
         if (prefixLength > chunkSize || length <= COPY_THRESHOLD || length > RtmpChunkDecoder.MAX_CHUNK_SIZE) {
@@ -97,16 +105,22 @@ final class RtmpChunkWriter {
             body.addComponent(true, prefix.retainedDuplicate());
             body.addComponent(true, payload.retainedDuplicate());
             try {
-                return encode(alloc, csid, type, streamId, timestamp, body, chunkSize);
+                ByteBuf whole = encode(alloc, csid, type, streamId, timestamp, body, chunkSize);
+                if (whole instanceof CompositeByteBuf c) {   // a prefix longer than a chunk: rare, flattened
+                    ByteBuf flat = alloc.buffer(c.readableBytes()).writeBytes(c);
+                    c.release();
+                    whole = flat;
+                }
+                into.add(whole);
             } finally {
                 body.release();
             }
+            return;
         }
         long ts = timestamp & 0xFFFFFFFFL;
         boolean extended = ts >= EXTENDED;
         int chunks = (length + chunkSize - 1) / chunkSize;
         int basic = csid < 64 ? 1 : csid < 320 ? 2 : 3;
-        CompositeByteBuf out = alloc.compositeBuffer(chunks * 2);
         int from = payload.readerIndex();
         int payloadOffset = 0;
         for (int c = 0; c < chunks; c++) {
@@ -118,13 +132,12 @@ final class RtmpChunkWriter {
                 header.writeBytes(prefix, prefix.readerIndex(), prefixLength);
                 fromPayload = n - prefixLength;
             }
-            out.addComponent(true, header);
+            into.add(header);
             if (fromPayload > 0) {
-                out.addComponent(true, payload.retainedSlice(from + payloadOffset, fromPayload));
+                into.add(payload.retainedSlice(from + payloadOffset, fromPayload));
                 payloadOffset += fromPayload;
             }
         }
-        return out;
     }
 
     private static void writeHeader(ByteBuf out, boolean first, int csid, int type, int streamId, long ts,

@@ -8,11 +8,11 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.rtmp.RtmpClientConfig;
+import io.streamkit.server.internal.IdleTimeoutHandler;
+import io.streamkit.server.internal.Transports;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import java.util.Objects;
@@ -77,7 +77,7 @@ public final class RtmpClients {
                                  Function<RtmpChunkDecoder, RtmpClientHandler> role) {
         return new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(Transports.socketChannel(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -87,7 +87,7 @@ public final class RtmpClients {
                         RtmpChunkDecoder decoder = new RtmpChunkDecoder(config.maxMessageSize(),
                                 RtmpChunkDecoder.DEFAULT_MAX_CHUNK_STREAMS);
                         ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast("idle", new IdleTimeoutHandler(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast("handshake", new RtmpClientHandshakeHandler(config.handshakeTimeout().toMillis()))
                                 .addLast("chunk-decoder", decoder)
                                 .addLast("chunk-encoder", new RtmpChunkEncoder())

@@ -14,6 +14,7 @@ import io.streamkit.hook.AuthResult;
 import io.streamkit.hook.ConnectionEvent;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.EndReason;
@@ -359,7 +360,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                     + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
             return;
         }
-        RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key);
+        RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key, config.writeBatch().isZero()
+                ? null : WriteBatch.of(ctx.channel().eventLoop(), config.writeBatch().toNanos()));
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
                         .protocol("rtmp").remoteAddress(remote))

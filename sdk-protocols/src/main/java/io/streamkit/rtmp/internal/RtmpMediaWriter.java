@@ -76,9 +76,13 @@ final class RtmpMediaWriter {
                 : RtmpMessages.data(ctx.alloc(), streamId, 0, "onMetaData", array));
     }
 
-    /** Writes a frame (lent) as one pre-chunked message, without a flush. */
-    void frame(MediaFrame frame) {
+    /**
+     * Writes a frame (lent) as one pre-chunked message, without a flush.
+     *
+     * @return the bytes written
+     */
+    int frame(MediaFrame frame) {
         boolean video = frame.track().type() == MediaType.VIDEO;
-        ctx.write(shared.encode(ctx.alloc(), frame, streamId, chunkSize, video && videoEnhanced), ctx.voidPromise());
+        return shared.write(ctx, frame, streamId, chunkSize, video && videoEnhanced);
     }
 }

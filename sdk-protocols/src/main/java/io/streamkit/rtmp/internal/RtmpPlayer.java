@@ -2,6 +2,7 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
@@ -15,9 +16,11 @@ import java.util.Map;
  * stream's metadata, sequence headers and frames as RTMP messages on one message stream.
  *
  * <p>The media bytes are {@link RtmpMediaWriter}'s, shared with the pusher. Frames are
- * written without a flush; {@link #onFlush()} flushes once per batch.
+ * written without a flush; {@link #onFlush()} flushes once per engine batch, or, with a
+ * {@link WriteBatch}, once per batch window (the frames before the first flush, the GOP cache
+ * a new player starts with, always go at once).
  */
-final class RtmpPlayer implements Subscriber {
+final class RtmpPlayer implements Subscriber, WriteBatch.Member {
     private final ChannelHandlerContext ctx;
     private final int streamId;
     private final StreamKey key;
@@ -28,12 +31,24 @@ final class RtmpPlayer implements Subscriber {
     private boolean receiveVideo = true;
     private boolean paused;
     private boolean waitingForKeyframe;
+    private final WriteBatch batch;
+    private boolean wroteFrame;
+    private boolean flushedFrame;
+    private boolean flushQueued;
 
-    RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key) {
+    /**
+     * @param ctx the connection handler's context, on the connection's event loop
+     * @param streamId the play's message stream id
+     * @param chunkSize the chunk size the client was told
+     * @param key the stream played
+     * @param batch the loop's write batch, or {@code null} to flush every engine batch
+     */
+    RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key, WriteBatch batch) {
         this.ctx = ctx;
         this.streamId = streamId;
         this.key = key;
         this.media = new RtmpMediaWriter(ctx, streamId, chunkSize);
+        this.batch = batch;
     }
 
     int streamId() {
@@ -108,10 +123,23 @@ final class RtmpPlayer implements Subscriber {
             waitingForKeyframe = false;
         }
         media.frame(frame);
+        wroteFrame = true;
     }
 
     @Override
     public void onFlush() {
+        if (batch == null || !flushedFrame) {
+            ctx.flush();
+            flushedFrame = wroteFrame;
+        } else if (!flushQueued) {
+            flushQueued = true;
+            batch.flushLater(this);
+        }
+    }
+
+    @Override
+    public void flushBatch() {
+        flushQueued = false;
         ctx.flush();
     }
 

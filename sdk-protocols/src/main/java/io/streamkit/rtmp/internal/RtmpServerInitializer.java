@@ -2,10 +2,10 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.streamkit.internal.engine.Engine;
-import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.IdleTimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -79,7 +79,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleTimeoutHandler(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("handshake", new RtmpHandshakeHandler(config.handshakeTimeout().toMillis()))
                 .addLast("chunk-decoder", decoder)
                 .addLast("chunk-encoder", new RtmpChunkEncoder())

@@ -2,6 +2,7 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
 import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.MediaFrame;
@@ -9,8 +10,8 @@ import io.streamkit.stream.MediaType;
 
 /**
  * Encode once, write many (ARCHITECTURE.md rule 2): the chunked RTMP message of a frame is
- * built by the first player on an event loop that needs it and shared, as retained
- * duplicates, with every other player on that loop that wants the same form (same message
+ * built by the first player on an event loop that needs it, as leaf buffers, and shared, as
+ * retained duplicates of the leaves, with every other player on that loop that wants the same form (same message
  * stream id, chunk size and header form). Players on a loop receive a frame one after the
  * other, so remembering the last frame per loop is enough ({@link SharedEncoding}).
  */
@@ -26,18 +27,18 @@ final class SharedMediaMessages {
     }
 
     /**
-     * Returns the frame's chunked message for the caller to write (the caller owns it).
+     * Writes the frame's chunked message to a player, without a flush.
      *
-     * @param alloc the channel's allocator
+     * @param out the player's handler context; the chunk encoder must sit after it
      * @param frame the frame, lent
      * @param streamId the player's message stream id
      * @param chunkSize the chunk size the player was told (at most 24 bits)
      * @param enhanced whether the video header takes the Enhanced RTMP form
-     * @return the message's bytes
+     * @return the bytes written
      */
-    ByteBuf encode(ByteBufAllocator alloc, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
+    int write(ChannelHandlerContext out, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
         long variant = ((long) streamId << 32) | ((long) chunkSize << 1) | (enhanced ? 1 : 0);
-        return CACHE.encode(alloc, frame, variant);
+        return CACHE.write(out, out.alloc(), frame, variant);
     }
 
     /** Drops the remembered message of this thread; the next frame will be encoded afresh. */
@@ -45,11 +46,12 @@ final class SharedMediaMessages {
         CACHE.forget();
     }
 
-    private static ByteBuf build(ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        return build(alloc, frame, (int) (variant >>> 32), (int) ((variant >>> 1) & 0x7FFFFFFF), (variant & 1) != 0);
+    private static void build(ByteBufAllocator alloc, MediaFrame frame, long variant, SharedEncoding.Parts into) {
+        build(alloc, frame, (int) (variant >>> 32), (int) ((variant >>> 1) & 0x7FFFFFFF), (variant & 1) != 0, into);
     }
 
-    private static ByteBuf build(ByteBufAllocator alloc, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
+    private static void build(ByteBufAllocator alloc, MediaFrame frame, int streamId, int chunkSize, boolean enhanced,
+                              SharedEncoding.Parts into) {
         boolean video = frame.track().type() == MediaType.VIDEO;
         ByteBuf header = alloc.buffer(FlvTags.MAX_VIDEO_HEADER_LENGTH);
         if (video) {
@@ -61,9 +63,9 @@ final class SharedMediaMessages {
                     audio.map(a -> a.channels()).orElse(2), false);
         }
         try {
-            return RtmpChunkWriter.encode(alloc, video ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO,
+            RtmpChunkWriter.encode(alloc, video ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO,
                     video ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, frame.dts() / 1000, header, frame.content(),
-                    chunkSize);
+                    chunkSize, into);
         } finally {
             header.release();
         }

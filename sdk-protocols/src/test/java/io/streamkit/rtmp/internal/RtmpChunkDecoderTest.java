@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.server.internal.SharedEncoding;
 import io.netty.handler.codec.DecoderException;
 import io.streamkit.rtmp.RtmpProtocolException;
 import java.util.ArrayList;
@@ -174,8 +176,16 @@ class RtmpChunkDecoderTest {
             if (round % 2 == 0) {
                 wire = RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload, chunkSize);
             } else {
-                wire = RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload.slice(0, prefixLength),
-                        payload.slice(prefixLength, body.length - prefixLength), chunkSize);
+                SharedEncoding.Parts leaves = new SharedEncoding.Parts();
+                RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload.slice(0, prefixLength),
+                        payload.slice(prefixLength, body.length - prefixLength), chunkSize, leaves);
+                CompositeByteBuf joined = ch.alloc().compositeBuffer(leaves.count());
+                for (int i = 0; i < leaves.count(); i++) {
+                    assertFalse(leaves.get(i) instanceof CompositeByteBuf, what(round) + ": leaf " + i + " is a composite");
+                    joined.addComponent(true, leaves.get(i).retain());
+                }
+                leaves.clear();
+                wire = joined;
             }
             while (wire.isReadable()) {
                 ch.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1 + random.nextInt(3000))));
@@ -194,6 +204,10 @@ class RtmpChunkDecoderTest {
             m.release();
             assertFalse(ch.finish());
         }
+    }
+
+    private static String what(int round) {
+        return "round " + round;
     }
 
     // ---- bad input: a clear error, then nothing more is read ----

@@ -1,0 +1,104 @@
+package io.streamkit.server.internal;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fires {@link IdleStateEvent#ALL_IDLE_STATE_EVENT} once when a connection has neither read nor
+ * written for a timeout, for the handler after it to close the connection.
+ *
+ * <p>Netty's {@code IdleStateHandler} watches writes by adding a listener to each write's
+ * promise, which turns a player's void promises into real ones: an allocation per write per
+ * player. This handler only sets a flag per read or write and looks at it from a timer that
+ * runs four times per timeout, so a connection is reported between one and one and a quarter
+ * timeouts after its last activity. Confined to the channel's event loop.
+ */
+public final class IdleTimeoutHandler extends ChannelDuplexHandler {
+    private final long timeoutNanos;
+    private final long tickNanos;
+    private boolean active;
+    private long lastActive;
+    private boolean fired;
+    private ScheduledFuture<?> timer;
+
+    /**
+     * @param timeout the idle time limit
+     * @param unit its unit
+     */
+    public IdleTimeoutHandler(long timeout, TimeUnit unit) {
+        this.timeoutNanos = unit.toNanos(timeout);
+        if (timeoutNanos <= 0) {
+            throw new IllegalArgumentException("idle timeout must be above zero");
+        }
+        this.tickNanos = Math.max(1, timeoutNanos / 4);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        start(ctx);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stop();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        active = true;
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        active = true;
+        ctx.write(msg, promise);
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            return;
+        }
+        lastActive = ctx.executor().ticker().nanoTime();
+        timer = ctx.executor().scheduleAtFixedRate(() -> check(ctx), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        long now = ctx.executor().ticker().nanoTime();
+        if (active) {
+            active = false;
+            lastActive = now;
+            return;
+        }
+        if (!fired && now - lastActive >= timeoutNanos) {
+            fired = true;
+            stop();
+            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        }
+    }
+
+    private void stop() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.streamkit.rtmp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.server.internal.WriteBatch;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamEngine;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.Track;
+import io.streamkit.test.TestMedia;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A batched player writes every frame at once but flushes once per window, after flushing its first frames at once. */
+class RtmpPlayerBatchTest {
+    private static final long WINDOW_MS = 350;
+
+    private StreamEngine engine;
+    private Publisher publisher;
+    private Track video;
+    private Track audio;
+    private EmbeddedChannel channel;
+    private Counter counter;
+    private RtmpPlayer player;
+
+    @BeforeEach
+    void setUp() {
+        engine = StreamEngine.builder().build();
+        publisher = engine.publish(StreamKey.of("live", "batch"));
+        video = publisher.addTrack(TestMedia.h264());
+        audio = publisher.addTrack(TestMedia.aac());
+        counter = new Counter();
+        Anchor anchor = new Anchor();
+        channel = new EmbeddedChannel(counter, new RtmpChunkEncoder(), anchor);
+        channel.freezeTime();
+        player = new RtmpPlayer(anchor.ctx, 1, RtmpConfig.DEFAULT_CHUNK_SIZE, StreamKey.of("live", "batch"),
+                WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS)));
+        player.onTrack(video);
+        player.onTrack(audio);
+        player.onFlush();
+        counter.reset();
+    }
+
+    @AfterEach
+    void tearDown() {
+        assertFalse(channel.finish());
+        publisher.close();
+        engine.close();
+    }
+
+    @Test
+    void firstFramesGoAtOnceThenOneFlushPerWindow() {
+        deliver(frame(video, 0, true, 20_000));
+        assertEquals(1, counter.flushes, "the first frame (the GOP cache's keyframe) is flushed at once");
+
+        deliver(frame(audio, 10, false, 300));
+        deliver(frame(video, 40, false, 3_000));
+        deliver(frame(audio, 33, false, 300));
+        assertEquals(1, counter.flushes, "later frames wait for the window");
+        long written = counter.bytes;
+
+        channel.advanceTimeBy(WINDOW_MS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(1, counter.flushes, "not before the window ends");
+
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(2, counter.flushes, "one flush for the window's three frames");
+        assertEquals(written, counter.bytes, "frames were written as they came; only the flush waited");
+        int bodies = (20_000 + 5) + (300 + 2) + (3_000 + 5) + (300 + 2);   // FLV video headers 5 B, AAC 2 B
+        int chunkHeaders = 4 * 12 + 4;   // a type-0 header per message, 4 type-3 for 20,005 B in 4,096 B chunks
+        assertEquals(bodies + chunkHeaders, counter.bytes);
+
+        channel.advanceTimeBy(WINDOW_MS * 3, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(2, counter.flushes, "no frame, no flush");
+
+        deliver(frame(video, 80, false, 3_000));
+        channel.advanceTimeBy(WINDOW_MS, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(3, counter.flushes);
+    }
+
+    private void deliver(MediaFrame frame) {
+        try {
+            if (player.writable()) {
+                player.onFrame(frame);
+            }
+            player.onFlush();
+        } finally {
+            frame.release();
+        }
+    }
+
+    private MediaFrame frame(Track track, long dtsMillis, boolean keyframe, int size) {
+        return MediaFrame.of(track, dtsMillis * 1000, dtsMillis * 1000, keyframe, TestMedia.payload(dtsMillis, size));
+    }
+
+    /** Where the connection handler sits: behind the encoder. */
+    private static final class Anchor extends ChannelHandlerAdapter {
+        ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+    }
+
+    /** Counts written bytes and flushes at the head, and releases what is written. */
+    private static final class Counter extends ChannelDuplexHandler {
+        long bytes;
+        int flushes;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof ByteBuf b) {
+                bytes += b.readableBytes();
+            }
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            flushes++;
+        }
+
+        void reset() {
+            bytes = 0;
+            flushes = 0;
+        }
+    }
+}

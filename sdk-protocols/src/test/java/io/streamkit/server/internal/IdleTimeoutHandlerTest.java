@@ -1,0 +1,72 @@
+package io.streamkit.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The idle timeout fires once, a timeout (plus at most a quarter) after the last read or write. */
+class IdleTimeoutHandlerTest {
+
+    @Test
+    void firesOnceAfterTheTimeoutWithoutActivity() {
+        Events events = new Events();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new IdleTimeoutHandler(1000, TimeUnit.MILLISECONDS), events);
+        advance(ch, 999);
+        assertEquals(0, events.seen.size());
+        advance(ch, 250);
+        assertEquals(List.of(IdleStateEvent.ALL_IDLE_STATE_EVENT), events.seen);
+        advance(ch, 5000);
+        assertEquals(1, events.seen.size(), "fired once");
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void readsAndWritesKeepTheConnectionAlive() {
+        Events events = new Events();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new IdleTimeoutHandler(1000, TimeUnit.MILLISECONDS), events);
+        for (int i = 0; i < 10; i++) {
+            advance(ch, 500);
+            if (i % 2 == 0) {
+                ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+                ((io.netty.buffer.ByteBuf) ch.readInbound()).release();
+            } else {
+                ch.writeOutbound(Unpooled.wrappedBuffer(new byte[] {2}));
+                ((io.netty.buffer.ByteBuf) ch.readOutbound()).release();
+            }
+        }
+        assertEquals(0, events.seen.size(), "active every half timeout");
+        advance(ch, 1300);
+        assertEquals(1, events.seen.size(), "idle after the activity stopped");
+        assertFalse(ch.finish());
+    }
+
+    private static void advance(EmbeddedChannel ch, long millis) {
+        for (long t = 0; t < millis; t += 50) {   // the timer runs at fixed rate: step through its ticks
+            ch.advanceTimeBy(Math.min(50, millis - t), TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+        }
+    }
+
+    /** Records the user events that reach it. */
+    private static final class Events extends ChannelInboundHandlerAdapter {
+        final List<Object> seen = new ArrayList<>();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            seen.add(evt);
+        }
+    }
+}
