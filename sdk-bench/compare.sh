@@ -5,7 +5,10 @@
 # Env: NS="100 500 1000 2000" (players per step), DURATION=20 (seconds per step),
 #      RATE=200 (players started per second), THREADS=1 (load tool event loops),
 #      WARMUP=10 (seconds of an unreported 100-player step first, so JIT warm-up is not in N=100),
-#      SERVERS="streamkit nginx", SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
+#      SERVERS="streamkit streamkit-nobatch nginx" (streamkit: the demo server with its default
+#      350 ms write batching; streamkit-nobatch: --write-batch 0, every frame written at once),
+#      SK_JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" (the demo server's JVM; its GC log is summarised),
+#      SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
 # Build first: mvn -q install -DskipTests -pl sdk-bench,sdk-examples -am
 set -euo pipefail
 
@@ -13,7 +16,8 @@ NS=${NS:-"100 500 1000 2000"}
 DURATION=${DURATION:-20}
 RATE=${RATE:-200}
 THREADS=${THREADS:-1}
-SERVERS=${SERVERS:-"streamkit nginx"}
+SERVERS=${SERVERS:-"streamkit streamkit-nobatch nginx"}
+SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 SK_RTMP=19350 SK_HTTP=18080 NGX_RTMP=19351
@@ -88,9 +92,13 @@ rss_kb() {
 }
 HZ=$(getconf CLK_TCK)
 
-start_streamkit() {
-    taskset -c "$SERVER_CORE" java -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer \
-        --rtmp-port $SK_RTMP --http-port $SK_HTTP >"$WORK/streamkit.log" 2>&1 &
+start_streamkit() {   # name [demo server options]
+    local name=$1
+    shift
+    # shellcheck disable=SC2086
+    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS -Xlog:gc:file="$WORK/gc-$name.log" \
+        -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer \
+        --rtmp-port $SK_RTMP --http-port $SK_HTTP "$@" >"$WORK/$name.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     wait_port 127.0.0.1 $SK_RTMP 30
@@ -135,7 +143,12 @@ stop_pid() {
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
 for server in $SERVERS; do
-    "start_$server"
+    case $server in
+        streamkit) start_streamkit streamkit ;;
+        streamkit-nobatch) start_streamkit streamkit-nobatch --write-batch 0 ;;
+        nginx) start_nginx ;;
+        *) echo "unknown server $server (streamkit, streamkit-nobatch, nginx)" >&2; exit 2 ;;
+    esac
     taskset -c "$CLIENT_CORE" ffmpeg -nostdin -loglevel error -re -stream_loop -1 -i "$SRC" -c copy \
         -f flv "$URL" >"$WORK/ffmpeg-$server.log" 2>&1 &
     FF_PID=$!
@@ -172,39 +185,58 @@ for server in $SERVERS; do
             final="FINAL"
         fi
         echo "   N=$n cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" 'BEGIN{printf "%.2f", t/hz}')s maxRSS=$((max_rss / 1024))MiB $final" >&2
-        echo "$server $n $((cpu1 - cpu0)) $max_rss $final" >>"$RESULTS"
+        echo "$server $n $((cpu1 - cpu0)) $max_rss $base_rss $final" >>"$RESULTS"
         sleep 2   # let the server close the previous step's players
     done
     stop_pid "$FF_PID"
     stop_pid "$SERVER_PID"
 done
 
-# One table, both servers side by side. Mbit/CPU-s = megabits delivered in the step / server
-# CPU seconds in the step; ratio = Streamkit's Mbit/CPU-s over nginx's.
-awk -v hz="$HZ" -v dur="$DURATION" '
+# One table, the servers side by side. Mbit/CPU-s = megabits delivered in the step / server
+# CPU seconds in the step; ratio = that server's Mbit/CPU-s over nginx's at the same N.
+awk -v hz="$HZ" -v servers="$SERVERS" '
 function kv(line, key,   m) { if (match(line, " " key "=[^ ]*")) { m = substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2); return m } return "-" }
 {
     s = $1; n = $2; line = $0
-    cpu[s, n] = $3 / hz; rss[s, n] = $4 / 1024
+    cpu[s, n] = $3 / hz; rss[s, n] = $4 / 1024; base[s] = $5 / 1024
     bytes = kv(line, "bytes"); mbps[s, n] = kv(line, "steady_mbps")
     mbit[s, n] = (bytes == "-" ? 0 : bytes * 8 / 1e6)
     eff[s, n] = cpu[s, n] > 0 ? mbit[s, n] / cpu[s, n] : 0
-    ttfk[s, n] = kv(line, "ttfk_p99_ms"); lag[s, n] = kv(line, "maxlag_max_ms")
+    ttfk[s, n] = kv(line, "ttfk_p50_ms") " / " kv(line, "ttfk_p99_ms"); lag[s, n] = kv(line, "maxlag_max_ms")
     ok[s, n] = kv(line, "keyframe") "/" kv(line, "players")
     if (!(n in seen)) { seen[n] = 1; order[++count] = n }
+    if (!(s in maxn) || n + 0 > maxn[s] + 0) maxn[s] = n
 }
 END {
-    printf "| N | server | players with keyframe | delivered Mbps | server CPU s | Mbit per CPU-s | vs nginx | p99 TTFK ms | max lag ms | peak RSS MiB |\n"
+    ns = split(servers, ss, " ")
+    printf "| N | server | players with keyframe | delivered Mbps | server CPU s | Mbit per CPU-s | vs nginx | TTFK p50 / p99 ms | max lag ms | peak RSS MiB |\n"
     printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     for (i = 1; i <= count; i++) {
         n = order[i]
-        foreach_s = "streamkit nginx"
-        split(foreach_s, ss, " ")
-        for (j = 1; j <= 2; j++) {
+        for (j = 1; j <= ns; j++) {
             s = ss[j]
             if (!((s, n) in cpu)) continue
             ratio = ((("nginx", n) in eff) && eff["nginx", n] > 0) ? sprintf("%.2fx", eff[s, n] / eff["nginx", n]) : "-"
             printf "| %s | %s | %s | %s | %.2f | %.1f | %s | %s | %s | %.0f |\n", n, s, ok[s, n], mbps[s, n], cpu[s, n], eff[s, n], ratio, ttfk[s, n], lag[s, n], rss[s, n]
         }
     }
+    printf "\nMemory: idle RSS with the publisher and no player, and growth per player at the largest N\n"
+    for (j = 1; j <= ns; j++) {
+        s = ss[j]
+        if (!(s in maxn)) continue
+        printf "  %s: baseline %.0f MiB, %.1f KiB per player at N=%s\n", s, base[s], (rss[s, maxn[s]] - base[s]) * 1024 / maxn[s], maxn[s]
+    }
 }' "$RESULTS"
+
+# GC pauses of each Streamkit run (unified logging: "... Pause ... 1.234ms").
+for log in "$WORK"/gc-*.log; do
+    [[ -f $log ]] || continue
+    name=$(basename "$log" .log)
+    { grep ' Pause ' "$log" || true; } | awk '$NF ~ /ms$/ {print substr($NF, 1, length($NF) - 2)}' | sort -n | awk -v name="${name#gc-}" -v opts="$SK_JAVA_OPTS" '
+        { p[NR] = $1 }
+        END {
+            if (NR == 0) { printf "GC %s (%s): no pause\n", name, opts; exit }
+            i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+            printf "GC %s (%s): %d pauses, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", name, opts, NR, p[int((NR + 1) / 2)], p[i99], p[NR]
+        }'
+done

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <table>
  *   <caption>Limits and their defaults</caption>
  *   <tr><th>setting</th><th>default</th><th>why</th></tr>
- *   <tr><td>{@code chunkSize}</td><td>{@value #DEFAULT_CHUNK_SIZE}</td><td>what OBS and nginx-rtmp use; fewer chunk headers than the spec's 128</td></tr>
+ *   <tr><td>{@code chunkSize}</td><td>{@value #DEFAULT_CHUNK_SIZE}</td><td>what SRS sends players with: a typical frame is one chunk, so each player writes it as two buffers (header, payload) instead of two per 4 KB; every RTMP client reads any chunk size the message length allows</td></tr>
  *   <tr><td>{@code maxMessageSize}</td><td>{@value #DEFAULT_MAX_MESSAGE_SIZE}</td><td>a 4K keyframe at a high bitrate, with room to spare</td></tr>
  *   <tr><td>{@code maxChunkStreams}</td><td>{@value #DEFAULT_MAX_CHUNK_STREAMS}</td><td>encoders use a handful</td></tr>
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
@@ -37,8 +37,8 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
                          int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
                          Duration writeBatch, io.streamkit.server.TlsConfig tls) {
 
-    /** Default outgoing chunk size. */
-    public static final int DEFAULT_CHUNK_SIZE = 4096;
+    /** Default outgoing chunk size (see the table above for the reason). */
+    public static final int DEFAULT_CHUNK_SIZE = 60_000;
     /** Default message size limit: 8 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 << 20;
     /** Default chunk stream limit. */

@@ -3,13 +3,19 @@ package io.streamkit.rtmp.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.IovArray;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.MediaFrame;
@@ -46,8 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p><b>What one operation is.</b> One frame delivered to every player, the way the engine's
  * fan-out does it on a loop: {@link RtmpPlayer#writable()} and {@link RtmpPlayer#onFrame} for
  * each player, then {@link RtmpPlayer#onFlush()} for each. In {@code onFrame} the first player
- * encodes the frame's chunked message ({@link SharedMediaMessages}) and every player writes a
- * retained duplicate of it to its channel. Frames cycle through two seconds of a 2.5 Mbps
+ * encodes the frame's chunked message ({@link SharedMediaMessages}) as leaf buffers and every
+ * player writes a retained duplicate of each leaf to its channel. Frames cycle through two seconds of a 2.5 Mbps
  * H.264 + AAC stream ({@link SyntheticStream}: 50 video frames, 87 audio frames; an average
  * frame is 4.9 KB), sent with the server's default chunk size of
  * {@value RtmpConfig#DEFAULT_CHUNK_SIZE}. Divide the score by {@code players} for the cost per
@@ -62,13 +68,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code sink=gather} the sink also does what NIO's transport does to a buffer before the
  * gathering write: {@code nioBufferCount()} and {@code nioBuffers()} (or
  * {@code internalNioBuffer} for a single buffer), which for a composite message allocates a
- * {@code ByteBuffer} per component, per player.
+ * {@code ByteBuffer} per component, per player. With {@code sink=iov} it does what the native
+ * (epoll) transport does instead: adds each buffer's memory address to an {@code IovArray}
+ * for {@code writev}, which allocates nothing.
  *
- * <p><b>Threads.</b> Everything runs on JMH's thread, which is not a Netty
- * {@code FastThreadLocalThread}: {@link SharedMediaMessages#forThisLoop()} (called once per
- * player, when it is created) takes FastThreadLocal's slower fallback, and Netty 4.2 neither
- * recycles derived buffers nor keeps allocator thread caches the way it does on its event
- * loops, so the per-frame bytes are an upper bound of a real loop's.
+ * <p><b>Threads and buffers.</b> As on a server, the players run on a Netty thread (a
+ * {@code FastThreadLocalThread}, where derived buffers are recycled and allocator caches
+ * live) and their channels use the server's default allocator, Netty's pooled one. Each
+ * operation is handed to that thread and waited for: the hand-off's future (about 100 bytes
+ * and a few microseconds per operation, not per player) is in the score.
  *
  * <p><b>Checks.</b> Setup decodes what the first player was sent for the first frame and
  * compares it with the frame, and checks that the second player was sent the same bytes
@@ -97,9 +105,15 @@ public class RtmpPlaybackBenchmark {
     @Param({"1", "100", "1000"})
     int players;
 
-    /** {@code release}: the sink releases each buffer; {@code gather}: it first takes its NIO buffers. */
-    @Param({"release", "gather"})
+    /**
+     * {@code release}: the sink releases each buffer; {@code gather}: it first takes its NIO
+     * buffers (the NIO transport); {@code iov}: it first adds it to an iovec array (epoll).
+     */
+    @Param({"release", "gather", "iov"})
     String sink;
+
+    private DefaultEventExecutor loop;
+    private final Runnable deliver = this::deliver;
 
     private ScheduledExecutorService timers;
     private StreamEngine engine;
@@ -126,7 +140,8 @@ public class RtmpPlaybackBenchmark {
         Track video = publisher.addTrack(TrackFormat.of(Codec.H264, Unpooled.wrappedBuffer(AVC_CONFIG)));
         Track audio = publisher.addTrack(TrackFormat.of(Codec.AAC, Unpooled.wrappedBuffer(AAC_CONFIG)));
 
-        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+        ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        loop = new DefaultEventExecutor(new DefaultThreadFactory("rtmp-playback-bench-loop", true));
         List<SyntheticStream.Unit> units = SyntheticStream.oneGop();
         frames = new MediaFrame[units.size()];
         bodies = new byte[units.size()][];
@@ -138,28 +153,7 @@ public class RtmpPlaybackBenchmark {
             bodies[i] = SyntheticStream.flvBody(u);
         }
 
-        boolean gather = sink.equals("gather");
-        channels = new EmbeddedChannel[players];
-        sinks = new Sink[players];
-        rtmpPlayers = new RtmpPlayer[players];
-        for (int i = 0; i < players; i++) {
-            Anchor anchor = new Anchor();
-            sinks[i] = new Sink(gather);
-            channels[i] = new EmbeddedChannel(sinks[i], new RtmpChunkEncoder(), anchor);
-            rtmpPlayers[i] = new RtmpPlayer(anchor.ctx, STREAM_ID, RtmpConfig.DEFAULT_CHUNK_SIZE, key);
-            rtmpPlayers[i].onTrack(video);
-            rtmpPlayers[i].onTrack(audio);
-            rtmpPlayers[i].onFlush();
-            if (sinks[i].writes != 8) {   // six from start(), two sequence headers
-                throw new IllegalStateException("player " + i + " wrote " + sinks[i].writes + " messages to start");
-            }
-            sinks[i].reset();
-        }
-
-        sinks[0].capture = new ArrayList<>();
-        if (players > 1) {
-            sinks[1].capture = new ArrayList<>();
-        }
+        loop.submit(() -> makePlayers(key, video, audio)).syncUninterruptibly();
         next = 0;
         delivered = 0;
         frame();
@@ -173,12 +167,43 @@ public class RtmpPlaybackBenchmark {
         }
     }
 
+    private void makePlayers(StreamKey key, Track video, Track audio) {
+        channels = new EmbeddedChannel[players];
+        sinks = new Sink[players];
+        rtmpPlayers = new RtmpPlayer[players];
+        for (int i = 0; i < players; i++) {
+            Anchor anchor = new Anchor();
+            sinks[i] = new Sink(sink);
+            channels[i] = new EmbeddedChannel(sinks[i], new RtmpChunkEncoder(), anchor);
+            channels[i].config().setAllocator(PooledByteBufAllocator.DEFAULT);
+            rtmpPlayers[i] = new RtmpPlayer(anchor.ctx, STREAM_ID, RtmpConfig.DEFAULT_CHUNK_SIZE, key, null);
+            rtmpPlayers[i].onTrack(video);
+            rtmpPlayers[i].onTrack(audio);
+            rtmpPlayers[i].onFlush();
+            if (sinks[i].writes != 8) {   // six from start(), two sequence headers
+                throw new IllegalStateException("player " + i + " wrote " + sinks[i].writes + " messages to start");
+            }
+            sinks[i].reset();
+        }
+        sinks[0].capture = new ArrayList<>();
+        if (players > 1) {
+            sinks[1].capture = new ArrayList<>();
+        }
+    }
+
     private void checkFirstFrame() {
-        ByteBuf sent = sinks[0].capture.get(0);
+        List<ByteBuf> leaves = sinks[0].capture;
+        CompositeByteBuf sent = Unpooled.compositeBuffer(leaves.size());
+        for (ByteBuf leaf : leaves) {
+            if (leaf instanceof CompositeByteBuf) {
+                throw new IllegalStateException("a player was written a composite, not leaf buffers");
+            }
+            sent.addComponent(true, leaf.retainedDuplicate());
+        }
         EmbeddedChannel decoding = new EmbeddedChannel(new RtmpChunkDecoder());
         ByteBuf announce = RtmpChunkWriter.encode(decoding.alloc(), RtmpMessages.CSID_CONTROL, RtmpMessage.SET_CHUNK_SIZE,
                 0, 0, Unpooled.buffer(4).writeInt(RtmpConfig.DEFAULT_CHUNK_SIZE), RtmpChunkDecoder.INITIAL_CHUNK_SIZE);
-        decoding.writeInbound(announce, sent.retainedDuplicate());
+        decoding.writeInbound(announce, sent);
         RtmpMessage setChunkSize = decoding.readInbound();
         setChunkSize.release();
         RtmpMessage message = decoding.readInbound();
@@ -197,7 +222,7 @@ public class RtmpPlaybackBenchmark {
         }
         if (players > 1) {
             ByteBuf second = sinks[1].capture.get(0);
-            if (second.unwrap() == null || second.unwrap() != sent.unwrap()) {
+            if (second.unwrap() == null || second.unwrap() != leaves.get(0).unwrap()) {
                 throw new IllegalStateException("players 0 and 1 were not sent duplicates of one encoded message");
             }
         }
@@ -206,6 +231,10 @@ public class RtmpPlaybackBenchmark {
     /** Delivers the next frame to every player, then flushes each, as a fan-out batch of one frame does. */
     @Benchmark
     public void frame() {
+        loop.submit(deliver).syncUninterruptibly();
+    }
+
+    private void deliver() {
         MediaFrame f = frames[next];
         next = next + 1 == frames.length ? 0 : next + 1;
         RtmpPlayer[] ps = rtmpPlayers;
@@ -227,8 +256,8 @@ public class RtmpPlaybackBenchmark {
             Sink first = sinks[0];
             for (int i = 0; i < players; i++) {
                 Sink s = sinks[i];
-                if (s.writes != delivered || s.flushes != delivered || s.bytes != first.bytes) {
-                    throw new IllegalStateException("player " + i + " was written " + s.writes + " messages of "
+                if (s.writes != first.writes || s.flushes != delivered || s.bytes != first.bytes) {
+                    throw new IllegalStateException("player " + i + " was written " + s.writes + " buffers of "
                             + s.bytes + " bytes and flushed " + s.flushes + " times for " + delivered
                             + " frames; player 0 got " + first.bytes + " bytes");
                 }
@@ -236,11 +265,13 @@ public class RtmpPlaybackBenchmark {
                     throw new IllegalStateException("player " + i + "'s channel kept messages");
                 }
             }
-            System.out.printf("%n%d frames, %.0f bytes a frame on the wire%n", delivered, (double) first.bytes / delivered);
+            System.out.printf("%n%d frames, %.0f bytes and %.2f buffers a frame on the wire%n", delivered,
+                    (double) first.bytes / delivered, (double) first.writes / delivered);
             publisher.close();
             engine.close();
         } finally {
-            SharedMediaMessages.forThisLoop().forget();
+            loop.submit(() -> SharedMediaMessages.forThisLoop().forget()).syncUninterruptibly();
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             timers.shutdownNow();
             for (MediaFrame f : frames) {
                 int refCnt = f.refCnt();
@@ -270,15 +301,20 @@ public class RtmpPlaybackBenchmark {
      * the buffer; counts and swallows flushes.
      */
     static final class Sink extends ChannelDuplexHandler {
-        private final boolean gather;
+        private final String mode;
+        private final IovArray iov;
         long writes;
         long bytes;
         long flushes;
         long nioBytes;
         List<ByteBuf> capture;
 
-        Sink(boolean gather) {
-            this.gather = gather;
+        Sink(String mode) {
+            this.mode = mode;
+            if (mode.equals("iov")) {
+                Epoll.ensureAvailability();   // loads the native library IovArray's limits come from
+            }
+            this.iov = mode.equals("iov") ? new IovArray() : null;
         }
 
         @Override
@@ -290,7 +326,13 @@ public class RtmpPlaybackBenchmark {
             }
             writes++;
             bytes += buf.readableBytes();
-            if (gather) {
+            if (iov != null) {
+                iov.clear();
+                if (!iov.add(buf, buf.readerIndex(), buf.readableBytes())) {
+                    throw new IllegalStateException("iovec array refused a buffer");
+                }
+                nioBytes += iov.size();
+            } else if (mode.equals("gather")) {
                 int count = buf.nioBufferCount();
                 if (count == 1) {
                     nioBytes += buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()).remaining();

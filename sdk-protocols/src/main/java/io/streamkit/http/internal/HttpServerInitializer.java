@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /** Builds each HTTP connection's pipeline and enforces the connection limit. */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
+    /** The HTTP codec's name; FLV players write their body from its context. */
+    public static final String CODEC = "http-codec";
     private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
 
     private final HttpConfig config;
@@ -94,7 +96,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast("http-codec", new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
+                .addLast(CODEC, new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
                 .addLast("http-aggregator", new HttpObjectAggregator(config.maxContentLength()))
                 .addLast("http-router", new HttpRouter(config, flv, routes, hls));
     }

@@ -2,9 +2,12 @@ package io.streamkit.httpflv.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.streamkit.format.flv.FlvHeader;
+import io.streamkit.http.internal.HttpServerInitializer;
 import io.streamkit.format.flv.FlvTags;
+import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
@@ -27,7 +30,7 @@ import java.util.Map;
  * WebSocket player gets one binary frame per tag. Frames are flushed once per engine batch,
  * or, with a {@link WriteBatch}, once per window after the first frames.
  */
-final class FlvPlayer implements Subscriber, WriteBatch.Member {
+final class FlvPlayer implements Subscriber {
     /** How FLV bytes are framed on the connection. */
     enum Framing {
         /** HTTP/1.1 chunked transfer coding, written by the player. */
@@ -42,7 +45,7 @@ final class FlvPlayer implements Subscriber, WriteBatch.Member {
     private final Framing framing;
     private final Runnable start;
     private final Runnable end;
-    private final WriteBatch batch;
+    private final PlayerOutput output;
     private boolean started;
     private final FlvTagEncoder shared;
     private final List<Track> tracks = new ArrayList<>();
@@ -50,9 +53,6 @@ final class FlvPlayer implements Subscriber, WriteBatch.Member {
     private boolean headerSent;
     private boolean videoEnhanced;
     private long firstKeyframeNanos;
-    private boolean wroteFrame;
-    private boolean flushedFrame;
-    private boolean flushQueued;
 
     /**
      * @param channel the player's connection
@@ -66,7 +66,15 @@ final class FlvPlayer implements Subscriber, WriteBatch.Member {
         this.framing = framing;
         this.start = start;
         this.end = end;
-        this.batch = batch;
+        // HTTP bodies are plain buffers once the head is sent: they start at the HTTP codec's
+        // context, past the handlers that would only pass them on. WebSocket frames need the
+        // whole pipeline (the frame encoder).
+        ChannelOutboundInvoker frames = channel;
+        if (framing != Framing.WEBSOCKET && channel.pipeline().context(HttpServerInitializer.CODEC) != null) {
+            frames = channel.pipeline().context(HttpServerInitializer.CODEC);
+        }
+        this.output = new PlayerOutput(frames, channel, channel.alloc(), batch,
+                framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null);
         this.shared = FlvTagEncoder.forThisLoop();
     }
 
@@ -128,14 +136,8 @@ final class FlvPlayer implements Subscriber, WriteBatch.Member {
         if (firstKeyframeNanos == 0 && frame.keyframe()) {
             firstKeyframeNanos = System.nanoTime();
         }
-        boolean enhanced = frame.track().type() == MediaType.VIDEO && videoEnhanced;
-        if (framing == Framing.WEBSOCKET) {
-            channel.write(new BinaryWebSocketFrame(shared.frameTag(channel.alloc(), frame, enhanced)),
-                    channel.voidPromise());
-        } else {
-            shared.writeFrameTag(channel, frame, enhanced, framing == Framing.CHUNKED);
-        }
-        wroteFrame = true;
+        shared.frameTag(output, frame, frame.track().type() == MediaType.VIDEO && videoEnhanced,
+                framing == Framing.CHUNKED);
     }
 
     private void sendHeader() {
@@ -159,6 +161,7 @@ final class FlvPlayer implements Subscriber, WriteBatch.Member {
         if (bytes == null) {
             return;
         }
+        output.drain();
         switch (framing) {
             case WEBSOCKET -> channel.write(new BinaryWebSocketFrame(bytes), channel.voidPromise());
             case RAW -> channel.write(bytes, channel.voidPromise());
@@ -173,19 +176,7 @@ final class FlvPlayer implements Subscriber, WriteBatch.Member {
 
     @Override
     public void onFlush() {
-        if (batch == null || !flushedFrame) {
-            channel.flush();
-            flushedFrame = wroteFrame;
-        } else if (!flushQueued) {
-            flushQueued = true;
-            batch.flushLater(this);
-        }
-    }
-
-    @Override
-    public void flushBatch() {
-        flushQueued = false;
-        channel.flush();
+        output.flush();
     }
 
     @Override
@@ -196,7 +187,11 @@ final class FlvPlayer implements Subscriber, WriteBatch.Member {
     @Override
     public void onEnd(EndReason reason) {
         if (channel.isActive() && reason != EndReason.CANCELLED) {
+            output.drain();
+            output.close();
             end.run();
+        } else {
+            output.close();
         }
     }
 }

@@ -8,6 +8,7 @@ import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
+import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.stream.Track;
 import java.util.Map;
@@ -58,6 +59,18 @@ final class FlvTagEncoder {
     /** Drops the tag this thread remembers; for tests that switch streams. */
     void forget() {
         CACHE.forget();
+    }
+
+    /**
+     * Hands the frame's tag to a player's output, which writes it now or at the end of its batch window.
+     *
+     * @param out the player's output
+     * @param frame the frame, lent
+     * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @param chunked whether the tag is framed as an HTTP/1.1 chunk
+     */
+    void frameTag(PlayerOutput out, MediaFrame frame, boolean enhanced, boolean chunked) {
+        out.frame(CACHE, frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0));
     }
 
     /** The frame's tag as one buffer (for a WebSocket frame); the caller owns it. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.streamkit.format.amf0.Amf0EcmaArray;
 import io.streamkit.format.flv.FlvTags;
+import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
 import io.streamkit.stream.Track;
@@ -84,5 +85,11 @@ final class RtmpMediaWriter {
     int frame(MediaFrame frame) {
         boolean video = frame.track().type() == MediaType.VIDEO;
         return shared.write(ctx, frame, streamId, chunkSize, video && videoEnhanced);
+    }
+
+    /** Hands a frame (lent) to a player's output, which writes it now or at the end of its batch window. */
+    void frame(MediaFrame frame, PlayerOutput output) {
+        boolean video = frame.track().type() == MediaType.VIDEO;
+        shared.write(output, frame, streamId, chunkSize, video && videoEnhanced);
     }
 }

@@ -2,6 +2,7 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
@@ -16,11 +17,12 @@ import java.util.Map;
  * stream's metadata, sequence headers and frames as RTMP messages on one message stream.
  *
  * <p>The media bytes are {@link RtmpMediaWriter}'s, shared with the pusher. Frames are
- * written without a flush; {@link #onFlush()} flushes once per engine batch, or, with a
- * {@link WriteBatch}, once per batch window (the frames before the first flush, the GOP cache
- * a new player starts with, always go at once).
+ * handed to a {@link PlayerOutput}, which flushes once per engine batch or, with a
+ * {@link WriteBatch}, writes and flushes them once per batch window (the frames before the
+ * first flush, the GOP cache a new player starts with, always go at once). Everything else it
+ * writes drains that output first, so the order on the wire is the order of the calls.
  */
-final class RtmpPlayer implements Subscriber, WriteBatch.Member {
+final class RtmpPlayer implements Subscriber {
     private final ChannelHandlerContext ctx;
     private final int streamId;
     private final StreamKey key;
@@ -31,10 +33,7 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
     private boolean receiveVideo = true;
     private boolean paused;
     private boolean waitingForKeyframe;
-    private final WriteBatch batch;
-    private boolean wroteFrame;
-    private boolean flushedFrame;
-    private boolean flushQueued;
+    private final PlayerOutput output;
 
     /**
      * @param ctx the connection handler's context, on the connection's event loop
@@ -48,7 +47,10 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
         this.streamId = streamId;
         this.key = key;
         this.media = new RtmpMediaWriter(ctx, streamId, chunkSize);
-        this.batch = batch;
+        // Frames' bytes start past the chunk encoder and the idle handler, which only pass
+        // buffers on (the idle handler sees the flush): at the handler before the transport or TLS.
+        ChannelHandlerContext idle = ctx.pipeline().context(RtmpServerInitializer.IDLE);
+        this.output = new PlayerOutput(idle != null ? idle : ctx, ctx, ctx.alloc(), batch, null);
     }
 
     int streamId() {
@@ -61,6 +63,7 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
             return;
         }
         started = true;
+        output.drain();
         var alloc = ctx.alloc();
         ctx.write(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_IS_RECORDED, streamId));
         ctx.write(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_BEGIN, streamId));
@@ -92,6 +95,7 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
         if (!on) {
             waitingForKeyframe = true;
         }
+        output.drain();
         ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status",
                 on ? "NetStream.Pause.Notify" : "NetStream.Unpause.Notify",
                 (on ? "Paused " : "Unpaused ") + key + ".", null));
@@ -100,12 +104,14 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
     @Override
     public void onTrack(Track track) {
         start();
+        output.drain();
         media.track(track);
     }
 
     @Override
     public void onMetadata(Map<String, Object> metadata) {
         start();
+        output.drain();
         media.metadata(metadata, false);
     }
 
@@ -122,25 +128,12 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
             }
             waitingForKeyframe = false;
         }
-        media.frame(frame);
-        wroteFrame = true;
+        media.frame(frame, output);
     }
 
     @Override
     public void onFlush() {
-        if (batch == null || !flushedFrame) {
-            ctx.flush();
-            flushedFrame = wroteFrame;
-        } else if (!flushQueued) {
-            flushQueued = true;
-            batch.flushLater(this);
-        }
-    }
-
-    @Override
-    public void flushBatch() {
-        flushQueued = false;
-        ctx.flush();
+        output.flush();
     }
 
     @Override
@@ -150,12 +143,14 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
 
     @Override
     public void onUnpublished() {
+        output.drain();
         ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
                 key + " is now unpublished.", null));
     }
 
     @Override
     public void onRepublished() {
+        output.drain();
         ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_BEGIN, streamId));
         ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.PublishNotify",
                 key + " is now published.", null));
@@ -165,8 +160,11 @@ final class RtmpPlayer implements Subscriber, WriteBatch.Member {
     public void onEnd(EndReason reason) {
         ended = true;
         if (!ctx.channel().isActive() || reason == EndReason.CANCELLED) {
+            output.close();
             return;   // the client stopped playing, or is gone
         }
+        output.drain();
+        output.close();
         ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_EOF, streamId));
         ctx.write(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
                 key + " is now unpublished.", null));

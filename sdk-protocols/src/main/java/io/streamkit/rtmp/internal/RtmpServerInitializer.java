@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * encoder, connection handler; and enforces the connection limit.
  */
 public final class RtmpServerInitializer extends ChannelInitializer<SocketChannel> {
+    /** The idle handler's name; players write media from its context (see {@code RtmpPlayer}). */
+    static final String IDLE = "idle";
     private static final Logger log = LoggerFactory.getLogger(RtmpServerInitializer.class);
 
     private final Engine engine;
@@ -79,7 +81,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast("idle", new IdleTimeoutHandler(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(IDLE, new IdleTimeoutHandler(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("handshake", new RtmpHandshakeHandler(config.handshakeTimeout().toMillis()))
                 .addLast("chunk-decoder", decoder)
                 .addLast("chunk-encoder", new RtmpChunkEncoder())

@@ -3,6 +3,7 @@ package io.streamkit.rtmp.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.MediaFrame;
@@ -37,8 +38,25 @@ final class SharedMediaMessages {
      * @return the bytes written
      */
     int write(ChannelHandlerContext out, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
-        long variant = ((long) streamId << 32) | ((long) chunkSize << 1) | (enhanced ? 1 : 0);
-        return CACHE.write(out, out.alloc(), frame, variant);
+        return CACHE.write(out, out.alloc(), frame, variant(streamId, chunkSize, enhanced));
+    }
+
+    /**
+     * Hands the frame's chunked message to a player's output, which writes it now or at the end
+     * of its batch window.
+     *
+     * @param out the player's output; its channel's chunk encoder must sit after it
+     * @param frame the frame, lent
+     * @param streamId the player's message stream id
+     * @param chunkSize the chunk size the player was told (at most 24 bits)
+     * @param enhanced whether the video header takes the Enhanced RTMP form
+     */
+    void write(PlayerOutput out, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
+        out.frame(CACHE, frame, variant(streamId, chunkSize, enhanced));
+    }
+
+    private static long variant(int streamId, int chunkSize, boolean enhanced) {
+        return ((long) streamId << 32) | ((long) chunkSize << 1) | (enhanced ? 1 : 0);
     }
 
     /** Drops the remembered message of this thread; the next frame will be encoded afresh. */

@@ -73,6 +73,13 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    /** Players write media from this handler's context, past it; their flushes still pass here. */
+    @Override
+    public void flush(ChannelHandlerContext ctx) throws Exception {
+        active = true;
+        ctx.flush();
+    }
+
     private void start(ChannelHandlerContext ctx) {
         if (timer != null) {
             return;

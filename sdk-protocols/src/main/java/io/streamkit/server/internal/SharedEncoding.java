@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.streamkit.stream.MediaFrame;
 import java.util.Arrays;
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * other player on that loop that wants the same variant. Players on a loop receive a frame
  * one after the other, so remembering the last frame per loop and format is enough.
  *
- * <p>The wire form is kept as a short list of <em>leaf</em> buffers (headers and slices of
+ * <p>The wire form is kept as a short, reference-counted list of <em>leaf</em> buffers (headers and slices of
  * the frame's payload, never a composite), and a player is given each as a retained
  * duplicate written on its own ({@link #write}). With the server's pooled allocator those
  * duplicates are recycled objects, the channel's outbound buffer recycles its entries and a
@@ -42,13 +43,69 @@ public final class SharedEncoding {
         void build(ByteBufAllocator alloc, MediaFrame frame, long variant, Parts into);
     }
 
-    /** The leaf buffers of one frame's wire form, in order; owns one reference to each. */
-    public static final class Parts {
+    /**
+     * The leaf buffers of one frame's wire form, in order; owns one reference to each and is
+     * itself reference counted, so that a player batching its writes can keep a frame's form
+     * after the loop has moved on to the next frame. Confined to the event loop that built it.
+     */
+    public static final class Parts extends AbstractReferenceCounted {
         private ByteBuf[] leaves = new ByteBuf[8];
         private int count;
+        private int bytes;
 
-        /** An empty list. */
+        /** An empty list with one reference. */
         public Parts() {
+        }
+
+        /** @return the bytes of all leaves */
+        public int bytes() {
+            return bytes;
+        }
+
+        /**
+         * Writes retained duplicates of the leaves, with the void promise and without a flush.
+         *
+         * @param out a channel or handler context
+         * @return the bytes written
+         */
+        public int writeTo(ChannelOutboundInvoker out) {
+            for (int i = 0; i < count; i++) {
+                out.write(leaves[i].retainedDuplicate(), out.voidPromise());
+            }
+            return bytes;
+        }
+
+        /**
+         * Returns the leaves as one buffer: a composite of retained duplicates, allocated per call.
+         *
+         * @param alloc where the composite comes from
+         * @return the bytes; the caller owns them
+         */
+        public ByteBuf toBuffer(ByteBufAllocator alloc) {
+            if (count == 1) {
+                return leaves[0].retainedDuplicate();
+            }
+            CompositeByteBuf whole = alloc.compositeBuffer(count);
+            for (int i = 0; i < count; i++) {
+                whole.addComponent(true, leaves[i].retainedDuplicate());
+            }
+            return whole;
+        }
+
+        @Override
+        protected void deallocate() {
+            clear();
+        }
+
+        @Override
+        public Parts retain() {
+            super.retain();
+            return this;
+        }
+
+        @Override
+        public Parts touch(Object hint) {
+            return this;
         }
 
         /**
@@ -61,6 +118,7 @@ public final class SharedEncoding {
                 leaves = Arrays.copyOf(leaves, count * 2);
             }
             leaves[count++] = leaf;
+            bytes += leaf.readableBytes();
         }
 
         /** @return how many leaves */
@@ -83,6 +141,7 @@ public final class SharedEncoding {
                 leaves[i] = null;
             }
             count = 0;
+            bytes = 0;
         }
     }
 
@@ -119,14 +178,19 @@ public final class SharedEncoding {
      * @return the number of bytes written
      */
     public int write(ChannelOutboundInvoker out, ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        Parts parts = parts(alloc, frame, variant);
-        int bytes = 0;
-        for (int i = 0; i < parts.count; i++) {
-            ByteBuf leaf = parts.leaves[i];
-            bytes += leaf.readableBytes();
-            out.write(leaf.retainedDuplicate(), out.voidPromise());
-        }
-        return bytes;
+        return parts(alloc, frame, variant).writeTo(out);
+    }
+
+    /**
+     * Returns the frame's wire form for the caller to keep: the shared parts, retained.
+     *
+     * @param alloc the channel's allocator
+     * @param frame the frame, lent
+     * @param variant the form wanted
+     * @return the parts; the caller owns one reference
+     */
+    public Parts acquire(ByteBufAllocator alloc, MediaFrame frame, long variant) {
+        return parts(alloc, frame, variant).retain();
     }
 
     /**
@@ -139,27 +203,21 @@ public final class SharedEncoding {
      * @return the bytes; the caller owns them
      */
     public ByteBuf encode(ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        Parts parts = parts(alloc, frame, variant);
-        if (parts.count == 1) {
-            return parts.leaves[0].retainedDuplicate();
-        }
-        CompositeByteBuf whole = alloc.compositeBuffer(parts.count);
-        for (int i = 0; i < parts.count; i++) {
-            whole.addComponent(true, parts.leaves[i].retainedDuplicate());
-        }
-        return whole;
+        return parts(alloc, frame, variant).toBuffer(alloc);
     }
 
     private Parts parts(ByteBufAllocator alloc, MediaFrame frame, long variant) {
         Last last = perLoop.get();
-        if (frame != last.frame || variant != last.variant || last.parts.count == 0) {
+        if (frame != last.frame || variant != last.variant || last.parts == null) {
             last.forget();
+            Parts parts = new Parts();
             try {
-                builder.build(alloc, frame, variant, last.parts);
+                builder.build(alloc, frame, variant, parts);
             } catch (RuntimeException | Error e) {
-                last.forget();
+                parts.release();
                 throw e;
             }
+            last.parts = parts;
             last.frame = frame;
             last.variant = variant;
         }
@@ -173,12 +231,15 @@ public final class SharedEncoding {
 
     /** The last frame encoded on one loop. */
     private static final class Last {
-        final Parts parts = new Parts();
+        Parts parts;
         MediaFrame frame;
         long variant;
 
         void forget() {
-            parts.clear();
+            if (parts != null) {
+                parts.release();
+                parts = null;
+            }
             frame = null;
         }
     }

@@ -184,7 +184,7 @@ class RtmpChunkDecoderTest {
                     assertFalse(leaves.get(i) instanceof CompositeByteBuf, what(round) + ": leaf " + i + " is a composite");
                     joined.addComponent(true, leaves.get(i).retain());
                 }
-                leaves.clear();
+                leaves.release();
                 wire = joined;
             }
             while (wire.isReadable()) {

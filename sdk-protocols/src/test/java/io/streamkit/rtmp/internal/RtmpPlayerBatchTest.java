@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Test;
 /** A batched player writes every frame at once but flushes once per window, after flushing its first frames at once. */
 class RtmpPlayerBatchTest {
     private static final long WINDOW_MS = 350;
+    private static final int CHUNK_SIZE = 4096;
 
     private StreamEngine engine;
     private Publisher publisher;
@@ -45,7 +45,7 @@ class RtmpPlayerBatchTest {
         Anchor anchor = new Anchor();
         channel = new EmbeddedChannel(counter, new RtmpChunkEncoder(), anchor);
         channel.freezeTime();
-        player = new RtmpPlayer(anchor.ctx, 1, RtmpConfig.DEFAULT_CHUNK_SIZE, StreamKey.of("live", "batch"),
+        player = new RtmpPlayer(anchor.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "batch"),
                 WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS)));
         player.onTrack(video);
         player.onTrack(audio);
@@ -64,12 +64,13 @@ class RtmpPlayerBatchTest {
     void firstFramesGoAtOnceThenOneFlushPerWindow() {
         deliver(frame(video, 0, true, 20_000));
         assertEquals(1, counter.flushes, "the first frame (the GOP cache's keyframe) is flushed at once");
+        long first = counter.bytes;
 
         deliver(frame(audio, 10, false, 300));
         deliver(frame(video, 40, false, 3_000));
         deliver(frame(audio, 33, false, 300));
         assertEquals(1, counter.flushes, "later frames wait for the window");
-        long written = counter.bytes;
+        assertEquals(first, counter.bytes, "later frames wait in the player, not in the channel");
 
         channel.advanceTimeBy(WINDOW_MS - 1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
@@ -78,7 +79,6 @@ class RtmpPlayerBatchTest {
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertEquals(2, counter.flushes, "one flush for the window's three frames");
-        assertEquals(written, counter.bytes, "frames were written as they came; only the flush waited");
         int bodies = (20_000 + 5) + (300 + 2) + (3_000 + 5) + (300 + 2);   // FLV video headers 5 B, AAC 2 B
         int chunkHeaders = 4 * 12 + 4;   // a type-0 header per message, 4 type-3 for 20,005 B in 4,096 B chunks
         assertEquals(bodies + chunkHeaders, counter.bytes);
@@ -91,6 +91,20 @@ class RtmpPlayerBatchTest {
         channel.advanceTimeBy(WINDOW_MS, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertEquals(3, counter.flushes);
+    }
+
+    @Test
+    void aControlMessageAfterQueuedFramesFollowsThem() {
+        deliver(frame(video, 0, true, 2_000));
+        long first = counter.bytes;
+        deliver(frame(video, 40, false, 2_000));
+        assertEquals(first, counter.bytes);
+        player.onUnpublished();   // written and flushed at once, after the queued frame
+        assertEquals(2, counter.flushes);
+        assertEquals(2 * (first), counter.bytes - counter.lastWrite, "the queued frame went out before the status");
+        channel.advanceTimeBy(WINDOW_MS, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(2, counter.flushes, "nothing left for the window");
     }
 
     private void deliver(MediaFrame frame) {
@@ -121,12 +135,14 @@ class RtmpPlayerBatchTest {
     /** Counts written bytes and flushes at the head, and releases what is written. */
     private static final class Counter extends ChannelDuplexHandler {
         long bytes;
+        long lastWrite;
         int flushes;
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (msg instanceof ByteBuf b) {
                 bytes += b.readableBytes();
+                lastWrite = b.readableBytes();
             }
             ReferenceCountUtil.release(msg);
             promise.trySuccess();
