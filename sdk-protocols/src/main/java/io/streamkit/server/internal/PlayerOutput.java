@@ -13,7 +13,7 @@ import java.util.function.Function;
  *
  * <p>When batching, a frame's shared form ({@link SharedEncoding.Parts}, reference counted,
  * one per frame per loop) is kept in this player's queue, not written to the channel, until
- * the batch window ends; then the whole queue is written and flushed in one go. Keeping
+ * its slot of the batch window comes; then the whole queue is written and flushed in one go. Keeping
  * references here rather than in the channel's outbound buffer matters at scale: a window of
  * queued writes for thousands of players would be hundreds of thousands of outbound entries
  * and buffer duplicates, more than Netty's recyclers keep, so each would be garbage. Written
@@ -30,6 +30,7 @@ public final class PlayerOutput implements WriteBatch.Member {
     private final ByteBufAllocator alloc;
     private final WriteBatch batch;
     private final Function<ByteBuf, Object> wrap;
+    private final int slot;
     private SharedEncoding.Parts[] queue;
     private int queued;
     private long queuedBytes;
@@ -56,6 +57,7 @@ public final class PlayerOutput implements WriteBatch.Member {
         this.batch = batch;
         this.wrap = wrap;
         this.queue = batch == null ? null : new SharedEncoding.Parts[16];
+        this.slot = batch == null ? 0 : batch.slot();
     }
 
     /**
@@ -113,7 +115,7 @@ public final class PlayerOutput implements WriteBatch.Member {
             flushedFrame = wroteFrame;
         } else if (!flushRequested && queued > 0) {
             flushRequested = true;
-            batch.flushLater(this);
+            batch.flushLater(this, slot);
         }
     }
 

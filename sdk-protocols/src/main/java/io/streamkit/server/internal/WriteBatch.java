@@ -4,27 +4,33 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Write batching for players: instead of a system call per frame per player, a player's
- * frames are queued on its channel and flushed once per window, so one {@code writev}
- * carries a window of media (about 350 ms by default, as the merged writes of the best C
- * servers). A stream of 25 video and 43 audio frames a second then costs each player about
- * three writes a second instead of 68.
+ * frames are written and flushed once per window, so one {@code writev} carries a window of
+ * media (about 350 ms by default, as the merged writes of the best C servers). A stream of 25
+ * video and 43 audio frames a second then costs each player about three writes a second
+ * instead of 68.
  *
- * <p>One batch exists per event loop and window length. A player that has written since its
- * last flush {@linkplain #flushLater asks} to be flushed; the first request of a window
- * schedules one task on the loop, which flushes every player that asked, in the order they
- * asked. So a frame waits at most one window on the server. Confined to its event loop: every
- * method is called there.
+ * <p>One batch exists per event loop and window length. Its players are spread over
+ * {@value #SLOTS} slots (round robin, as they join) and a timer visits one slot every
+ * window / {@value #SLOTS}: a player that has something to flush {@linkplain #flushLater asks}
+ * and is flushed when its slot comes, so a frame waits at most one window and the loop flushes
+ * an eighth of its players at a time rather than all of them in one burst. The timer starts
+ * with the first request and stops after a round without any. Confined to its event loop:
+ * every method is called there.
  */
 public final class WriteBatch {
+    /** Slots per window: a loop flushes an eighth of its players at a time. */
+    static final int SLOTS = 8;
+
     /** A player that can be flushed by the batch. */
     public interface Member {
-        /** Flushes the player's channel; called on its event loop at the end of a window. */
+        /** Writes and flushes the player's queued frames; called on its event loop when its slot comes. */
         void flushBatch();
     }
 
@@ -39,12 +45,21 @@ public final class WriteBatch {
     private final EventLoop loop;
     private final long windowNanos;
     private final Runnable tick = this::tick;
-    private List<Member> waiting = new ArrayList<>();
-    private List<Member> flushing = new ArrayList<>();
+    @SuppressWarnings("unchecked")
+    private final List<Member>[] waiting = new List[SLOTS];
+    private List<Member> spare = new ArrayList<>();
+    private int nextSlot;
+    private int tickSlot;
+    private int waitingMembers;
+    private int idleTicks;
+    private ScheduledFuture<?> timer;
 
     private WriteBatch(EventLoop loop, long windowNanos) {
         this.loop = loop;
         this.windowNanos = windowNanos;
+        for (int i = 0; i < SLOTS; i++) {
+            waiting[i] = new ArrayList<>();
+        }
     }
 
     /**
@@ -71,27 +86,39 @@ public final class WriteBatch {
     }
 
     /**
-     * Queues a member for the flush at the end of the current window. The member keeps a
+     * Gives a new member its slot.
+     *
+     * @return the slot to pass to {@link #flushLater}
+     */
+    public int slot() {
+        int slot = nextSlot;
+        nextSlot = (nextSlot + 1) % SLOTS;
+        return slot;
+    }
+
+    /**
+     * Queues a member for the flush of its slot, at most one window away. The member keeps a
      * flag so that it asks once per window.
      *
      * @param member the player
+     * @param slot the member's slot, from {@link #slot()}
      */
-    public void flushLater(Member member) {
-        if (waiting.isEmpty()) {
-            loop.schedule(tick, windowNanos, TimeUnit.NANOSECONDS);
+    public void flushLater(Member member, int slot) {
+        waiting[slot].add(member);
+        waitingMembers++;
+        if (timer == null) {
+            long period = Math.max(1, windowNanos / SLOTS);
+            idleTicks = 0;
+            timer = loop.scheduleAtFixedRate(tick, period, period, TimeUnit.NANOSECONDS);
         }
-        waiting.add(member);
-    }
-
-    /** The window length in nanoseconds. */
-    long windowNanos() {
-        return windowNanos;
     }
 
     private void tick() {
-        List<Member> due = waiting;
-        waiting = flushing;
-        flushing = due;
+        List<Member> due = waiting[tickSlot];
+        waiting[tickSlot] = spare;
+        spare = due;
+        tickSlot = (tickSlot + 1) % SLOTS;
+        waitingMembers -= due.size();
         for (int i = 0; i < due.size(); i++) {
             try {
                 due.get(i).flushBatch();
@@ -99,6 +126,11 @@ public final class WriteBatch {
                 log.warn("flushing a batched player failed; the others are flushed", e);
             }
         }
+        idleTicks = due.isEmpty() && waitingMembers == 0 ? idleTicks + 1 : 0;
         due.clear();
+        if (idleTicks >= SLOTS && timer != null) {   // a whole round with nothing to flush
+            timer.cancel(false);
+            timer = null;
+        }
     }
 }

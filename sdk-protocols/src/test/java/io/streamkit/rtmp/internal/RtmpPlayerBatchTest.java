@@ -72,24 +72,17 @@ class RtmpPlayerBatchTest {
         assertEquals(1, counter.flushes, "later frames wait for the window");
         assertEquals(first, counter.bytes, "later frames wait in the player, not in the channel");
 
-        channel.advanceTimeBy(WINDOW_MS - 1, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
-        assertEquals(1, counter.flushes, "not before the window ends");
-
-        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
-        assertEquals(2, counter.flushes, "one flush for the window's three frames");
+        advance(WINDOW_MS);
+        assertEquals(2, counter.flushes, "one flush, within the window, for its three frames");
         int bodies = (20_000 + 5) + (300 + 2) + (3_000 + 5) + (300 + 2);   // FLV video headers 5 B, AAC 2 B
         int chunkHeaders = 4 * 12 + 4;   // a type-0 header per message, 4 type-3 for 20,005 B in 4,096 B chunks
         assertEquals(bodies + chunkHeaders, counter.bytes);
 
-        channel.advanceTimeBy(WINDOW_MS * 3, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
+        advance(WINDOW_MS * 3);
         assertEquals(2, counter.flushes, "no frame, no flush");
 
         deliver(frame(video, 80, false, 3_000));
-        channel.advanceTimeBy(WINDOW_MS, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
+        advance(WINDOW_MS);
         assertEquals(3, counter.flushes);
     }
 
@@ -102,9 +95,38 @@ class RtmpPlayerBatchTest {
         player.onUnpublished();   // written and flushed at once, after the queued frame
         assertEquals(2, counter.flushes);
         assertEquals(2 * (first), counter.bytes - counter.lastWrite, "the queued frame went out before the status");
-        channel.advanceTimeBy(WINDOW_MS, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
+        advance(WINDOW_MS);
         assertEquals(2, counter.flushes, "nothing left for the window");
+    }
+
+    @Test
+    void playersOfALoopAreFlushedAnEighthAtATime() {
+        WriteBatch batch = WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS));
+        int[] flushedAt = new int[16];
+        int[] now = {0};
+        for (int i = 0; i < flushedAt.length; i++) {
+            int player = i;
+            batch.flushLater(() -> flushedAt[player] = now[0], batch.slot());
+        }
+        long step = WINDOW_MS / 8 + 1;
+        for (now[0] = 1; now[0] <= 8; now[0]++) {
+            channel.advanceTimeBy(step, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
+        int[] perTick = new int[9];
+        for (int t : flushedAt) {
+            perTick[t]++;
+        }
+        for (int t = 1; t <= 8; t++) {
+            assertEquals(2, perTick[t], "tick " + t + " flushes its slot's players only");
+        }
+    }
+
+    private void advance(long millis) {
+        for (long t = 0; t < millis; t += 10) {   // step through the batch's ticks
+            channel.advanceTimeBy(Math.min(10, millis - t), TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
     }
 
     private void deliver(MediaFrame frame) {
