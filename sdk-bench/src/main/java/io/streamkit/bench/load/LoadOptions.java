@@ -20,7 +20,13 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
                             [--csv FILE]       one line per player at the end
                             [--connect-timeout MS] default 5000
                             [--publish FILE.flv] publish FILE to the rtmp:// URL in real time, looped, with
-                                               the tool's own RTMP client, before the players start.
+                                               the tool's own RTMP client, before the players start; the
+                                               summary lines then add lat_p50_ms lat_p99_ms lat_max_ms
+                                               lat_samples: per video frame received, the time from just
+                                               before the publisher wrote it to the player having all of
+                                               it. Counted per player from 2 s after its first keyframe
+                                               (frames sent earlier, GOP cache included, never count);
+                                               periodic lines over their interval, FINAL over the run.
                                                The run fails (status 1) if the publisher's connection
                                                fails or closes.""";
 

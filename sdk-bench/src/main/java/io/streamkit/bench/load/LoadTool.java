@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -18,8 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,8 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>With {@code --publish} the tool is also the stream's publisher ({@link RtmpPublishHandler}
  * on an event loop of its own, so that the players' work delays its sends as little as the
- * cores allow) and the players start once the server has accepted the publish. A publisher
- * that fails or is closed ends the run at once, with the reason on stderr.
+ * cores allow) and the players start once the server has accepted the publish. Each player
+ * looks up the send time of every video frame it receives ({@link SendTimes}) and counts the
+ * latency in its event loop's {@link LatencyHistogram}. A publisher that fails or is closed
+ * ends the run at once, with the reason on stderr.
  */
 public final class LoadTool {
     /** Set when the run is ending, so that the closes we cause are not counted as failures. */
@@ -86,6 +92,8 @@ public final class LoadTool {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(o.threads(), NioIoHandler.newFactory());
         EventLoopGroup publishGroup = source == null ? null : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        SendTimes sendTimes = source == null ? null : new SendTimes();
+        Map<EventLoop, LatencyHistogram> latencies = new ConcurrentHashMap<>();
         PlayerStats[] players = new PlayerStats[o.players()];
         List<Channel> channels = new ArrayList<>(o.players());
         RtmpPublishHandler publisher = null;
@@ -93,7 +101,7 @@ public final class LoadTool {
         try {
             if (source != null) {
                 RtmpPath target = RtmpPath.of(o.rtmpUrl());
-                publisher = new RtmpPublishHandler(source, target.app(), target.tcUrl(), target.name());
+                publisher = new RtmpPublishHandler(source, target.app(), target.tcUrl(), target.name(), sendTimes);
                 publishChannel = publish(publishGroup, o, publisher);
                 if (!awaitPublishStart(publisher, o)) {
                     return 1;
@@ -104,7 +112,7 @@ public final class LoadTool {
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(o.durationSeconds());
             long nextReport = start + TimeUnit.SECONDS.toNanos(o.reportSeconds());
-            Reporter reporter = new Reporter(players, start);
+            Reporter reporter = new Reporter(players, start, source == null ? null : latencies.values());
             for (int i = 0; i < o.players(); i++) {
                 long due = start + (long) (i * 1e9 / o.rate());
                 while (!failed(publisher)) {
@@ -126,7 +134,7 @@ public final class LoadTool {
                 URI url = http ? o.httpUrl() : o.rtmpUrl();
                 PlayerStats stats = new PlayerStats(i, http ? "http-flv" : "rtmp");
                 players[i] = stats;
-                channels.add(connect(group, url, stats, o));
+                channels.add(connect(group, url, stats, o, sendTimes, latencies));
             }
             reporter.rampEnded(System.nanoTime());
             while (!failed(publisher)) {
@@ -231,13 +239,18 @@ public final class LoadTool {
         return f.channel();
     }
 
-    private static Channel connect(EventLoopGroup group, URI url, PlayerStats stats, LoadOptions o) {
+    private static Channel connect(EventLoopGroup group, URI url, PlayerStats stats, LoadOptions o,
+                                   SendTimes sendTimes, Map<EventLoop, LatencyHistogram> latencies) {
         boolean http = url.getScheme().startsWith("http");
         int port = port(url);
         Bootstrap b = bootstrap(group, o)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (sendTimes != null) {   // one histogram per event loop: its players record there, unshared
+                            stats.latency = sendTimes.cursor(
+                                    latencies.computeIfAbsent(ch.eventLoop(), l -> new LatencyHistogram()));
+                        }
                         if (http) {
                             ch.pipeline().addLast(new HttpFlvPlayHandler(stats, url.getHost() + ":" + port, url.getRawPath()));
                         } else {
@@ -266,11 +279,19 @@ public final class LoadTool {
         }
     }
 
-    /** Builds the summary lines; percentiles by sorting a reused array. */
+    /**
+     * Builds the summary lines; percentiles by sorting a reused array. With latencies, the
+     * per event loop histograms are summed into a reused one: over the run for the last line,
+     * over the interval since the previous line otherwise.
+     */
     static final class Reporter {
         private final PlayerStats[] players;
         private final long start;
         private final long[] scratch;
+        private final Collection<LatencyHistogram> latencies;
+        private final LatencyHistogram total = new LatencyHistogram();
+        private final LatencyHistogram previous = new LatencyHistogram();
+        private final LatencyHistogram interval = new LatencyHistogram();
         private long rampEnd;
         private long lastBytes;
         private long lastNanos;
@@ -279,9 +300,15 @@ public final class LoadTool {
         int failed;
         int withKeyframe;
 
-        Reporter(PlayerStats[] players, long start) {
+        /**
+         * Starts the summary at {@code start}.
+         *
+         * @param latencies the players' histograms, or {@code null} when the tool does not publish
+         */
+        Reporter(PlayerStats[] players, long start, Collection<LatencyHistogram> latencies) {
             this.players = players;
             this.start = start;
+            this.latencies = latencies;
             this.scratch = new long[players.length];
             this.lastNanos = start;
         }
@@ -360,7 +387,28 @@ public final class LoadTool {
                             + " mbps=%.2f steady_mbps=%.2f bytes=%d maxlag_p50_ms=%.1f maxlag_p99_ms=%.1f maxlag_max_ms=%.1f"
                             + " lag_now_p99_ms=%.1f lag_now_max_ms=%.1f",
                     prefix, (now - start) / 1e9, started, connected, failed, withKeyframe,
-                    ttfk[0], ttfk[1], ttfk[2], mbps, steadyMbps, bytes, lag[0], lag[1], lag[2], lagNow[1], lagNow[2]);
+                    ttfk[0], ttfk[1], ttfk[2], mbps, steadyMbps, bytes, lag[0], lag[1], lag[2], lagNow[1], lagNow[2])
+                    + latency(last);
+        }
+
+        private String latency(boolean last) {
+            if (latencies == null) {
+                return "";
+            }
+            total.clear();
+            for (LatencyHistogram h : latencies) {
+                total.add(h);
+            }
+            LatencyHistogram h = total;
+            if (!last) {
+                interval.setToDifference(total, previous);
+                previous.clear();
+                previous.add(total);
+                h = interval;
+            }
+            return String.format(Locale.ROOT, " lat_p50_ms=%.2f lat_p99_ms=%.2f lat_max_ms=%.2f lat_samples=%d",
+                    h.percentileMillis(0.50), h.percentileMillis(0.99), h.count() == 0 ? Double.NaN : h.maxNanos() / 1e6,
+                    h.count());
         }
 
         /** p50, p99 and max in milliseconds (nearest rank), NaN when empty. */

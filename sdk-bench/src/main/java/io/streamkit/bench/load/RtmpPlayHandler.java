@@ -46,12 +46,7 @@ final class RtmpPlayHandler extends RtmpClientHandler {
 
     @Override
     void message(int type, long timestamp, int b0, int b1) {
-        stats.messages++;
-        if (type == 8) {
-            stats.media(timestamp, false, System.nanoTime());
-        } else if (type == 9) {
-            stats.media(timestamp, b0 >= 0 && VideoTags.isKeyframe(b0, b1), System.nanoTime());
-        }
+        stats.message(type, timestamp, b0, b1);
     }
 
     @Override

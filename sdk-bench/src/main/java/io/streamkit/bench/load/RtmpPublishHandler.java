@@ -25,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  * continuations at {@value #OUT_CHUNK_SIZE} bytes; audio on chunk stream
  * {@value #CSID_AUDIO}, video on {@value #CSID_VIDEO}, data on {@value #CSID_DATA}.
  *
+ * <p>Latency: for each video frame carrying a picture, {@link SendTimes#sent} is called with
+ * the timestamp sent and {@link System#nanoTime()} taken just before the message is written
+ * to the channel, after it is built; the flush follows in the same event loop task. So a
+ * latency includes our socket write of the frame, the server's work and the player's read,
+ * and never our message building.
+ *
  * <p>Threads: the publisher's own event loop; {@link #started()} and {@link #failure()} may
  * be waited on anywhere, the counters are read once that loop has shut down.
  */
@@ -40,6 +46,7 @@ final class RtmpPublishHandler extends RtmpClientHandler {
 
     private final FlvFile file;
     private final String name;
+    private final SendTimes sendTimes;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<String> failure = new CompletableFuture<>();
     private int streamId;
@@ -57,10 +64,11 @@ final class RtmpPublishHandler extends RtmpClientHandler {
     long bytes;
     long maxLateNanos;
 
-    RtmpPublishHandler(FlvFile file, String app, String tcUrl, String name) {
+    RtmpPublishHandler(FlvFile file, String app, String tcUrl, String name, SendTimes sendTimes) {
         super(app, tcUrl);
         this.file = file;
         this.name = name;
+        this.sendTimes = sendTimes;
     }
 
     /** Completes when the server has answered publish with {@code NetStream.Publish.Start}. */
@@ -164,6 +172,7 @@ final class RtmpPublishHandler extends RtmpClientHandler {
             audioMessages++;
         } else if (tag.codedVideoFrame()) {
             videoFrames++;
+            sendTimes.sent(timestamp, System.nanoTime());
         }
         ctx.write(out);
     }
