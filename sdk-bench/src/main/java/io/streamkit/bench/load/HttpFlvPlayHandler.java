@@ -232,12 +232,7 @@ final class HttpFlvPlayHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void tag() {
-        stats.messages++;
-        if (tagType == 8) {
-            stats.media(tagTime, false, System.nanoTime());
-        } else if (tagType == 9) {
-            stats.media(tagTime, b0 >= 0 && VideoTags.isKeyframe(b0, b1), System.nanoTime());
-        }
+        stats.message(tagType, tagTime, b0, b1);
         body = Body.PREVIOUS_SIZE;
         left = 4;
     }

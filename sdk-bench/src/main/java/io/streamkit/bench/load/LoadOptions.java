@@ -1,11 +1,12 @@
 package io.streamkit.bench.load;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The load tool's command line, checked at once. */
 record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, double rate, int durationSeconds,
-                   int threads, int reportSeconds, Path csv, int connectTimeoutMillis) {
+                   int threads, int reportSeconds, Path csv, int connectTimeoutMillis, Path publish) {
 
     static final String USAGE = """
             usage: LoadTool --url rtmp://host:port/app/name [--url http://host:port/app/name.flv]
@@ -17,7 +18,17 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
                             [--threads T]      client event loop threads (NIO), default 1
                             [--report S]       seconds between summary lines, default 5
                             [--csv FILE]       one line per player at the end
-                            [--connect-timeout MS] default 5000""";
+                            [--connect-timeout MS] default 5000
+                            [--publish FILE.flv] publish FILE to the rtmp:// URL in real time, looped, with
+                                               the tool's own RTMP client, before the players start; the
+                                               summary lines then add lat_p50_ms lat_p99_ms lat_max_ms
+                                               lat_samples: per video frame received, the time from just
+                                               before the publisher wrote it to the player having all of
+                                               it. Counted per player from 2 s after its first keyframe
+                                               (frames sent earlier, GOP cache included, never count);
+                                               periodic lines over their interval, FINAL over the run.
+                                               The run fails (status 1) if the publisher's connection
+                                               fails or closes.""";
 
     static LoadOptions parse(String[] args) {
         URI rtmp = null;
@@ -30,6 +41,7 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
         int report = 5;
         Path csv = null;
         int connectTimeout = 5000;
+        Path publish = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -58,6 +70,12 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
                 case "--report" -> report = (int) range(a, Integer.parseInt(v), 1, 3600);
                 case "--csv" -> csv = Path.of(v);
                 case "--connect-timeout" -> connectTimeout = (int) range(a, Integer.parseInt(v), 1, 600_000);
+                case "--publish" -> {
+                    publish = Path.of(v);
+                    if (!Files.isReadable(publish) || Files.isDirectory(publish)) {
+                        throw new IllegalArgumentException("--publish " + v + ": not a readable file");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -71,7 +89,10 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
         if (s < 1 && rtmp == null) {
             throw new IllegalArgumentException("--http-share " + s + " needs an rtmp:// --url");
         }
-        return new LoadOptions(rtmp, http, s, players, rate, duration, threads, report, csv, connectTimeout);
+        if (publish != null && rtmp == null) {
+            throw new IllegalArgumentException("--publish needs an rtmp:// --url to publish to");
+        }
+        return new LoadOptions(rtmp, http, s, players, rate, duration, threads, report, csv, connectTimeout, publish);
     }
 
     private static URI checkPath(URI u, int segments) {

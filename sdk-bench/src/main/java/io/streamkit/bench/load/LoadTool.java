@@ -5,8 +5,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -17,9 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,17 +37,27 @@ import java.util.concurrent.locks.LockSupport;
  * java -cp sdk-bench/target/benchmarks.jar io.streamkit.bench.load.LoadTool \
  *     --url rtmp://127.0.0.1:1935/live/demo [--url http://127.0.0.1:8080/live/demo.flv] \
  *     [--http-share 0.5] [--players 100] [--rate 200] [--duration 30] [--threads 1] \
- *     [--report 5] [--csv players.csv]
+ *     [--report 5] [--csv players.csv] [--publish source.flv]
  * </pre>
  *
  * <p>The last line printed starts with {@code FINAL} and holds {@code key=value} pairs for
  * scripts (compare.sh reads it). The run ends by itself after {@code --duration} seconds,
  * counted from the first connect; the exit status is 0 when at least one player received a
- * keyframe and no player failed, 1 otherwise, 2 on a usage error.
+ * keyframe and no player failed (and, with {@code --publish}, the publisher did not), 1
+ * otherwise, 2 on a usage error.
+ *
+ * <p>With {@code --publish} the tool is also the stream's publisher ({@link RtmpPublishHandler}
+ * on an event loop of its own, so that the players' work delays its sends as little as the
+ * cores allow) and the players start once the server has accepted the publish. Each player
+ * looks up the send time of every video frame it receives ({@link SendTimes}) and counts the
+ * latency in its event loop's {@link LatencyHistogram}. A publisher that fails or is closed
+ * ends the run at once, with the reason on stderr.
  */
 public final class LoadTool {
     /** Set when the run is ending, so that the closes we cause are not counted as failures. */
     static volatile boolean stopping;
+    /** How long the server may take, after the publisher's TCP connect, to answer publish: handshake, connect, createStream, publish. */
+    static final int PUBLISH_START_TIMEOUT_SECONDS = 10;
 
     private LoadTool() {
     }
@@ -64,17 +81,41 @@ public final class LoadTool {
     }
 
     static int run(LoadOptions o) throws InterruptedException, IOException {
+        FlvFile source = null;
+        if (o.publish() != null) {
+            try {
+                source = FlvFile.read(o.publish());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("--publish " + o.publish() + ": " + e.getMessage());
+                return 1;
+            }
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(o.threads(), NioIoHandler.newFactory());
+        EventLoopGroup publishGroup = source == null ? null : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        SendTimes sendTimes = source == null ? null : new SendTimes();
+        Map<EventLoop, LatencyHistogram> latencies = new ConcurrentHashMap<>();
         PlayerStats[] players = new PlayerStats[o.players()];
         List<Channel> channels = new ArrayList<>(o.players());
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(o.durationSeconds());
-        long nextReport = start + TimeUnit.SECONDS.toNanos(o.reportSeconds());
-        Reporter reporter = new Reporter(players, start);
+        RtmpPublishHandler publisher = null;
+        Channel publishChannel = null;
         try {
+            if (source != null) {
+                RtmpPath target = RtmpPath.of(o.rtmpUrl());
+                publisher = new RtmpPublishHandler(source, target.app(), target.tcUrl(), target.name(), sendTimes);
+                publishChannel = publish(publishGroup, o, publisher);
+                if (!awaitPublishStart(publisher, o)) {
+                    return 1;
+                }
+                Thread main = Thread.currentThread();
+                publisher.failure().thenRun(() -> LockSupport.unpark(main));
+            }
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(o.durationSeconds());
+            long nextReport = start + TimeUnit.SECONDS.toNanos(o.reportSeconds());
+            Reporter reporter = new Reporter(players, start, source == null ? null : latencies.values());
             for (int i = 0; i < o.players(); i++) {
                 long due = start + (long) (i * 1e9 / o.rate());
-                while (true) {
+                while (!failed(publisher)) {
                     long now = System.nanoTime();
                     if (now >= nextReport) {
                         System.out.println(reporter.line("", now, false));
@@ -85,7 +126,7 @@ public final class LoadTool {
                     }
                     LockSupport.parkNanos(Math.min(due, nextReport) - now);
                 }
-                if (System.nanoTime() >= end) {
+                if (System.nanoTime() >= end || failed(publisher)) {
                     break;
                 }
                 // Bresenham-style mix: player i is HTTP-FLV when the running share says so
@@ -93,10 +134,10 @@ public final class LoadTool {
                 URI url = http ? o.httpUrl() : o.rtmpUrl();
                 PlayerStats stats = new PlayerStats(i, http ? "http-flv" : "rtmp");
                 players[i] = stats;
-                channels.add(connect(group, url, stats, o));
+                channels.add(connect(group, url, stats, o, sendTimes, latencies));
             }
             reporter.rampEnded(System.nanoTime());
-            while (true) {
+            while (!failed(publisher)) {
                 long now = System.nanoTime();
                 if (now >= end) {
                     break;
@@ -108,10 +149,20 @@ public final class LoadTool {
                 LockSupport.parkNanos(Math.min(end, nextReport) - now);
             }
             long stoppedAt = System.nanoTime();
+            // decided here: once we stop, the closes we cause are not failures
+            String publishFailure = failed(publisher) ? publisher.failure().getNow("") : null;
+            if (publishFailure != null) {
+                System.err.printf(Locale.ROOT, "publisher failed at t=%.1fs, ending the run: %s%n",
+                        (stoppedAt - start) / 1e9, publishFailure);
+            }
             reporter.freezeBytes();
             stopping = true;
             for (Channel c : channels) {
                 c.close();
+            }
+            if (publishChannel != null) {
+                publishChannel.close();
+                publishGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             String finalLine = reporter.line("FINAL ", stoppedAt, true);
@@ -125,34 +176,86 @@ public final class LoadTool {
                     }
                 }
             }
+            if (publisher != null) {
+                System.out.printf(Locale.ROOT,
+                        "PUBLISH video_frames=%d audio_messages=%d bytes=%d loops=%d late_max_ms=%.1f status=%s%n",
+                        publisher.videoFrames, publisher.audioMessages, publisher.bytes, publisher.loops(),
+                        publisher.maxLateNanos / 1e6, publishFailure != null ? "failed" : "ok");
+            }
             System.out.println(finalLine);
-            return reporter.failed == 0 && reporter.withKeyframe > 0 ? 0 : 1;
+            return publishFailure == null && reporter.failed == 0 && reporter.withKeyframe > 0 ? 0 : 1;
         } finally {
             stopping = true;
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (publishGroup != null) {
+                publishGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
         }
     }
 
-    private static Channel connect(EventLoopGroup group, URI url, PlayerStats stats, LoadOptions o) {
-        boolean http = url.getScheme().startsWith("http");
-        int port = url.getPort() > 0 ? url.getPort() : http ? 80 : 1935;
-        Bootstrap b = new Bootstrap()
+    private static boolean failed(RtmpPublishHandler publisher) {
+        return publisher != null && publisher.failure().isDone();
+    }
+
+    /** Waits for NetStream.Publish.Start; false, with the reason on stderr, when it does not come. */
+    private static boolean awaitPublishStart(RtmpPublishHandler publisher, LoadOptions o) throws InterruptedException {
+        long timeout = o.connectTimeoutMillis() + TimeUnit.SECONDS.toMillis(PUBLISH_START_TIMEOUT_SECONDS);
+        try {
+            publisher.started().get(timeout, TimeUnit.MILLISECONDS);
+            System.err.println("publishing " + o.publish() + " to " + o.rtmpUrl());
+            return true;
+        } catch (ExecutionException e) {
+            System.err.println("publisher failed before NetStream.Publish.Start: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            System.err.println("publisher: no NetStream.Publish.Start within " + timeout + " ms");
+        }
+        return false;
+    }
+
+    private static Bootstrap bootstrap(EventLoopGroup group, LoadOptions o) {
+        return new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, o.connectTimeoutMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, o.connectTimeoutMillis());
+    }
+
+    private static int port(URI url) {
+        return url.getPort() > 0 ? url.getPort() : url.getScheme().startsWith("http") ? 80 : 1935;
+    }
+
+    private static Channel publish(EventLoopGroup group, LoadOptions o, RtmpPublishHandler publisher) {
+        URI url = o.rtmpUrl();
+        int max = RtmpPublishHandler.MAX_QUEUED_BYTES;
+        ChannelFuture f = bootstrap(group, o)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(max / 2, max))
+                .handler(publisher)
+                .connect(url.getHost(), port(url));
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                publisher.failed("connect: " + done.cause());
+            }
+        });
+        return f.channel();
+    }
+
+    private static Channel connect(EventLoopGroup group, URI url, PlayerStats stats, LoadOptions o,
+                                   SendTimes sendTimes, Map<EventLoop, LatencyHistogram> latencies) {
+        boolean http = url.getScheme().startsWith("http");
+        int port = port(url);
+        Bootstrap b = bootstrap(group, o)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (sendTimes != null) {   // one histogram per event loop: its players record there, unshared
+                            stats.latency = sendTimes.cursor(
+                                    latencies.computeIfAbsent(ch.eventLoop(), l -> new LatencyHistogram()));
+                        }
                         if (http) {
                             ch.pipeline().addLast(new HttpFlvPlayHandler(stats, url.getHost() + ":" + port, url.getRawPath()));
                         } else {
-                            String path = url.getRawPath().substring(1);
-                            int slash = path.lastIndexOf('/');
-                            String app = path.substring(0, slash);
-                            String name = path.substring(slash + 1);
-                            String tcUrl = "rtmp://" + url.getHost() + ":" + port + "/" + app;
-                            ch.pipeline().addLast(new RtmpPlayHandler(stats, app, tcUrl, name));
+                            RtmpPath p = RtmpPath.of(url);
+                            ch.pipeline().addLast(new RtmpPlayHandler(stats, p.app(), p.tcUrl(), p.name()));
                         }
                     }
                 });
@@ -166,11 +269,29 @@ public final class LoadTool {
         return f.channel();
     }
 
-    /** Builds the summary lines; percentiles by sorting a reused array. */
+    /** What an rtmp://host[:port]/app/name URL names: the app (which may hold slashes), the stream and the tcUrl. */
+    record RtmpPath(String app, String name, String tcUrl) {
+        static RtmpPath of(URI url) {
+            String path = url.getRawPath().substring(1);
+            int slash = path.lastIndexOf('/');
+            String app = path.substring(0, slash);
+            return new RtmpPath(app, path.substring(slash + 1), "rtmp://" + url.getHost() + ":" + port(url) + "/" + app);
+        }
+    }
+
+    /**
+     * Builds the summary lines; percentiles by sorting a reused array. With latencies, the
+     * per event loop histograms are summed into a reused one: over the run for the last line,
+     * over the interval since the previous line otherwise.
+     */
     static final class Reporter {
         private final PlayerStats[] players;
         private final long start;
         private final long[] scratch;
+        private final Collection<LatencyHistogram> latencies;
+        private final LatencyHistogram total = new LatencyHistogram();
+        private final LatencyHistogram previous = new LatencyHistogram();
+        private final LatencyHistogram interval = new LatencyHistogram();
         private long rampEnd;
         private long lastBytes;
         private long lastNanos;
@@ -179,9 +300,15 @@ public final class LoadTool {
         int failed;
         int withKeyframe;
 
-        Reporter(PlayerStats[] players, long start) {
+        /**
+         * Starts the summary at {@code start}.
+         *
+         * @param latencies the players' histograms, or {@code null} when the tool does not publish
+         */
+        Reporter(PlayerStats[] players, long start, Collection<LatencyHistogram> latencies) {
             this.players = players;
             this.start = start;
+            this.latencies = latencies;
             this.scratch = new long[players.length];
             this.lastNanos = start;
         }
@@ -260,7 +387,28 @@ public final class LoadTool {
                             + " mbps=%.2f steady_mbps=%.2f bytes=%d maxlag_p50_ms=%.1f maxlag_p99_ms=%.1f maxlag_max_ms=%.1f"
                             + " lag_now_p99_ms=%.1f lag_now_max_ms=%.1f",
                     prefix, (now - start) / 1e9, started, connected, failed, withKeyframe,
-                    ttfk[0], ttfk[1], ttfk[2], mbps, steadyMbps, bytes, lag[0], lag[1], lag[2], lagNow[1], lagNow[2]);
+                    ttfk[0], ttfk[1], ttfk[2], mbps, steadyMbps, bytes, lag[0], lag[1], lag[2], lagNow[1], lagNow[2])
+                    + latency(last);
+        }
+
+        private String latency(boolean last) {
+            if (latencies == null) {
+                return "";
+            }
+            total.clear();
+            for (LatencyHistogram h : latencies) {
+                total.add(h);
+            }
+            LatencyHistogram h = total;
+            if (!last) {
+                interval.setToDifference(total, previous);
+                previous.clear();
+                previous.add(total);
+                h = interval;
+            }
+            return String.format(Locale.ROOT, " lat_p50_ms=%.2f lat_p99_ms=%.2f lat_max_ms=%.2f lat_samples=%d",
+                    h.percentileMillis(0.50), h.percentileMillis(0.99), h.count() == 0 ? Double.NaN : h.maxNanos() / 1e6,
+                    h.count());
         }
 
         /** p50, p99 and max in milliseconds (nearest rank), NaN when empty. */

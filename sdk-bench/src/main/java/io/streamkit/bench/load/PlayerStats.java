@@ -12,6 +12,9 @@ package io.streamkit.bench.load;
  * minus media time since the first frame"; with the server's GOP cache the player first
  * receives up to a GOP faster than real time, and taking the lowest offset keeps that burst
  * from hiding later lag.
+ *
+ * <p>Latency (with {@code --publish}): video frames go on to the player's {@link SendTimes.Cursor},
+ * set in the channel initializer on the player's event loop before any message arrives.
  */
 final class PlayerStats {
     final int id;
@@ -30,6 +33,8 @@ final class PlayerStats {
     boolean failed;
     boolean closed;
     String error = "";
+    /** Where video frames' latencies go, or {@code null} when the tool does not publish. */
+    SendTimes.Cursor latency;
 
     PlayerStats(int id, String protocol) {
         this.id = id;
@@ -38,6 +43,28 @@ final class PlayerStats {
 
     boolean connected() {
         return connectedNanos != 0 && !failed && !closed;
+    }
+
+    /**
+     * Records one complete RTMP message or FLV tag: counted, and audio and video timed.
+     *
+     * @param type the RTMP message type or FLV tag type (8 audio, 9 video)
+     * @param timestampMillis its timestamp, 32-bit milliseconds
+     * @param b0 a video payload's first byte, or -1
+     * @param b1 a video payload's second byte, or -1
+     */
+    void message(int type, long timestampMillis, int b0, int b1) {
+        messages++;
+        if (type == 8) {
+            media(timestampMillis, false, System.nanoTime());
+        } else if (type == 9) {
+            long now = System.nanoTime();
+            boolean keyframe = b0 >= 0 && VideoTags.isKeyframe(b0, b1);
+            media(timestampMillis, keyframe, now);
+            if (latency != null && b0 >= 0 && VideoTags.isCodedFrame(b0, b1)) {
+                latency.received(timestampMillis, keyframe, now);
+            }
+        }
     }
 
     /**
