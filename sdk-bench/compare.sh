@@ -5,6 +5,8 @@
 # Env: NS="100 500 1000 2000" (players per step), DURATION=20 (seconds per step),
 #      RATE=200 (players started per second), THREADS=1 (load tool event loops),
 #      WARMUP=10 (seconds of an unreported 100-player step first, so JIT warm-up is not in N=100),
+#      WARMUP_PLAYERS=20 (unmeasured players each step's load tool plays with first, so its own
+#      JVM is warm before the measured ramp; their few seconds of CPU count against the server),
 #      SERVERS="streamkit streamkit-nobatch nginx" (streamkit: the demo server with its default
 #      350 ms write batching; streamkit-nobatch: --write-batch 0, every frame written at once),
 #      SK_JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" (the demo server's JVM; its GC log is summarised),
@@ -167,6 +169,7 @@ for server in $SERVERS; do
         cpu0=$(cpu_ticks "$SERVER_PID")
         taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "$URL" \
             --players "$n" --rate "$RATE" --duration "$DURATION" --threads "$THREADS" --report 5 \
+            --warmup-players "${WARMUP_PLAYERS:-20}" \
             --csv "$WORK/players-$server-$n.csv" >"$WORK/load-$server-$n.log" 2>&1 &
         LOAD_PID=$!
         PIDS+=("$LOAD_PID")

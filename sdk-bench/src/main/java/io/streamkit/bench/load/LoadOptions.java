@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /** The load tool's command line, checked at once. */
 record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, double rate, int durationSeconds,
-                   int threads, int reportSeconds, Path csv, int connectTimeoutMillis, Path publish) {
+                   int threads, int reportSeconds, Path csv, int connectTimeoutMillis, Path publish,
+                   int warmupPlayers) {
 
     static final String USAGE = """
             usage: LoadTool --url rtmp://host:port/app/name [--url http://host:port/app/name.flv]
@@ -19,6 +20,10 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
                             [--report S]       seconds between summary lines, default 5
                             [--csv FILE]       one line per player at the end
                             [--connect-timeout MS] default 5000
+                            [--warmup-players K] before the measured ramp, K unmeasured players play
+                                               until each has a keyframe (at most 5 s) and 2 s more,
+                                               then leave: the tool's own JIT warm-up stays out of
+                                               the connect and first-keyframe times; default 0
                             [--publish FILE.flv] publish FILE to the rtmp:// URL in real time, looped, with
                                                the tool's own RTMP client, before the players start; the
                                                summary lines then add lat_p50_ms lat_p99_ms lat_max_ms
@@ -42,6 +47,7 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
         Path csv = null;
         int connectTimeout = 5000;
         Path publish = null;
+        int warmupPlayers = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -70,6 +76,7 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
                 case "--report" -> report = (int) range(a, Integer.parseInt(v), 1, 3600);
                 case "--csv" -> csv = Path.of(v);
                 case "--connect-timeout" -> connectTimeout = (int) range(a, Integer.parseInt(v), 1, 600_000);
+                case "--warmup-players" -> warmupPlayers = (int) range(a, Integer.parseInt(v), 0, 1000);
                 case "--publish" -> {
                     publish = Path.of(v);
                     if (!Files.isReadable(publish) || Files.isDirectory(publish)) {
@@ -92,7 +99,8 @@ record LoadOptions(URI rtmpUrl, URI httpUrl, double httpShare, int players, doub
         if (publish != null && rtmp == null) {
             throw new IllegalArgumentException("--publish needs an rtmp:// --url to publish to");
         }
-        return new LoadOptions(rtmp, http, s, players, rate, duration, threads, report, csv, connectTimeout, publish);
+        return new LoadOptions(rtmp, http, s, players, rate, duration, threads, report, csv, connectTimeout, publish,
+                warmupPlayers);
     }
 
     private static URI checkPath(URI u, int segments) {

@@ -58,6 +58,10 @@ public final class LoadTool {
     static volatile boolean stopping;
     /** How long the server may take, after the publisher's TCP connect, to answer publish: handshake, connect, createStream, publish. */
     static final int PUBLISH_START_TIMEOUT_SECONDS = 10;
+    /** Longest wait for the warm-up players' keyframes. */
+    static final int WARMUP_KEYFRAME_SECONDS = 5;
+    /** How long the warm-up players play after their keyframes. */
+    static final int WARMUP_PLAY_SECONDS = 2;
 
     private LoadTool() {
     }
@@ -108,6 +112,9 @@ public final class LoadTool {
                 }
                 Thread main = Thread.currentThread();
                 publisher.failure().thenRun(() -> LockSupport.unpark(main));
+            }
+            if (o.warmupPlayers() > 0) {
+                warmUp(group, o);
             }
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(o.durationSeconds());
@@ -237,6 +244,31 @@ public final class LoadTool {
             }
         });
         return f.channel();
+    }
+
+    /**
+     * Plays the stream with unmeasured players until each has a keyframe (at most
+     * {@value #WARMUP_KEYFRAME_SECONDS} s) and {@value #WARMUP_PLAY_SECONDS} s more, then closes
+     * them, so the measured players do not pay for this JVM's class loading and compilation.
+     */
+    private static void warmUp(EventLoopGroup group, LoadOptions o) throws InterruptedException {
+        PlayerStats[] warm = new PlayerStats[o.warmupPlayers()];
+        List<Channel> channels = new ArrayList<>(warm.length);
+        for (int i = 0; i < warm.length; i++) {
+            boolean http = o.httpUrl() != null && (o.rtmpUrl() == null || i % 2 == 1);
+            warm[i] = new PlayerStats(-1 - i, http ? "http-flv" : "rtmp");
+            channels.add(connect(group, http ? o.httpUrl() : o.rtmpUrl(), warm[i], o, null, new ConcurrentHashMap<>()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_KEYFRAME_SECONDS);
+        while (System.nanoTime() < deadline && !Arrays.stream(warm).allMatch(p -> p.firstKeyframeNanos != 0)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(WARMUP_PLAY_SECONDS));
+        long withKeyframe = Arrays.stream(warm).filter(p -> p.firstKeyframeNanos != 0).count();
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        System.out.println("WARMUP players=" + warm.length + " keyframe=" + withKeyframe);
     }
 
     private static Channel connect(EventLoopGroup group, URI url, PlayerStats stats, LoadOptions o,
