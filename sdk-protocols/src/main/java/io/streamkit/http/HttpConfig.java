@@ -1,5 +1,6 @@
 package io.streamkit.http;
 
+import io.streamkit.server.internal.WriteBatch;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
             throw new IllegalArgumentException("requestTimeout " + requestTimeout + " must be above zero");
         }
         Builder.check("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
-        Builder.checkBatch(writeBatch);
+        WriteBatch.checkWindow(writeBatch);
         Objects.requireNonNull(corsOrigin, "corsOrigin");
         if (apiToken != null && apiToken.length() < 16) {
             throw new IllegalArgumentException("apiToken must be at least 16 characters: it guards kicking streams");
@@ -197,17 +198,8 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
          * @return this builder
          */
         public Builder writeBatch(Duration window) {
-            this.writeBatch = checkBatch(window);
+            this.writeBatch = WriteBatch.checkWindow(window);
             return this;
-        }
-
-        static Duration checkBatch(Duration window) {
-            Objects.requireNonNull(window, "writeBatch");
-            if (window.isNegative() || window.toMillis() > io.streamkit.rtmp.RtmpConfig.MAX_WRITE_BATCH_MILLIS) {
-                throw new IllegalArgumentException("writeBatch " + window.toMillis() + " ms outside 0-"
-                        + io.streamkit.rtmp.RtmpConfig.MAX_WRITE_BATCH_MILLIS + " ms");
-            }
-            return window;
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.streamkit.rtmp;
 
+import io.streamkit.server.internal.WriteBatch;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -90,7 +91,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         Builder.checkPositive("handshakeTimeout", handshakeTimeout);
         Builder.checkPositive("idleTimeout", idleTimeout);
         Builder.check("windowAckSize", windowAckSize, 4096, Integer.MAX_VALUE);
-        Builder.checkBatch(writeBatch);
+        WriteBatch.checkWindow(writeBatch);
     }
 
     /**
@@ -219,7 +220,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
          * @return this builder
          */
         public Builder writeBatch(Duration window) {
-            this.writeBatch = checkBatch(window);
+            this.writeBatch = WriteBatch.checkWindow(window);
             return this;
         }
 
@@ -245,15 +246,6 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         public RtmpConfig build() {
             return new RtmpConfig(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections,
                     maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, writeBatch, tls);
-        }
-
-        static Duration checkBatch(Duration window) {
-            Objects.requireNonNull(window, "writeBatch");
-            if (window.isNegative() || window.toMillis() > MAX_WRITE_BATCH_MILLIS) {
-                throw new IllegalArgumentException("writeBatch " + window.toMillis() + " ms outside 0-"
-                        + MAX_WRITE_BATCH_MILLIS + " ms");
-            }
-            return window;
         }
 
         static int check(String name, int value, int min, int max) {

@@ -43,19 +43,6 @@ final class FlvTagEncoder {
         return INSTANCE;
     }
 
-    /**
-     * Writes the frame's tag to a player's channel, shared with the loop's other players, without a flush.
-     *
-     * @param out the player's channel
-     * @param frame the frame, lent
-     * @param enhanced whether the video header takes the Enhanced RTMP form
-     * @param chunked whether the tag is framed as an HTTP/1.1 chunk
-     * @return the bytes written
-     */
-    int writeFrameTag(io.netty.channel.Channel out, MediaFrame frame, boolean enhanced, boolean chunked) {
-        return CACHE.write(out, out.alloc(), frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0));
-    }
-
     /** Drops the tag this thread remembers; for tests that switch streams. */
     void forget() {
         CACHE.forget();
@@ -68,14 +55,10 @@ final class FlvTagEncoder {
      * @param frame the frame, lent
      * @param enhanced whether the video header takes the Enhanced RTMP form
      * @param chunked whether the tag is framed as an HTTP/1.1 chunk
+     * @return the tag's bytes, written or queued
      */
-    void frameTag(PlayerOutput out, MediaFrame frame, boolean enhanced, boolean chunked) {
-        out.frame(CACHE, frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0));
-    }
-
-    /** The frame's tag as one buffer (for a WebSocket frame); the caller owns it. */
-    ByteBuf frameTag(ByteBufAllocator alloc, MediaFrame frame, boolean enhanced) {
-        return CACHE.encode(alloc, frame, enhanced ? ENHANCED : 0);
+    int frameTag(PlayerOutput out, MediaFrame frame, boolean enhanced, boolean chunked) {
+        return out.frame(CACHE, frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0));
     }
 
     /**

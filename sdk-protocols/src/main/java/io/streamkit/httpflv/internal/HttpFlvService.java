@@ -49,7 +49,7 @@ public final class HttpFlvService {
 
     private final Engine engine;
     private final ClientRegistry clients;
-    private final long writeBatchNanos;
+    private final java.time.Duration writeBatch;
 
     /**
      * Creates the service.
@@ -59,7 +59,7 @@ public final class HttpFlvService {
      * @param writeBatch players' write batch window; zero flushes every engine batch
      */
     public HttpFlvService(Engine engine, ClientRegistry clients, java.time.Duration writeBatch) {
-        this.writeBatchNanos = writeBatch.toNanos();
+        this.writeBatch = writeBatch;
         this.engine = engine;
         this.clients = clients;
     }
@@ -117,7 +117,7 @@ public final class HttpFlvService {
             return;
         }
         FlvPlayer player;
-        WriteBatch batch = writeBatchNanos == 0 ? null : WriteBatch.of(ch.eventLoop(), writeBatchNanos);
+        WriteBatch batch = WriteBatch.forWindow(ch.eventLoop(), writeBatch);
         if (wsRequest != null) {
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                     "ws://" + wsRequest.headers().get(HttpHeaderNames.HOST, "localhost") + wsRequest.uri(), null, false,

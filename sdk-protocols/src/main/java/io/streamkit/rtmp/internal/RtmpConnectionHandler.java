@@ -360,8 +360,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                     + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
             return;
         }
-        RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key, config.writeBatch().isZero()
-                ? null : WriteBatch.of(ctx.channel().eventLoop(), config.writeBatch().toNanos()));
+        RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key, WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()));
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
                         .protocol("rtmp").remoteAddress(remote))

@@ -22,7 +22,6 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
     private final long tickNanos;
     private boolean active;
     private long lastActive;
-    private boolean fired;
     private ScheduledFuture<?> timer;
 
     /**
@@ -95,8 +94,7 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
             lastActive = now;
             return;
         }
-        if (!fired && now - lastActive >= timeoutNanos) {
-            fired = true;
+        if (now - lastActive >= timeoutNanos) {
             stop();
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
         }

@@ -33,7 +33,6 @@ public final class PlayerOutput implements WriteBatch.Member {
     private final int slot;
     private SharedEncoding.Parts[] queue;
     private int queued;
-    private long queuedBytes;
     private boolean wroteFrame;
     private boolean flushedFrame;
     private boolean flushRequested;
@@ -66,26 +65,28 @@ public final class PlayerOutput implements WriteBatch.Member {
      * @param encoding the format's shared encoding
      * @param frame the frame, lent
      * @param variant the form wanted
+     * @return the frame's bytes on the wire, written or queued
      */
-    public void frame(SharedEncoding encoding, MediaFrame frame, long variant) {
+    public int frame(SharedEncoding encoding, MediaFrame frame, long variant) {
         if (closed) {
-            return;
+            return 0;
         }
         wroteFrame = true;
         if (batch == null || !flushedFrame) {
             if (wrap == null) {
-                encoding.write(out, alloc, frame, variant);
-            } else {
-                out.write(wrap.apply(encoding.encode(alloc, frame, variant)), out.voidPromise());
+                return encoding.write(out, alloc, frame, variant);
             }
-            return;
+            ByteBuf whole = encoding.encode(alloc, frame, variant);
+            int bytes = whole.readableBytes();
+            out.write(wrap.apply(whole), out.voidPromise());
+            return bytes;
         }
         if (queued == queue.length) {
             queue = Arrays.copyOf(queue, queued * 2);
         }
         SharedEncoding.Parts parts = encoding.acquire(alloc, frame, variant);
         queue[queued++] = parts;
-        queuedBytes += parts.bytes();
+        return parts.bytes();
     }
 
     /** Writes the queued frames to the channel, without a flush; call before writing anything else. */
@@ -104,7 +105,6 @@ public final class PlayerOutput implements WriteBatch.Member {
             }
         }
         queued = 0;
-        queuedBytes = 0;
     }
 
     /** The end of an engine batch: flushes now, or asks the window's flush for it. */
@@ -128,11 +128,6 @@ public final class PlayerOutput implements WriteBatch.Member {
         }
     }
 
-    /** @return bytes queued for the end of the window */
-    public long queuedBytes() {
-        return queuedBytes;
-    }
-
     /** Drops the queue, for a player that ends; later frames are ignored. */
     public void close() {
         closed = true;
@@ -141,6 +136,5 @@ public final class PlayerOutput implements WriteBatch.Member {
             queue[i] = null;
         }
         queued = 0;
-        queuedBytes = 0;
     }
 }

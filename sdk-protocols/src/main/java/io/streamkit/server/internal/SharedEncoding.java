@@ -134,8 +134,7 @@ public final class SharedEncoding {
             return leaves[i];
         }
 
-        /** Releases every leaf and empties the list. */
-        public void clear() {
+        private void clear() {
             for (int i = 0; i < count; i++) {
                 leaves[i].release();
                 leaves[i] = null;

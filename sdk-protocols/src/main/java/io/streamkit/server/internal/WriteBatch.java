@@ -2,8 +2,11 @@ package io.streamkit.server.internal;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.streamkit.rtmp.RtmpConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -60,6 +63,34 @@ public final class WriteBatch {
         for (int i = 0; i < SLOTS; i++) {
             waiting[i] = new ArrayList<>();
         }
+    }
+
+    /**
+     * Checks a write batch window, for the protocols' configurations.
+     *
+     * @param window 0 to {@value io.streamkit.rtmp.RtmpConfig#MAX_WRITE_BATCH_MILLIS} ms
+     * @return the window
+     * @throws IllegalArgumentException when it is negative or longer
+     */
+    public static Duration checkWindow(Duration window) {
+        Objects.requireNonNull(window, "writeBatch");
+        if (window.isNegative() || window.toMillis() > RtmpConfig.MAX_WRITE_BATCH_MILLIS) {
+            throw new IllegalArgumentException("writeBatch " + window.toMillis() + " ms outside 0-"
+                    + RtmpConfig.MAX_WRITE_BATCH_MILLIS + " ms");
+        }
+        return window;
+    }
+
+    /**
+     * Returns the calling loop's batch for a configured window, or {@code null} when the window
+     * is zero (no batching: players flush every engine batch).
+     *
+     * @param loop the calling thread's event loop
+     * @param window the configured window
+     * @return the loop's batch, or {@code null}
+     */
+    public static WriteBatch forWindow(EventLoop loop, Duration window) {
+        return window.isZero() ? null : of(loop, window.toNanos());
     }
 
     /**

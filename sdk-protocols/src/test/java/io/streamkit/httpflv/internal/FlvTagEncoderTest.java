@@ -9,6 +9,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.streamkit.format.flv.FlvTagHeader;
+import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
@@ -40,8 +41,9 @@ class FlvTagEncoderTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         MediaFrame frame = MediaFrame.of(video, 40_000, 80_000, false, TestMedia.payload(7, payloadSize));
         try {
-            int written = FlvTagEncoder.forThisLoop().writeFrameTag(channel, frame, false, chunked);
-            channel.flush();
+            PlayerOutput output = new PlayerOutput(channel, channel, channel.alloc(), null, null);
+            int written = FlvTagEncoder.forThisLoop().frameTag(output, frame, false, chunked);
+            output.flush();
             CompositeByteBuf wire = Unpooled.compositeBuffer();
             int leaves = 0;
             for (ByteBuf leaf; (leaf = channel.readOutbound()) != null; leaves++) {
