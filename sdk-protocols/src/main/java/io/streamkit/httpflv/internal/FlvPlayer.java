@@ -73,7 +73,7 @@ final class FlvPlayer implements Subscriber {
         if (framing != Framing.WEBSOCKET && channel.pipeline().context(HttpServerInitializer.CODEC) != null) {
             frames = channel.pipeline().context(HttpServerInitializer.CODEC);
         }
-        this.output = new PlayerOutput(frames, channel, channel.alloc(), batch,
+        this.output = new PlayerOutput(frames, channel, channel, batch,
                 framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null);
         this.shared = FlvTagEncoder.forThisLoop();
     }
@@ -181,7 +181,7 @@ final class FlvPlayer implements Subscriber {
 
     @Override
     public boolean writable() {
-        return channel.isWritable();
+        return output.writable();
     }
 
     @Override

@@ -50,7 +50,7 @@ final class RtmpPlayer implements Subscriber {
         // Frames' bytes start past the chunk encoder and the idle handler, which only pass
         // buffers on (the idle handler sees the flush): at the handler before the transport or TLS.
         ChannelHandlerContext idle = ctx.pipeline().context(RtmpServerInitializer.IDLE);
-        this.output = new PlayerOutput(idle != null ? idle : ctx, ctx, ctx.alloc(), batch, null);
+        this.output = new PlayerOutput(idle != null ? idle : ctx, ctx, ctx.channel(), batch, null);
     }
 
     int streamId() {
@@ -138,7 +138,7 @@ final class RtmpPlayer implements Subscriber {
 
     @Override
     public boolean writable() {
-        return ctx.channel().isWritable();
+        return output.writable();
     }
 
     @Override

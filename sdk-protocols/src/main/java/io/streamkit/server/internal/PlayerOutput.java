@@ -2,6 +2,7 @@ package io.streamkit.server.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.streamkit.stream.MediaFrame;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import java.util.function.Function;
 public final class PlayerOutput implements WriteBatch.Member {
     private final ChannelOutboundInvoker out;
     private final ChannelOutboundInvoker flushTo;
+    private final Channel channel;
     private final ByteBufAllocator alloc;
     private final WriteBatch batch;
     private final Function<ByteBuf, Object> wrap;
@@ -37,22 +39,24 @@ public final class PlayerOutput implements WriteBatch.Member {
     private boolean flushedFrame;
     private boolean flushRequested;
     private boolean closed;
+    private boolean writable = true;
 
     /**
      * @param out where frames' bytes are written: a handler context as close to the transport
      *     as the bytes allow (past handlers that would only pass them on), so each of a frame's
      *     leaves does not walk the whole pipeline
      * @param flushTo where the player's flush starts: its own context, so every handler sees it
-     * @param alloc the channel's allocator
+     * @param channel the channel
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
      * @param wrap turns a frame's bytes into the one message the channel takes (a WebSocket
      *     frame), or {@code null} to write the leaf buffers themselves; a non-capturing function
      */
-    public PlayerOutput(ChannelOutboundInvoker out, ChannelOutboundInvoker flushTo, ByteBufAllocator alloc,
+    public PlayerOutput(ChannelOutboundInvoker out, ChannelOutboundInvoker flushTo, Channel channel,
                         WriteBatch batch, Function<ByteBuf, Object> wrap) {
         this.out = out;
         this.flushTo = flushTo;
-        this.alloc = alloc;
+        this.channel = channel;
+        this.alloc = channel.alloc();
         this.batch = batch;
         this.wrap = wrap;
         this.queue = batch == null ? null : new SharedEncoding.Parts[16];
@@ -112,6 +116,7 @@ public final class PlayerOutput implements WriteBatch.Member {
         if (batch == null || !flushedFrame) {
             drain();
             flushTo.flush();
+            writable = channel.isWritable();
             flushedFrame = wroteFrame;
         } else if (!flushRequested && queued > 0) {
             flushRequested = true;
@@ -122,10 +127,37 @@ public final class PlayerOutput implements WriteBatch.Member {
     @Override
     public void flushBatch() {
         flushRequested = false;
-        if (!closed && queued > 0) {   // a control message may have drained the queue already
-            drain();
-            flushTo.flush();
+        if (closed || queued == 0) {   // a control message may have drained the queue already
+            return;
         }
+        ByteBuf shared = batch.joined(queue, queued, alloc);
+        if (shared == null) {
+            drain();
+        } else {
+            for (int i = 0; i < queued; i++) {
+                queue[i].release();
+                queue[i] = null;
+            }
+            queued = 0;
+            out.write(wrap == null ? shared : wrap.apply(shared), out.voidPromise());
+        }
+        flushTo.flush();
+        writable = channel.isWritable();
+    }
+
+    /**
+     * Whether the channel takes more frames, for {@link io.streamkit.stream.Subscriber#writable()}.
+     * Only this output's flushes make the channel unwritable, so the answer is taken after each
+     * and asked of the channel again only while it is false: a player then reads no channel
+     * state per frame (at thousands of players, each such read is a cache miss).
+     *
+     * @return whether the channel is below its high water mark
+     */
+    public boolean writable() {
+        if (!writable) {
+            writable = channel.isWritable();
+        }
+        return writable;
     }
 
     /** Drops the queue, for a player that ends; later frames are ignored. */

@@ -92,6 +92,30 @@ public final class SharedEncoding {
             return whole;
         }
 
+        /**
+         * Copies the bytes of several frames' forms, in order, into one new buffer.
+         *
+         * @param parts the forms
+         * @param count how many of {@code parts}
+         * @param alloc where the buffer comes from
+         * @return the bytes; the caller owns them
+         */
+        public static ByteBuf copy(Parts[] parts, int count, ByteBufAllocator alloc) {
+            int total = 0;
+            for (int i = 0; i < count; i++) {
+                total += parts[i].bytes;
+            }
+            ByteBuf whole = alloc.directBuffer(total);
+            for (int i = 0; i < count; i++) {
+                Parts p = parts[i];
+                for (int j = 0; j < p.count; j++) {
+                    ByteBuf leaf = p.leaves[j];
+                    whole.writeBytes(leaf, leaf.readerIndex(), leaf.readableBytes());
+                }
+            }
+            return whole;
+        }
+
         @Override
         protected void deallocate() {
             clear();

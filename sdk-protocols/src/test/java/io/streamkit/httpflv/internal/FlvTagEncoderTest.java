@@ -41,7 +41,7 @@ class FlvTagEncoderTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         MediaFrame frame = MediaFrame.of(video, 40_000, 80_000, false, TestMedia.payload(7, payloadSize));
         try {
-            PlayerOutput output = new PlayerOutput(channel, channel, channel.alloc(), null, null);
+            PlayerOutput output = new PlayerOutput(channel, channel, channel, null, null);
             int written = FlvTagEncoder.forThisLoop().frameTag(output, frame, false, chunked);
             output.flush();
             CompositeByteBuf wire = Unpooled.compositeBuffer();

@@ -1,7 +1,9 @@
 package io.streamkit.rtmp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -17,6 +19,9 @@ import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +127,62 @@ class RtmpPlayerBatchTest {
         }
     }
 
+    @Test
+    void playersOfASlotWithTheSameFramesShareOneBufferPerWindow() {
+        WriteBatch batch = WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS));
+        int players = 2 * 8 + 1;   // the slot after the set-up player's holds three of them: 0, 8 and 16
+        List<EmbeddedChannel> channels = new ArrayList<>();
+        List<Counter> counters = new ArrayList<>();
+        List<RtmpPlayer> group = new ArrayList<>();
+        try {
+            for (int i = 0; i < players; i++) {
+                Counter c = new Counter();
+                c.keep = true;
+                Anchor a = new Anchor();
+                channels.add(new EmbeddedChannel(c, new RtmpChunkEncoder(), a));
+                counters.add(c);
+                RtmpPlayer p = new RtmpPlayer(a.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "batch"), batch);
+                p.onTrack(video);
+                p.onTrack(audio);
+                p.onFlush();
+                group.add(p);
+            }
+            deliverAll(group, frame(video, 0, true, 20_000));   // flushed at once by each
+            counters.forEach(c -> {
+                c.writes = 0;
+                c.flushes = 0;
+            });
+            deliverAll(group, frame(audio, 10, false, 300));
+            deliverAll(group, frame(video, 40, false, 3_000));
+            deliverAll(group, frame(audio, 33, false, 300));
+            advance(WINDOW_MS);
+
+            byte[] expected = counters.get(0).wire.toByteArray();
+            for (int i = 0; i < players; i++) {
+                assertArrayEquals(expected, counters.get(i).wire.toByteArray(), "player " + i + " got other bytes");
+                assertEquals(1, counters.get(i).flushes, "player " + i + ": one flush for the window");
+            }
+            assertTrue(counters.get(0).writes > 3, "the first of a slot writes each frame's own parts");
+            assertEquals(1, counters.get(8).writes, "the second writes the window's frames in one buffer");
+            assertEquals(1, counters.get(16).writes, "and so does every further one");
+        } finally {
+            group.forEach(RtmpPlayer::onUnpublished);
+            channels.forEach(c -> assertFalse(c.finish()));
+            counters.forEach(c -> c.keep = false);
+        }
+    }
+
+    private void deliverAll(List<RtmpPlayer> players, MediaFrame frame) {
+        try {
+            for (RtmpPlayer p : players) {
+                p.onFrame(frame);
+                p.onFlush();
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
     private void advance(long millis) {
         for (long t = 0; t < millis; t += 10) {   // step through the batch's ticks
             channel.advanceTimeBy(Math.min(10, millis - t), TimeUnit.MILLISECONDS);
@@ -158,13 +219,22 @@ class RtmpPlayerBatchTest {
     private static final class Counter extends ChannelDuplexHandler {
         long bytes;
         long lastWrite;
+        int writes;
         int flushes;
+        boolean keep;
+        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (msg instanceof ByteBuf b) {
                 bytes += b.readableBytes();
                 lastWrite = b.readableBytes();
+                writes++;
+                if (keep) {
+                    byte[] copy = new byte[b.readableBytes()];
+                    b.getBytes(b.readerIndex(), copy);
+                    wire.writeBytes(copy);
+                }
             }
             ReferenceCountUtil.release(msg);
             promise.trySuccess();
