@@ -4,12 +4,16 @@
 #
 # Env: NS="100 500 1000 2000" (players per step), DURATION=20 (seconds per step),
 #      RATE=200 (players started per second), THREADS=1 (load tool event loops),
-#      WARMUP=10 (seconds of an unreported 100-player step first, so JIT warm-up is not in N=100),
+#      WARMUP=12 (seconds per unreported warm-up round of the largest N at WARMUP_RATE=400/s; a
+#      JVM server repeats rounds, at most WARMUP_ROUNDS=6, until its JIT is quiet: fewer than
+#      JIT_QUIET=50 methods compiled in a round; a one-core JVM compiles for a minute or more
+#      and that start-up cost is reported apart, not charged to the first steps),
 #      WARMUP_PLAYERS=20 (unmeasured players each step's load tool plays with first, so its own
 #      JVM is warm before the measured ramp; their few seconds of CPU count against the server),
 #      SERVERS="streamkit streamkit-nobatch nginx" (streamkit: the demo server with its default
 #      350 ms write batching; streamkit-nobatch: --write-batch 0, every frame written at once),
-#      SK_JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" (the demo server's JVM; its GC log is summarised),
+#      SK_JAVA_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC" (the demo server's
+#      JVM; its GC log is summarised; the heap is touched at start so RSS growth is per player),
 #      SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
 # Build first: mvn -q install -DskipTests -pl sdk-bench,sdk-examples -am
 set -euo pipefail
@@ -19,7 +23,7 @@ DURATION=${DURATION:-20}
 RATE=${RATE:-200}
 THREADS=${THREADS:-1}
 SERVERS=${SERVERS:-"streamkit streamkit-nobatch nginx"}
-SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
+SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC"}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 SK_RTMP=19350 SK_HTTP=18080 NGX_RTMP=19351
@@ -30,7 +34,7 @@ EXAMPLES_JAR=$(ls "$ROOT"/sdk-examples/target/streamkit-examples-*.jar 2>/dev/nu
 NGX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 
 missing=()
-for tool in java ffmpeg nginx taskset awk; do
+for tool in java jstat ffmpeg nginx taskset awk; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [[ -f $NGX_MODULE ]] || missing+=("$NGX_MODULE (apt-get install libnginx-mod-rtmp)")
@@ -93,6 +97,9 @@ rss_kb() {
     echo $r
 }
 HZ=$(getconf CLK_TCK)
+# Methods the JIT has compiled so far, or nothing for a process that is not a JVM.
+jit_compiled() { { jstat -compiler "$1" 2>/dev/null || true; } | awk 'NR == 2 {print $1}'; }
+WARMUP_N=${WARMUP_N:-$(echo $NS | tr ' ' '\n' | sort -n | tail -1)}
 
 start_streamkit() {   # name [demo server options]
     local name=$1
@@ -156,14 +163,26 @@ for server in $SERVERS; do
     FF_PID=$!
     PIDS+=("$FF_PID")
     sleep 5   # the publisher connects and fills the GOP cache
-    base_rss=$(rss_kb "$SERVER_PID")
-    echo "== $server (pid $SERVER_PID, idle RSS $((base_rss / 1024)) MiB) $URL" >&2
-    if ((${WARMUP:-10} > 0)); then
+    start_rss=$(rss_kb "$SERVER_PID")
+    warm_cpu0=$(cpu_ticks "$SERVER_PID")
+    rounds=0
+    while ((${WARMUP:-12} > 0 && rounds < ${WARMUP_ROUNDS:-6})); do
+        compiled0=$(jit_compiled "$SERVER_PID")
+        rounds=$((rounds + 1))
         taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "$URL" \
-            --players 100 --rate "$RATE" --duration "${WARMUP:-10}" --threads "$THREADS" \
-            >"$WORK/load-$server-warmup.log" 2>&1 || true
+            --players "$WARMUP_N" --rate "${WARMUP_RATE:-400}" --duration "${WARMUP:-12}" --threads "$THREADS" \
+            >"$WORK/load-$server-warmup-$rounds.log" 2>&1 || true
         sleep 2
-    fi
+        compiled1=$(jit_compiled "$SERVER_PID")
+        # not a JVM (nginx): one round; a JVM: until a round compiles almost nothing new
+        [[ -z $compiled0 ]] && break
+        echo "   warm-up round $rounds: $((compiled1 - compiled0)) methods compiled" >&2
+        ((compiled1 - compiled0 < ${JIT_QUIET:-50})) && break
+    done
+    warm_cpu=$(( $(cpu_ticks "$SERVER_PID") - warm_cpu0 ))
+    base_rss=$(rss_kb "$SERVER_PID")
+    echo "== $server (pid $SERVER_PID, RSS $((start_rss / 1024)) MiB idle, $((base_rss / 1024)) MiB after $rounds warm-up rounds of $(awk -v t=$warm_cpu -v hz="$HZ" 'BEGIN{printf "%.1f", t/hz}') CPU-s) $URL" >&2
+    echo "warmup $server $rounds $warm_cpu $start_rss $base_rss" >>"$WORK/warmup.txt"
     for n in $NS; do
         kill -0 "$FF_PID" 2>/dev/null || { echo "publisher for $server died: $(cat "$WORK/ffmpeg-$server.log")" >&2; exit 1; }
         cpu0=$(cpu_ticks "$SERVER_PID")
@@ -223,13 +242,16 @@ END {
             printf "| %s | %s | %s | %s | %.2f | %.1f | %s | %s | %s | %.0f |\n", n, s, ok[s, n], mbps[s, n], cpu[s, n], eff[s, n], ratio, ttfk[s, n], lag[s, n], rss[s, n]
         }
     }
-    printf "\nMemory: idle RSS with the publisher and no player, and growth per player at the largest N\n"
+    printf "\nMemory: baseline RSS (warmed up, the publisher and no player) and growth per player at the largest N\n"
     for (j = 1; j <= ns; j++) {
         s = ss[j]
         if (!(s in maxn)) continue
         printf "  %s: baseline %.0f MiB, %.1f KiB per player at N=%s\n", s, base[s], (rss[s, maxn[s]] - base[s]) * 1024 / maxn[s], maxn[s]
     }
 }' "$RESULTS"
+
+# What the warm-up cost each server before the measured steps.
+awk -v hz="$HZ" '{ printf "Warm-up %s: %d round(s), %.1f CPU-s; RSS %.0f MiB idle, %.0f MiB after\n", $2, $3, $4 / hz, $5 / 1024, $6 / 1024 }' "$WORK/warmup.txt"
 
 # GC pauses of each Streamkit run (unified logging: "... Pause ... 1.234ms").
 for log in "$WORK"/gc-*.log; do
