@@ -10,13 +10,14 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.IovArray;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
@@ -57,7 +58,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * H.264 + AAC stream ({@link SyntheticStream}: 50 video frames, 87 audio frames; an average
  * frame is 4.9 KB), sent with the server's default chunk size of
  * {@value RtmpConfig#DEFAULT_CHUNK_SIZE}. Divide the score by {@code players} for the cost per
- * player per frame; the 1-player score is mostly the per-frame encode.
+ * player per frame; the 1-player score is mostly the per-frame encode. With
+ * {@code batchMillis=350} the players share the loop's {@link WriteBatch}: a frame is queued
+ * per player and the batch's timer writes each slot's window (one shared buffer for the
+ * second and later players of a slot) on the same loop.
  *
  * <p><b>The channel.</b> Each player has its own {@link EmbeddedChannel} with the server's
  * outbound handlers: the player's handler, {@link RtmpChunkEncoder} (which the shared bytes
@@ -112,7 +116,16 @@ public class RtmpPlaybackBenchmark {
     @Param({"release", "gather", "iov"})
     String sink;
 
-    private DefaultEventExecutor loop;
+    /**
+     * The write batch window in milliseconds: {@code 0} flushes every frame at once;
+     * {@code 350}, the server's default, queues each player's frames and flushes them from the
+     * batch's timer, which runs on the same loop between operations (its allocation counts in
+     * {@code -prof gc}, its time only where an operation waits for it).
+     */
+    @Param({"0", "350"})
+    int batchMillis;
+
+    private DefaultEventLoop loop;
     private final Runnable deliver = this::deliver;
 
     private ScheduledExecutorService timers;
@@ -141,7 +154,7 @@ public class RtmpPlaybackBenchmark {
         Track audio = publisher.addTrack(TrackFormat.of(Codec.AAC, Unpooled.wrappedBuffer(AAC_CONFIG)));
 
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-        loop = new DefaultEventExecutor(new DefaultThreadFactory("rtmp-playback-bench-loop", true));
+        loop = new DefaultEventLoop(new DefaultThreadFactory("rtmp-playback-bench-loop", true));
         List<SyntheticStream.Unit> units = SyntheticStream.oneGop();
         frames = new MediaFrame[units.size()];
         bodies = new byte[units.size()][];
@@ -171,12 +184,13 @@ public class RtmpPlaybackBenchmark {
         channels = new EmbeddedChannel[players];
         sinks = new Sink[players];
         rtmpPlayers = new RtmpPlayer[players];
+        WriteBatch batch = batchMillis == 0 ? null : WriteBatch.of(loop, TimeUnit.MILLISECONDS.toNanos(batchMillis));
         for (int i = 0; i < players; i++) {
             Anchor anchor = new Anchor();
             sinks[i] = new Sink(sink);
             channels[i] = new EmbeddedChannel(sinks[i], new RtmpChunkEncoder(), anchor);
             channels[i].config().setAllocator(PooledByteBufAllocator.DEFAULT);
-            rtmpPlayers[i] = new RtmpPlayer(anchor.ctx, STREAM_ID, RtmpConfig.DEFAULT_CHUNK_SIZE, key, null);
+            rtmpPlayers[i] = new RtmpPlayer(anchor.ctx, STREAM_ID, RtmpConfig.DEFAULT_CHUNK_SIZE, key, batch);
             rtmpPlayers[i].onTrack(video);
             rtmpPlayers[i].onTrack(audio);
             rtmpPlayers[i].onFlush();
@@ -249,14 +263,28 @@ public class RtmpPlaybackBenchmark {
         delivered++;
     }
 
-    /** Checks that every player got every frame with the same bytes, then releases everything. */
+    /**
+     * Checks that every player got every frame with the same bytes, then releases everything.
+     * With batching, a pause first writes what each player still queues (and one status
+     * message, the same for all); players of a slot then differ in how many buffers carried
+     * the bytes, and flush once per window rather than per frame.
+     */
     @TearDown(Level.Trial)
     public void tearDown() {
         try {
+            if (batchMillis > 0) {
+                loop.submit(() -> {
+                    for (RtmpPlayer p : rtmpPlayers) {
+                        p.pause(true);
+                    }
+                }).syncUninterruptibly();
+            }
             Sink first = sinks[0];
             for (int i = 0; i < players; i++) {
                 Sink s = sinks[i];
-                if (s.writes != first.writes || s.flushes != delivered || s.bytes != first.bytes) {
+                boolean flushedAsExpected = batchMillis == 0 ? s.flushes == delivered : s.flushes > 0 && s.flushes <= delivered + 1;
+                boolean sameWrites = batchMillis > 0 || s.writes == first.writes;
+                if (!sameWrites || !flushedAsExpected || s.bytes != first.bytes) {
                     throw new IllegalStateException("player " + i + " was written " + s.writes + " buffers of "
                             + s.bytes + " bytes and flushed " + s.flushes + " times for " + delivered
                             + " frames; player 0 got " + first.bytes + " bytes");
