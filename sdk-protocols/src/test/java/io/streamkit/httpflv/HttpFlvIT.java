@@ -34,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,6 +205,77 @@ class HttpFlvIT {
         }
         assertTrue(video > 10, "video frames over WebSocket: " + video);
         assertTrue(keyframes >= 1, "keyframes: " + keyframes);
+    }
+
+    /**
+     * With write batching (the default) the players of a slot that queued the same frames
+     * share one buffer per window; this plays 40 at once, so every slot of both loops holds
+     * several, and checks that every player gets a whole FLV stream and that the last two,
+     * recorded by ffmpeg, decode.
+     */
+    @Test
+    void fortyPlayersOfOneStreamEachGetAStreamThatDecodes() throws Exception {
+        int readers = 38;
+        HttpClient client = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
+        try {
+            List<Future<Read>> reads = new ArrayList<>();
+            for (int i = 0; i < readers; i++) {
+                reads.add(pool.submit(() -> readFor(client, Duration.ofSeconds(5))));
+            }
+            Await.until(Duration.ofSeconds(20), () -> server.streams().stream(key).map(s -> s.subscribers() >= readers).orElse(false),
+                    () -> "readers subscribed: " + server.streams().stream(key));
+            List<Path> recordings = new ArrayList<>();
+            List<Process> recorders = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Path out = dir.resolve("player" + i + ".flv");
+                recordings.add(out);
+                recorders.add(new ProcessBuilder(List.of("ffmpeg", "-v", "error", "-i", url("http"), "-t", "4",
+                        "-c", "copy", "-f", "flv", out.toString()))
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("recorder" + i + ".log").toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+            }
+            for (Future<Read> f : reads) {
+                Read read = f.get(30, TimeUnit.SECONDS);
+                assertTrue(read.flvHeader(), "an FLV header first");
+                assertTrue(read.bytes() > 50_000, "5 s of stream, got " + read.bytes() + " bytes");
+            }
+            for (int i = 0; i < recorders.size(); i++) {
+                assertTrue(recorders.get(i).waitFor(30, TimeUnit.SECONDS), "recorder " + i + " ends");
+                Map<String, String> v = probe(recordings.get(i), "v:0");
+                assertEquals("h264", v.get("codec_name"));
+                assertTrue(Integer.parseInt(v.get("nb_read_frames")) >= 90, "frames " + v.get("nb_read_frames"));
+                assertEquals("aac", probe(recordings.get(i), "a:0").get("codec_name"));
+                assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", recordings.get(i).toString(),
+                        "-f", "null", "-"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** What one reader got: whether it began with an FLV header, and how many bytes. */
+    private record Read(boolean flvHeader, long bytes) {
+    }
+
+    private Read readFor(HttpClient client, Duration time) throws Exception {
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url("http")))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        long deadline = System.nanoTime() + time.toNanos();
+        try (InputStream in = response.body()) {
+            byte[] head = in.readNBytes(3);
+            long total = head.length;
+            byte[] buf = new byte[16384];
+            while (System.nanoTime() < deadline) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+            return new Read(head.length == 3 && head[0] == 'F' && head[1] == 'L' && head[2] == 'V', total);
+        }
     }
 
     private static Map<String, String> probe(Path file, String stream) {
