@@ -28,57 +28,14 @@ SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 SK_RTMP=19350 SK_HTTP=18080 NGX_RTMP=19351
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH_JAR=$ROOT/sdk-bench/target/benchmarks.jar
-EXAMPLES_JAR=$(ls "$ROOT"/sdk-examples/target/streamkit-examples-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1 || true)
 NGX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
-
-missing=()
-for tool in java jstat ffmpeg nginx taskset awk; do
-    command -v "$tool" >/dev/null || missing+=("$tool")
-done
-[[ -f $NGX_MODULE ]] || missing+=("$NGX_MODULE (apt-get install libnginx-mod-rtmp)")
-[[ -f $BENCH_JAR ]] || missing+=("$BENCH_JAR (mvn -q install -DskipTests -pl sdk-bench,sdk-examples -am)")
-[[ -n $EXAMPLES_JAR ]] || missing+=("sdk-examples/target/streamkit-examples-*.jar (same build)")
-if ((${#missing[@]})); then
-    printf 'missing: %s\n' "${missing[@]}" >&2
-    exit 1
-fi
-
-WORK=$(mktemp -d /tmp/streamkit-compare.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    sleep 1
-    for pid in "${PIDS[@]}"; do
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    [[ ${KEEP:-0} == 1 ]] && echo "work dir kept: $WORK" >&2 || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# The source: 20 s of 720p25 H.264 (about 1 Mbps, 2 s GOP) + AAC, looped by the publisher.
-SRC=$ROOT/sdk-bench/target/compare-src.flv
-if [[ ! -f $SRC ]]; then
-    echo "generating $SRC" >&2
-    ffmpeg -nostdin -loglevel error -y \
-        -f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=44100 \
-        -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 900k -maxrate 1M -bufsize 1M \
-        -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 96k -ar 44100 -t 20 -f flv "$SRC"
-fi
-
-wait_port() {   # host port seconds
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "port $2 did not open" >&2
-    return 1
-}
+EXTRA_MISSING=()
+[[ -f $NGX_MODULE ]] || EXTRA_MISSING+=("$NGX_MODULE (apt-get install libnginx-mod-rtmp)")
+WORK_PREFIX=streamkit-compare
+# shellcheck source=sdk-bench/bench-common.sh
+. "$(dirname "$0")/bench-common.sh"
+require java jstat ffmpeg nginx taskset awk
+make_source
 
 # CPU clock ticks (utime+stime) and RSS in KiB, summed over a process and its children.
 proc_pids() { echo "$1" $(pgrep -P "$1" || true); }

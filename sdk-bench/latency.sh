@@ -19,28 +19,12 @@ SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 SK_RTMP=19350 SK_HTTP=18080
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH_JAR=$ROOT/sdk-bench/target/benchmarks.jar
-EXAMPLES_JAR=$(ls "$ROOT"/sdk-examples/target/streamkit-examples-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1 || true)
-SRC=$ROOT/sdk-bench/target/compare-src.flv
-for f in "$BENCH_JAR" "$EXAMPLES_JAR" "$SRC"; do
-    [[ -n $f && -f $f ]] || { echo "missing $f (build, and run compare.sh once for the source FLV)" >&2; exit 1; }
-done
-
-WORK=$(mktemp -d /tmp/streamkit-latency.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    sleep 1
-    for pid in "${PIDS[@]}"; do
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    [[ ${KEEP:-0} == 1 ]] && echo "work dir kept: $WORK" >&2 || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+EXTRA_MISSING=()
+WORK_PREFIX=streamkit-latency
+# shellcheck source=sdk-bench/bench-common.sh
+. "$(dirname "$0")/bench-common.sh"
+require java ffmpeg taskset awk
+make_source
 
 load() {   # stream log [load tool options]
     local stream=$1 log=$2
@@ -56,10 +40,7 @@ for batch in $WRITE_BATCH; do
         --rtmp-port $SK_RTMP --http-port $SK_HTTP --write-batch "$batch" >"$WORK/server-$batch.log" 2>&1 &
     server=$!
     PIDS+=("$server")
-    for ((i = 0; i < 100; i++)); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$SK_RTMP") 2>/dev/null && break
-        sleep 0.1
-    done
+    wait_port 127.0.0.1 $SK_RTMP 30
     for ((r = 1; r <= ${WARMUP_ROUNDS:-3}; r++)); do
         load "warm$r" "$WORK/warmup-$batch-$r.log" --rate 400 --duration 12 || true
         sleep 2

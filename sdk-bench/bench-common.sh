@@ -1,0 +1,59 @@
+# Shared by compare.sh and latency.sh (sourced, not run): the jars, the source FLV, a work
+# directory whose processes are stopped on exit, and waiting for a port.
+# Before sourcing: WORK_PREFIX (the work directory's name prefix). After: ROOT, BENCH_JAR,
+# EXAMPLES_JAR, SRC, WORK, PIDS (append what you start), wait_port.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_JAR=$ROOT/sdk-bench/target/benchmarks.jar
+EXAMPLES_JAR=$(ls "$ROOT"/sdk-examples/target/streamkit-examples-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1 || true)
+SRC=$ROOT/sdk-bench/target/compare-src.flv
+
+# Checks tools and the build; exits with the list of what is missing.
+require() {   # tool...
+    local missing=() tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    [[ -f $BENCH_JAR ]] || missing+=("$BENCH_JAR (./mvnw -q install -DskipTests -pl sdk-bench,sdk-examples -am)")
+    [[ -n $EXAMPLES_JAR ]] || missing+=("sdk-examples/target/streamkit-examples-*.jar (same build)")
+    missing+=("${EXTRA_MISSING[@]}")
+    if ((${#missing[@]})); then
+        printf 'missing: %s\n' "${missing[@]}" >&2
+        exit 1
+    fi
+}
+
+# The source: 20 s of 720p25 H.264 (about 1 Mbps, 2 s GOP) + AAC, looped by the publisher.
+make_source() {
+    [[ -f $SRC ]] && return 0
+    echo "generating $SRC" >&2
+    ffmpeg -nostdin -loglevel error -y \
+        -f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=44100 \
+        -c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 900k -maxrate 1M -bufsize 1M \
+        -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 96k -ar 44100 -t 20 -f flv "$SRC"
+}
+
+WORK=$(mktemp -d "/tmp/${WORK_PREFIX:-streamkit-bench}.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    sleep 1
+    for pid in "${PIDS[@]}"; do
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    [[ ${KEEP:-0} == 1 ]] && echo "work dir kept: $WORK" >&2 || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_port() {   # host port seconds
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "port $2 did not open" >&2
+    return 1
+}
