@@ -134,11 +134,7 @@ public final class PlayerOutput implements WriteBatch.Member {
         if (shared == null) {
             drain();
         } else {
-            for (int i = 0; i < queued; i++) {
-                queue[i].release();
-                queue[i] = null;
-            }
-            queued = 0;
+            dropQueue();
             out.write(wrap == null ? shared : wrap.apply(shared), out.voidPromise());
         }
         flushTo.flush();
@@ -147,9 +143,11 @@ public final class PlayerOutput implements WriteBatch.Member {
 
     /**
      * Whether the channel takes more frames, for {@link io.streamkit.stream.Subscriber#writable()}.
-     * Only this output's flushes make the channel unwritable, so the answer is taken after each
-     * and asked of the channel again only while it is false: a player then reads no channel
-     * state per frame (at thousands of players, each such read is a cache miss).
+     * A player's bytes are almost all its frames, flushed here, so the answer is taken after
+     * each flush and asked of the channel again only while it is false: a player then reads
+     * no channel state per frame (at thousands of players, each such read is a cache miss).
+     * A control message written between flushes is seen at the next one, at most a window
+     * later.
      *
      * @return whether the channel is below its high water mark
      */
@@ -163,6 +161,10 @@ public final class PlayerOutput implements WriteBatch.Member {
     /** Drops the queue, for a player that ends; later frames are ignored. */
     public void close() {
         closed = true;
+        dropQueue();
+    }
+
+    private void dropQueue() {
         for (int i = 0; i < queued; i++) {
             queue[i].release();
             queue[i] = null;
