@@ -111,6 +111,51 @@ class RtmpFfmpegIT {
         }
     }
 
+    @Test
+    void withoutBatchingPlayersSharingALoopGetTheWholeStreamPastTheIdleTimeout() throws Exception {
+        ExternalTool.require("rtmpdump");
+        // A server of its own: one I/O thread, so both players share a loop and the copies it
+        // joins for them; every frame written at once, straight to the sockets; and an idle
+        // timeout far inside the stream, which players that only receive must not reach.
+        try (MediaServer own = MediaServer.builder().ioThreads(1)
+                .rtmp(0, r -> r.writeBatch(Duration.ZERO).idleTimeout(Duration.ofSeconds(1)))
+                .policy(StreamPolicy.defaults().withReconnectGrace(Duration.ZERO)).start()) {
+            String url = "rtmp://127.0.0.1:" + own.rtmpPort().getAsInt() + "/live/nobatch";
+            Process publisher = publish(url, 8, true, true);
+            StreamKey key = StreamKey.of("live", "nobatch");
+            Await.until(Duration.ofSeconds(20), () -> own.streams().stream(key).map(s -> s.tracks().size() == 2).orElse(false),
+                    () -> "stream live");
+            Path recorded = dir.resolve("nobatch-ffmpeg.flv");
+            Path dumped = dir.resolve("nobatch-rtmpdump.flv");
+            Process ffmpeg = start("player-ffmpeg", "ffmpeg", "-v", "error", "-i", url, "-c", "copy", "-f", "flv",
+                    recorded.toString());
+            Process rtmpdump = start("player-rtmpdump", "rtmpdump", "-q", "--live", "-r", url, "-o", dumped.toString());
+            assertTrue(publisher.waitFor(30, TimeUnit.SECONDS), "publisher finished");
+            assertTrue(ffmpeg.waitFor(30, TimeUnit.SECONDS), "ffmpeg player finished");
+            assertTrue(rtmpdump.waitFor(30, TimeUnit.SECONDS), "rtmpdump finished");
+            for (Path out : List.of(recorded, dumped)) {
+                Map<String, String> v = probe(out, "v:0");
+                assertEquals("h264", v.get("codec_name"), out.toString());
+                assertEquals("320", v.get("width"));
+                // 8 s at 25 fps; a player joins a second or so in and starts at the last keyframe
+                // (every 25 frames). One closed by the idle timeout would have about 50.
+                int frames = Integer.parseInt(v.get("nb_read_frames"));
+                assertTrue(frames >= 150 && frames <= 200, out.getFileName() + " video frames: " + frames);
+                assertEquals("aac", probe(out, "a:0").get("codec_name"));
+                assertEquals("", ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", out.toString(), "-f", "null", "-"),
+                        out.getFileName() + " decodes without an error");
+            }
+        }
+    }
+
+    private Process start(String name, String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        processes.add(p);
+        return p;
+    }
+
     private String url(String path) {
         return "rtmp://127.0.0.1:" + server.rtmpPort().getAsInt() + "/" + path;
     }

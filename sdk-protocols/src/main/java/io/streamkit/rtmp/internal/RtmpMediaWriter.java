@@ -87,7 +87,7 @@ final class RtmpMediaWriter {
         return shared.write(ctx, frame, streamId, chunkSize, video && videoEnhanced);
     }
 
-    /** Hands a frame (lent) to a player's output, which writes it now or at the end of its batch window. */
+    /** Hands a frame (lent) to a player's output, which writes it at its next flush. */
     void frame(MediaFrame frame, PlayerOutput output) {
         boolean video = frame.track().type() == MediaType.VIDEO;
         shared.write(output, frame, streamId, chunkSize, video && videoEnhanced);

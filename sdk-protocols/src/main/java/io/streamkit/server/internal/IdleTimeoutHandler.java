@@ -79,6 +79,11 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
         ctx.flush();
     }
 
+    /** Counts as a write: for bytes written to the socket past the pipeline ({@link SocketWrite}). */
+    void wrote() {
+        active = true;
+    }
+
     private void start(ChannelHandlerContext ctx) {
         if (timer != null) {
             return;

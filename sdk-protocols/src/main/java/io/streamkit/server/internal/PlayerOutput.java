@@ -3,27 +3,34 @@ package io.streamkit.server.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.channel.unix.IovArray;
+import io.netty.channel.unix.Socket;
 import io.streamkit.stream.MediaFrame;
 import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * A player's way to its channel: writes frames' shared wire forms and flushes, either at once
- * (one flush per engine batch) or batched ({@link WriteBatch}).
+ * A player's way to its channel: queues frames' shared wire forms and writes them at a flush,
+ * every engine batch (no batching) or when its slot of the batch window comes
+ * ({@link WriteBatch}).
  *
- * <p>When batching, a frame's shared form ({@link SharedEncoding.Parts}, reference counted,
- * one per frame per loop) is kept in this player's queue, not written to the channel, until
- * its slot of the batch window comes; then the whole queue is written and flushed in one go. Keeping
+ * <p>A frame's shared form ({@link SharedEncoding.Parts}, reference counted, one per frame per
+ * loop) is kept in this player's queue, not written to the channel, until the flush. Keeping
  * references here rather than in the channel's outbound buffer matters at scale: a window of
  * queued writes for thousands of players would be hundreds of thousands of outbound entries
- * and buffer duplicates, more than Netty's recyclers keep, so each would be garbage. Written
- * at the end of the window, they live only until the {@code writev} that follows.
+ * and buffer duplicates, more than Netty's recyclers keep, so each would be garbage.
  *
- * <p>Frames before the first flush (the GOP cache a new player starts with) are written and
- * flushed at once. Anything the player writes outside frames (control messages, sequence
- * headers, metadata) must be preceded by {@link #drain()} so it stays in order. Confined to
- * the channel's event loop.
+ * <p>At the flush, a player whose queue holds the very frames the player flushed before it
+ * on the loop had writes the one copy of them they share ({@link JoinedFrames}); any other
+ * writes the leaves. Where the transport allows ({@link SocketWrite}) the bytes go straight to
+ * the socket in one system call, and the channel is given only what the socket did not take.
+ *
+ * <p>Frames before the first flush (the GOP cache a new player starts with) are flushed at the
+ * end of the engine batch that brought them, batching or not. Anything the player writes
+ * outside frames (control messages, sequence headers, metadata) must be preceded by
+ * {@link #drain()} so it stays in order. Confined to the channel's event loop.
  */
 public final class PlayerOutput implements WriteBatch.Member {
     private final ChannelOutboundInvoker out;
@@ -33,6 +40,9 @@ public final class PlayerOutput implements WriteBatch.Member {
     private final WriteBatch batch;
     private final Function<ByteBuf, Object> wrap;
     private final int slot;
+    private final Socket socket;
+    private final IdleTimeoutHandler idle;
+    private JoinedFrames now;
     private SharedEncoding.Parts[] queue;
     private int queued;
     private boolean wroteFrame;
@@ -59,32 +69,25 @@ public final class PlayerOutput implements WriteBatch.Member {
         this.alloc = channel.alloc();
         this.batch = batch;
         this.wrap = wrap;
-        this.queue = batch == null ? null : new SharedEncoding.Parts[16];
         this.slot = batch == null ? 0 : batch.slot();
+        this.socket = wrap == null ? SocketWrite.socketOf(out, channel) : null;
+        this.idle = out instanceof ChannelHandlerContext ctx && ctx.handler() instanceof IdleTimeoutHandler h ? h : null;
+        this.queue = new SharedEncoding.Parts[16];
     }
 
     /**
-     * Writes a frame in the form {@code encoding} builds, now or at the end of the window.
+     * Queues a frame in the form {@code encoding} builds, for the next flush.
      *
      * @param encoding the format's shared encoding
      * @param frame the frame, lent
      * @param variant the form wanted
-     * @return the frame's bytes on the wire, written or queued
+     * @return the frame's bytes on the wire
      */
     public int frame(SharedEncoding encoding, MediaFrame frame, long variant) {
         if (closed) {
             return 0;
         }
         wroteFrame = true;
-        if (batch == null || !flushedFrame) {
-            if (wrap == null) {
-                return encoding.write(out, alloc, frame, variant);
-            }
-            ByteBuf whole = encoding.encode(alloc, frame, variant);
-            int bytes = whole.readableBytes();
-            out.write(wrap.apply(whole), out.voidPromise());
-            return bytes;
-        }
         if (queued == queue.length) {
             queue = Arrays.copyOf(queue, queued * 2);
         }
@@ -114,8 +117,10 @@ public final class PlayerOutput implements WriteBatch.Member {
     /** The end of an engine batch: flushes now, or asks the window's flush for it. */
     public void flush() {
         if (batch == null || !flushedFrame) {
-            drain();
-            flushTo.flush();
+            if (now == null) {
+                now = JoinedFrames.forThisLoop();
+            }
+            writeQueue(now);
             writable = channel.isWritable();
             flushedFrame = wroteFrame;
         } else if (!flushRequested && queued > 0) {
@@ -130,15 +135,103 @@ public final class PlayerOutput implements WriteBatch.Member {
         if (closed || queued == 0) {   // a control message may have drained the queue already
             return;
         }
-        ByteBuf shared = batch.joined(queue, queued, alloc);
-        if (shared == null) {
-            drain();
-        } else {
-            dropQueue();
-            out.write(wrap == null ? shared : wrap.apply(shared), out.voidPromise());
-        }
-        flushTo.flush();
+        writeQueue(batch.joined());
         writable = channel.isWritable();
+    }
+
+    /**
+     * Writes the queue and flushes: as the copy shared with the players flushed before when
+     * their queues were the same, else as the frames' leaves; straight to the socket when it
+     * can, else through the channel.
+     */
+    private void writeQueue(JoinedFrames joined) {
+        ByteBuf shared = queued == 0 ? null : joined.joined(queue, queued, alloc);
+        if (shared != null) {
+            dropQueue();
+            if (!writeDirect(shared)) {
+                out.write(wrap == null ? shared : wrap.apply(shared), out.voidPromise());
+                flushTo.flush();
+            }
+        } else if (queued == 0 || !writeDirect()) {
+            drain();
+            flushTo.flush();
+        }
+    }
+
+    /** @return whether the queue was written (and emptied) past the channel */
+    private boolean writeDirect() {
+        if (socket == null || !SocketWrite.ready(channel, socket)) {
+            return false;
+        }
+        IovArray iov = SocketWrite.iov();
+        long total = 0;
+        for (int i = 0; i < queued; i++) {
+            SharedEncoding.Parts parts = queue[i];
+            for (int j = 0, n = parts.count(); j < n; j++) {
+                ByteBuf leaf = parts.get(j);
+                int length = leaf.readableBytes();
+                if (!leaf.hasMemoryAddress() || !iov.add(leaf, leaf.readerIndex(), length)) {
+                    return false;
+                }
+                total += length;
+            }
+        }
+        long written = SocketWrite.writev(socket, iov);
+        if (written < 0) {
+            return false;
+        }
+        wroteDirect();
+        if (written < total) {
+            writeRest(written);
+            flushTo.flush();
+        }
+        dropQueue();
+        return true;
+    }
+
+    /** Hands the channel what the socket did not take of the queue: the leaves from byte {@code skip} on. */
+    private void writeRest(long skip) {
+        for (int i = 0; i < queued; i++) {
+            SharedEncoding.Parts parts = queue[i];
+            for (int j = 0, n = parts.count(); j < n; j++) {
+                ByteBuf leaf = parts.get(j);
+                int length = leaf.readableBytes();
+                if (skip >= length) {
+                    skip -= length;
+                    continue;
+                }
+                int from = (int) skip;
+                out.write(leaf.retainedSlice(leaf.readerIndex() + from, length - from), out.voidPromise());
+                skip = 0;
+            }
+        }
+    }
+
+    /** @return whether {@code shared} went past the channel; if so, it is consumed */
+    private boolean writeDirect(ByteBuf shared) {
+        if (socket == null || !SocketWrite.ready(channel, socket)) {
+            return false;
+        }
+        long written = SocketWrite.write(socket, shared);
+        if (written < 0) {
+            return false;
+        }
+        wroteDirect();
+        if (written < shared.readableBytes()) {
+            shared.skipBytes((int) written);
+            out.write(shared, out.voidPromise());
+            flushTo.flush();
+        } else {
+            shared.release();
+        }
+        return true;
+    }
+
+    /** A direct write does not pass the idle handler, so it is told. */
+    private void wroteDirect() {
+        if (idle != null) {
+            idle.wrote();
+        }
     }
 
     /**

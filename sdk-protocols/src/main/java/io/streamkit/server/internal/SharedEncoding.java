@@ -16,12 +16,14 @@ import java.util.Arrays;
  * one after the other, so remembering the last frame per loop and format is enough.
  *
  * <p>The wire form is kept as a short, reference-counted list of <em>leaf</em> buffers (headers and slices of
- * the frame's payload, never a composite), and a player is given each as a retained
- * duplicate written on its own ({@link #write}). With the server's pooled allocator those
- * duplicates are recycled objects, the channel's outbound buffer recycles its entries and a
- * native transport gathers the leaves into one {@code writev} by their memory addresses, so a
- * player costs no allocation per frame. A composite per player would cost one, plus a
- * {@code ByteBuffer} per component on the way to the socket.
+ * the frame's payload, never a composite). A player keeps the list itself ({@link #acquire})
+ * until its flush, which sends the leaves' memory straight to the socket or, through the
+ * channel, retained duplicates of them; a pusher writes the duplicates at once
+ * ({@link #write}). With the server's pooled allocator those duplicates are recycled objects,
+ * the channel's outbound buffer recycles its entries and a native transport gathers the
+ * leaves into one {@code writev} by their memory addresses, so a player costs no allocation
+ * per frame. A composite per player would cost one, plus a {@code ByteBuffer} per component
+ * on the way to the socket.
  *
  * <p>Each format holds one {@code SharedEncoding} as a static field and calls it from its
  * players; the state behind it is per event loop (a {@link FastThreadLocal}), so nothing is
@@ -214,19 +216,6 @@ public final class SharedEncoding {
      */
     public Parts acquire(ByteBufAllocator alloc, MediaFrame frame, long variant) {
         return parts(alloc, frame, variant).retain();
-    }
-
-    /**
-     * Returns the frame's wire form as one buffer, for a transport that needs one message per
-     * frame (a WebSocket frame); a composite of retained duplicates, allocated per call.
-     *
-     * @param alloc the channel's allocator
-     * @param frame the frame, lent
-     * @param variant the form wanted
-     * @return the bytes; the caller owns them
-     */
-    public ByteBuf encode(ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        return parts(alloc, frame, variant).toBuffer(alloc);
     }
 
     private Parts parts(ByteBufAllocator alloc, MediaFrame frame, long variant) {

@@ -1,13 +1,10 @@
 package io.streamkit.server.internal;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.streamkit.rtmp.RtmpConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
@@ -61,9 +58,7 @@ public final class WriteBatch {
     private ScheduledFuture<?> timer;
 
     // during a tick: the queue of the member flushed last, and its bytes once a second member had the same
-    private SharedEncoding.Parts[] lastQueue = new SharedEncoding.Parts[16];
-    private int lastCount;
-    private ByteBuf joined;
+    private final JoinedFrames joined = new JoinedFrames();
 
     private WriteBatch(EventLoop loop, long windowNanos) {
         this.loop = loop;
@@ -165,7 +160,7 @@ public final class WriteBatch {
                 log.warn("flushing a batched player failed; the others are flushed", e);
             }
         }
-        forgetJoined();
+        joined.forget();
         idleTicks = due.isEmpty() && waitingMembers == 0 ? idleTicks + 1 : 0;
         due.clear();
         if (idleTicks >= SLOTS && timer != null) {   // a whole round with nothing to flush
@@ -175,41 +170,13 @@ public final class WriteBatch {
     }
 
     /**
-     * Returns a window's frames as one buffer shared by the members of a slot that queued the
-     * same frames, which in steady state is all of a slot's players of one stream and form: they
-     * were flushed together last time and have received the same frames since. The first
-     * member with a queue is told to write its own (and its queue is remembered); the second
-     * with the same queue copies the frames once into one buffer, and every further one
-     * writes a duplicate of it: one outbound entry and one {@code iovec} a player instead of
-     * two or three per frame. Called by members while their slot is being flushed.
+     * The shared window of the slot being flushed: members of a slot that queued the same
+     * frames (in steady state all of a slot's players of one stream and form, flushed together
+     * last time) write one copy of them. Forgotten after each tick.
      *
-     * @param queue the member's queued frames, in order
-     * @param count how many
-     * @param alloc the member's allocator
-     * @return a retained duplicate of the shared bytes, or {@code null} to write the queue itself
+     * @return the batch's joined frames, for members while their slot is being flushed
      */
-    ByteBuf joined(SharedEncoding.Parts[] queue, int count, ByteBufAllocator alloc) {
-        if (count == lastCount && Arrays.equals(queue, 0, count, lastQueue, 0, count)) {
-            if (joined == null) {
-                joined = SharedEncoding.Parts.copy(queue, count, alloc);
-            }
-            return joined.retainedDuplicate();
-        }
-        forgetJoined();
-        if (lastQueue.length < count) {
-            lastQueue = new SharedEncoding.Parts[Math.max(count, lastQueue.length * 2)];
-        }
-        System.arraycopy(queue, 0, lastQueue, 0, count);
-        lastCount = count;
-        return null;
-    }
-
-    private void forgetJoined() {
-        if (joined != null) {
-            joined.release();
-            joined = null;
-        }
-        Arrays.fill(lastQueue, 0, lastCount, null);
-        lastCount = 0;
+    JoinedFrames joined() {
+        return joined;
     }
 }
