@@ -11,7 +11,8 @@
 #      WARMUP_PLAYERS=20 (unmeasured players each step's load tool plays with first, so its own
 #      JVM is warm before the measured ramp; their few seconds of CPU count against the server),
 #      SERVERS="streamkit streamkit-nobatch nginx" (streamkit: the demo server with its default
-#      350 ms write batching; streamkit-nobatch: --write-batch 0, every frame written at once),
+#      350 ms write batching; streamkit-nobatch: --write-batch 0, every frame written at once;
+#      both with --no-hls --quiet, as nginx-rtmp here segments no HLS and logs no line per player),
 #      SK_JAVA_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC" (the demo server's
 #      JVM; its GC log is summarised; the heap is touched at start so RSS growth is per player),
 #      SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
@@ -64,7 +65,7 @@ start_streamkit() {   # name [demo server options]
     # shellcheck disable=SC2086
     taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS -Xlog:gc:file="$WORK/gc-$name.log" \
         -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer \
-        --rtmp-port $SK_RTMP --http-port $SK_HTTP "$@" >"$WORK/$name.log" 2>&1 &
+        --rtmp-port $SK_RTMP --http-port $SK_HTTP --no-hls --quiet "$@" >"$WORK/$name.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     wait_port 127.0.0.1 $SK_RTMP 30

@@ -36,7 +36,7 @@ load() {   # stream log [load tool options]
 printf '| --write-batch ms | N | latency p50 ms | p99 ms | max ms | samples | max lag ms |\n|---:|---:|---:|---:|---:|---:|---:|\n'
 for batch in $WRITE_BATCH; do
     # shellcheck disable=SC2086
-    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer \
+    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer --no-hls --quiet \
         --rtmp-port $SK_RTMP --http-port $SK_HTTP --write-batch "$batch" >"$WORK/server-$batch.log" 2>&1 &
     server=$!
     PIDS+=("$server")

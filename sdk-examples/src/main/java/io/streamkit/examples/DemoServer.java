@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Run it with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl sdk-examples exec:java}.
  * Options: {@code --rtmp-port N} (default 1935), {@code --http-port N} (default 8080),
- * {@code --write-batch MS} (players' write batch window, default 350, 0 for none) and
- * {@code --transport auto|epoll|io_uring|nio} (default auto); each protocol starts here as it
- * lands (see the README's feature table).
+ * {@code --write-batch MS} (players' write batch window, default 350, 0 for none),
+ * {@code --transport auto|epoll|io_uring|nio} (default auto), {@code --no-hls} (no HLS
+ * segmenting) and {@code --quiet} (no log line per connection and play, only per stream);
+ * each protocol starts here as it lands (see the README's feature table). The last two make
+ * a fan-out benchmark do what the server it is compared with does.
  */
 public final class DemoServer {
     private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
@@ -32,7 +34,8 @@ public final class DemoServer {
     /**
      * Starts the demo server and waits for Ctrl-C.
      *
-     * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T}
+     * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T},
+     *     {@code --no-hls}, {@code --quiet}
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
@@ -40,33 +43,41 @@ public final class DemoServer {
         int httpPort = 8080;
         Duration writeBatch = Duration.ofMillis(RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
         Transport transport = Transport.AUTO;
+        boolean hls = true;
+        boolean quiet = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
                 case "--http-port" -> httpPort = port(args, ++i);
                 case "--write-batch" -> writeBatch = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                 case "--transport" -> transport = Transport.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
+                case "--no-hls" -> hls = false;
+                case "--quiet" -> quiet = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
-                            + " [--write-batch MS] [--transport auto|epoll|io_uring|nio]");
+                            + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--no-hls] [--quiet]");
                     System.exit(2);
                 }
             }
         }
         Duration batch = writeBatch;
-        MediaServer server = MediaServer.builder()
+        MediaServer.Builder builder = MediaServer.builder()
                 .transport(transport)
                 .rtmp(rtmpPort, r -> r.writeBatch(batch))
                 .http(httpPort, h -> h.writeBatch(batch))
-                .hls()
-                .listener(new ConsoleListener())
-                .start();
+                .listener(new ConsoleListener(quiet));
+        if (hls) {
+            builder.hls();
+        }
+        MediaServer server = builder.start();
         int port = server.rtmpPort().orElseThrow();
         log.info("Publish: ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:{}/live/demo  (OBS: server rtmp://127.0.0.1:{}/live, key demo)", port, port);
         int http = server.httpPort().orElseThrow();
         log.info("Play:    ffplay rtmp://127.0.0.1:{}/live/demo", port);
         log.info("         ffplay http://127.0.0.1:{}/live/demo.flv   (HTTP-FLV; ws:// for WebSocket-FLV)", http);
-        log.info("         ffplay http://127.0.0.1:{}/live/demo.m3u8  (HLS)", http);
+        if (hls) {
+            log.info("         ffplay http://127.0.0.1:{}/live/demo.m3u8  (HLS)", http);
+        }
         log.info("API:     curl http://127.0.0.1:{}/api/streams   metrics: http://127.0.0.1:{}/metrics", http, http);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -95,16 +106,26 @@ public final class DemoServer {
         return port;
     }
 
-    /** Logs the server's events, one line each. */
+    /** Logs the server's events, one line each; when quiet, only streams' and skips. */
     static final class ConsoleListener extends ServerListener {
+        private final boolean quiet;
+
+        ConsoleListener(boolean quiet) {
+            this.quiet = quiet;
+        }
+
         @Override
         public void onConnect(io.streamkit.hook.ConnectionEvent e) {
-            log.info("connect #{} via {} from {}", e.id(), e.protocol(), e.remoteAddress());
+            if (!quiet) {
+                log.info("connect #{} via {} from {}", e.id(), e.protocol(), e.remoteAddress());
+            }
         }
 
         @Override
         public void onDisconnect(io.streamkit.hook.ConnectionEvent e) {
-            log.info("disconnect #{}", e.id());
+            if (!quiet) {
+                log.info("disconnect #{}", e.id());
+            }
         }
 
         @Override
@@ -119,11 +140,17 @@ public final class DemoServer {
 
         @Override
         public void onPlay(PlayEvent e) {
+            if (quiet) {
+                return;
+            }
             log.info("play {} via {} from {} (#{})", e.key(), e.protocol(), e.remoteAddress(), e.subscriptionId());
         }
 
         @Override
         public void onStop(PlayEvent e) {
+            if (quiet) {
+                return;
+            }
             log.info("stop {} (#{}): {}", e.key(), e.subscriptionId(), e.reason());
         }
 
