@@ -13,7 +13,9 @@ import java.util.Arrays;
  * Encode once, write many (ARCHITECTURE.md rule 2), for any output format: the wire form of
  * a frame is built by the first player on an event loop that needs it and shared with every
  * other player on that loop that wants the same variant. Players on a loop receive a frame
- * one after the other, so remembering the last frame per loop and format is enough.
+ * one after the other, so remembering the last frames per loop and format is enough; the
+ * last {@value #RECENT} also serve players that start from the GOP cache, whose frames were
+ * encoded when they were live.
  *
  * <p>The wire form is kept as a short, reference-counted list of <em>leaf</em> buffers (headers and slices of
  * the frame's payload, never a composite). A player keeps the list itself ({@link #acquire})
@@ -170,15 +172,22 @@ public final class SharedEncoding {
         }
     }
 
+    /**
+     * How many encoded frames a loop remembers per format: a little more than a 2 s GOP of
+     * one stream at 25 fps video and 48 kHz AAC (about 150 frames), so that players starting
+     * from the GOP cache find its frames already encoded.
+     */
+    static final int RECENT = 256;
+
     private final Builder builder;
-    private final FastThreadLocal<Last> perLoop = new FastThreadLocal<>() {
+    private final FastThreadLocal<Recent> perLoop = new FastThreadLocal<>() {
         @Override
-        protected Last initialValue() {
-            return new Last();
+        protected Recent initialValue() {
+            return new Recent();
         }
 
         @Override
-        protected void onRemoval(Last value) {
+        protected void onRemoval(Recent value) {
             value.forget();
         }
     };
@@ -219,21 +228,19 @@ public final class SharedEncoding {
     }
 
     private Parts parts(ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        Last last = perLoop.get();
-        if (frame != last.frame || variant != last.variant || last.parts == null) {
-            last.forget();
-            Parts parts = new Parts();
+        Recent recent = perLoop.get();
+        Parts parts = recent.find(frame, variant);
+        if (parts == null) {
+            parts = new Parts();
             try {
                 builder.build(alloc, frame, variant, parts);
             } catch (RuntimeException | Error e) {
                 parts.release();
                 throw e;
             }
-            last.parts = parts;
-            last.frame = frame;
-            last.variant = variant;
+            recent.add(frame, variant, parts);
         }
-        return last.parts;
+        return parts;
     }
 
     /** Drops what this thread remembers; for tests and benchmarks that switch streams. */
@@ -241,18 +248,68 @@ public final class SharedEncoding {
         perLoop.get().forget();
     }
 
-    /** The last frame encoded on one loop. */
-    private static final class Last {
-        Parts parts;
-        MediaFrame frame;
-        long variant;
+    /**
+     * The frames last encoded on one loop, as a ring of {@value #RECENT}. A live frame is
+     * asked for by every player one after the other, so the newest entry answers; a player
+     * starting from the GOP cache asks for its frames in order, which were encoded when they
+     * were live, so the entry after its last hit answers; anything else is looked for in the
+     * whole ring, once per frame and loop rather than per player. The ring holds one
+     * reference to each form, so it keeps at most {@value #RECENT} frames' bytes beyond their
+     * time (most of them are in a GOP cache anyway), until newer frames take their places or
+     * the loop ends.
+     */
+    private static final class Recent {
+        private static final int MASK = RECENT - 1;
+        private final MediaFrame[] frames = new MediaFrame[RECENT];
+        private final long[] variants = new long[RECENT];
+        private final Parts[] forms = new Parts[RECENT];
+        private int newest = MASK;
+        private int lastHit = MASK;
+        private int count;
+
+        Parts find(MediaFrame frame, long variant) {
+            if (count == 0) {
+                return null;
+            }
+            if (frames[newest] == frame && variants[newest] == variant) {
+                return forms[newest];
+            }
+            int next = (lastHit + 1) & MASK;
+            if (frames[next] == frame && variants[next] == variant) {
+                lastHit = next;
+                return forms[next];
+            }
+            for (int k = 1, i = newest; k < count; k++) {
+                i = (i - 1) & MASK;
+                if (frames[i] == frame && variants[i] == variant) {
+                    lastHit = i;
+                    return forms[i];
+                }
+            }
+            return null;
+        }
+
+        void add(MediaFrame frame, long variant, Parts parts) {
+            newest = (newest + 1) & MASK;
+            if (forms[newest] != null) {
+                forms[newest].release();
+            }
+            frames[newest] = frame;
+            variants[newest] = variant;
+            forms[newest] = parts;
+            lastHit = newest;
+            count = Math.min(count + 1, RECENT);
+        }
 
         void forget() {
-            if (parts != null) {
-                parts.release();
-                parts = null;
+            for (int i = 0; i < RECENT; i++) {
+                if (forms[i] != null) {
+                    forms[i].release();
+                    forms[i] = null;
+                }
+                frames[i] = null;
             }
-            frame = null;
+            count = 0;
         }
     }
 }
