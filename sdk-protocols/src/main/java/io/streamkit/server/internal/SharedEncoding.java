@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelOutboundInvoker;
-import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.streamkit.stream.MediaFrame;
 import java.util.Arrays;
@@ -49,13 +50,16 @@ public final class SharedEncoding {
 
     /**
      * The leaf buffers of one frame's wire form, in order; owns one reference to each and is
-     * itself reference counted, so that a player batching its writes can keep a frame's form
-     * after the loop has moved on to the next frame. Confined to the event loop that built it.
+     * itself reference counted, so that a player can keep a frame's form until its flush,
+     * after the loop has moved on to the next frame. Confined to the event loop that built it,
+     * so its count is a plain field: every player of the loop takes and drops a reference per
+     * frame, and an atomic count would make each of those a locked instruction.
      */
-    public static final class Parts extends AbstractReferenceCounted {
+    public static final class Parts implements ReferenceCounted {
         private ByteBuf[] leaves = new ByteBuf[8];
         private int count;
         private int bytes;
+        private int refCnt = 1;
 
         /** An empty list with one reference. */
         public Parts() {
@@ -121,19 +125,50 @@ public final class SharedEncoding {
         }
 
         @Override
-        protected void deallocate() {
-            clear();
+        public int refCnt() {
+            return refCnt;
         }
 
         @Override
         public Parts retain() {
-            super.retain();
+            return retain(1);
+        }
+
+        @Override
+        public Parts retain(int increment) {
+            if (refCnt <= 0 || increment <= 0) {
+                throw new IllegalReferenceCountException(refCnt, increment);
+            }
+            refCnt += increment;
+            return this;
+        }
+
+        @Override
+        public Parts touch() {
             return this;
         }
 
         @Override
         public Parts touch(Object hint) {
             return this;
+        }
+
+        @Override
+        public boolean release() {
+            return release(1);
+        }
+
+        @Override
+        public boolean release(int decrement) {
+            if (decrement <= 0 || refCnt < decrement) {
+                throw new IllegalReferenceCountException(refCnt, -decrement);
+            }
+            refCnt -= decrement;
+            if (refCnt == 0) {
+                clear();
+                return true;
+            }
+            return false;
         }
 
         /**
@@ -252,8 +287,9 @@ public final class SharedEncoding {
      * The frames last encoded on one loop, as a ring of {@value #RECENT}. A live frame is
      * asked for by every player one after the other, so the newest entry answers; a player
      * starting from the GOP cache asks for its frames in order, which were encoded when they
-     * were live, so the entry after its last hit answers; anything else is looked for in the
-     * whole ring, once per frame and loop rather than per player. The ring holds one
+     * were live, so the entry after its last hit answers, and the last hit itself answers the
+     * players after it; anything else is looked for in the whole ring, once per frame and
+     * loop rather than per player. The ring holds one
      * reference to each form, so it keeps at most {@value #RECENT} frames' bytes beyond their
      * time (most of them are in a GOP cache anyway), until newer frames take their places or
      * the loop ends.
@@ -273,6 +309,9 @@ public final class SharedEncoding {
             }
             if (frames[newest] == frame && variants[newest] == variant) {
                 return forms[newest];
+            }
+            if (frames[lastHit] == frame && variants[lastHit] == variant) {
+                return forms[lastHit];
             }
             int next = (lastHit + 1) & MASK;
             if (frames[next] == frame && variants[next] == variant) {
