@@ -148,6 +148,7 @@ class RtmpFfmpegIT {
         }
     }
 
+    /** Starts a tool with its output in {@code name}.log in the test's directory; stopped after the test. */
     private Process start(String name, String... cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile())
@@ -178,11 +179,7 @@ class RtmpFfmpegIT {
             cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
         }
         cmd.addAll(List.of("-f", "flv", url));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("publisher.log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        processes.add(p);
-        return p;
+        return start("publisher", cmd.toArray(String[]::new));
     }
 
     private static Map<String, String> probe(Path file, String stream) {

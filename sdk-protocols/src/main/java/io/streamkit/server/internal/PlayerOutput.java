@@ -3,7 +3,6 @@ package io.streamkit.server.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.unix.IovArray;
 import io.netty.channel.unix.Socket;
@@ -33,6 +32,11 @@ import java.util.function.Function;
  * {@link #drain()} so it stays in order. Confined to the channel's event loop.
  */
 public final class PlayerOutput implements WriteBatch.Member {
+    // how a direct write went: all of it to the socket; part, the rest handed to the channel; not tried
+    private static final int ALL_SENT = 0;
+    private static final int REST_TO_CHANNEL = 1;
+    private static final int NOT_DIRECT = 2;
+
     private final ChannelOutboundInvoker out;
     private final ChannelOutboundInvoker flushTo;
     private final Channel channel;
@@ -71,7 +75,7 @@ public final class PlayerOutput implements WriteBatch.Member {
         this.wrap = wrap;
         this.slot = batch == null ? 0 : batch.slot();
         this.socket = wrap == null ? SocketWrite.socketOf(out, channel) : null;
-        this.idle = out instanceof ChannelHandlerContext ctx && ctx.handler() instanceof IdleTimeoutHandler h ? h : null;
+        this.idle = channel.pipeline().get(IdleTimeoutHandler.class);
         this.queue = new SharedEncoding.Parts[16];
     }
 
@@ -120,8 +124,7 @@ public final class PlayerOutput implements WriteBatch.Member {
             if (now == null) {
                 now = JoinedFrames.forThisLoop();
             }
-            writeQueue(now);
-            writable = channel.isWritable();
+            writable = writeQueue(now) || channel.isWritable();
             flushedFrame = wroteFrame;
         } else if (!flushRequested && queued > 0) {
             flushRequested = true;
@@ -135,33 +138,40 @@ public final class PlayerOutput implements WriteBatch.Member {
         if (closed || queued == 0) {   // a control message may have drained the queue already
             return;
         }
-        writeQueue(batch.joined());
-        writable = channel.isWritable();
+        writable = writeQueue(batch.joined()) || channel.isWritable();
     }
 
     /**
      * Writes the queue and flushes: as the copy shared with the players flushed before when
      * their queues were the same, else as the frames' leaves; straight to the socket when it
      * can, else through the channel.
+     *
+     * @return whether the socket took it all, so the channel, which held nothing before, is
+     *     still writable without asking it
      */
-    private void writeQueue(JoinedFrames joined) {
+    private boolean writeQueue(JoinedFrames joined) {
         ByteBuf shared = queued == 0 ? null : joined.joined(queue, queued, alloc);
         if (shared != null) {
             dropQueue();
-            if (!writeDirect(shared)) {
+            int direct = writeDirect(shared);
+            if (direct == NOT_DIRECT) {
                 out.write(wrap == null ? shared : wrap.apply(shared), out.voidPromise());
                 flushTo.flush();
             }
-        } else if (queued == 0 || !writeDirect()) {
+            return direct == ALL_SENT;
+        }
+        int direct = queued == 0 ? NOT_DIRECT : writeDirect();
+        if (direct == NOT_DIRECT) {
             drain();
             flushTo.flush();
         }
+        return direct == ALL_SENT;
     }
 
-    /** @return whether the queue was written (and emptied) past the channel */
-    private boolean writeDirect() {
+    /** Writes the queue's leaves straight to the socket, if it can; the queue is emptied unless {@link #NOT_DIRECT}. */
+    private int writeDirect() {
         if (socket == null || !SocketWrite.ready(channel, socket)) {
-            return false;
+            return NOT_DIRECT;
         }
         IovArray iov = SocketWrite.iov();
         long total = 0;
@@ -171,22 +181,20 @@ public final class PlayerOutput implements WriteBatch.Member {
                 ByteBuf leaf = parts.get(j);
                 int length = leaf.readableBytes();
                 if (!leaf.hasMemoryAddress() || !iov.add(leaf, leaf.readerIndex(), length)) {
-                    return false;
+                    return NOT_DIRECT;
                 }
                 total += length;
             }
         }
         long written = SocketWrite.writev(socket, iov);
         if (written < 0) {
-            return false;
+            return NOT_DIRECT;
         }
-        wroteDirect();
         if (written < total) {
             writeRest(written);
-            flushTo.flush();
         }
         dropQueue();
-        return true;
+        return sent(written < total);
     }
 
     /** Hands the channel what the socket did not take of the queue: the leaves from byte {@code skip} on. */
@@ -207,37 +215,41 @@ public final class PlayerOutput implements WriteBatch.Member {
         }
     }
 
-    /** @return whether {@code shared} went past the channel; if so, it is consumed */
-    private boolean writeDirect(ByteBuf shared) {
+    /** Sends {@code shared} straight to the socket, if it can; it is consumed unless {@link #NOT_DIRECT}. */
+    private int writeDirect(ByteBuf shared) {
         if (socket == null || !SocketWrite.ready(channel, socket)) {
-            return false;
+            return NOT_DIRECT;
         }
         long written = SocketWrite.write(socket, shared);
         if (written < 0) {
-            return false;
+            return NOT_DIRECT;
         }
-        wroteDirect();
-        if (written < shared.readableBytes()) {
-            shared.skipBytes((int) written);
-            out.write(shared, out.voidPromise());
-            flushTo.flush();
+        boolean rest = written < shared.readableBytes();
+        if (rest) {
+            out.write(shared.skipBytes((int) written), out.voidPromise());
         } else {
             shared.release();
         }
-        return true;
+        return sent(rest);
     }
 
-    /** A direct write does not pass the idle handler, so it is told. */
-    private void wroteDirect() {
+    /** After a direct write: tells the idle handler, which cannot see it, and flushes any rest. */
+    private int sent(boolean rest) {
         if (idle != null) {
             idle.wrote();
         }
+        if (rest) {
+            flushTo.flush();
+            return REST_TO_CHANNEL;
+        }
+        return ALL_SENT;
     }
 
     /**
      * Whether the channel takes more frames, for {@link io.streamkit.stream.Subscriber#writable()}.
      * A player's bytes are almost all its frames, flushed here, so the answer is taken after
-     * each flush and asked of the channel again only while it is false: a player then reads
+     * each flush (true without asking when the socket took the whole flush, as the channel then
+     * holds nothing) and asked of the channel again only while it is false: a player then reads
      * no channel state per frame (at thousands of players, each such read is a cache miss).
      * A control message written between flushes is seen at the next one, at most a window
      * later.
