@@ -1,7 +1,14 @@
 # Shared by compare.sh and latency.sh (sourced, not run): the jars, the source FLV, a work
 # directory whose processes are stopped on exit, and waiting for a port.
-# Before sourcing: WORK_PREFIX (the work directory's name prefix). After: ROOT, BENCH_JAR,
-# EXAMPLES_JAR, SRC, WORK, PIDS (append what you start), wait_port.
+# Before sourcing: WORK_PREFIX (the work directory's name prefix). After: SK_JAVA_OPTS,
+# SERVER_CORE, CLIENT_CORE, SK_RTMP, SK_HTTP, ROOT, BENCH_JAR, EXAMPLES_JAR, SRC, WORK, PIDS
+# (append what you start), wait_port, start_demo.
+
+# The demo server's JVM, the cores and the demo server's ports (env overrides the first three).
+SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC"}
+SERVER_CORE=${SERVER_CORE:-0}
+CLIENT_CORE=${CLIENT_CORE:-1}
+SK_RTMP=19350 SK_HTTP=18080
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_JAR=$ROOT/sdk-bench/target/benchmarks.jar
@@ -56,4 +63,23 @@ wait_port() {   # host port seconds
     done
     echo "port $2 did not open" >&2
     return 1
+}
+
+# Starts the demo server on SERVER_CORE doing the work nginx-rtmp does in these benchmarks (no
+# HLS, no log line per player), waits for its RTMP port and sets SERVER_PID.
+start_demo() {   # log [java option...] -- [demo server option...]
+    local log=$1 jvm=()
+    shift
+    while (($#)) && [[ $1 != -- ]]; do
+        jvm+=("$1")
+        shift
+    done
+    (($#)) && shift
+    # shellcheck disable=SC2086
+    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS "${jvm[@]}" -cp "$EXAMPLES_JAR:$BENCH_JAR" \
+        io.streamkit.examples.DemoServer --rtmp-port $SK_RTMP --http-port $SK_HTTP --no-hls --quiet "$@" \
+        >"$log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    wait_port 127.0.0.1 $SK_RTMP 30
 }

@@ -24,10 +24,7 @@ DURATION=${DURATION:-20}
 RATE=${RATE:-200}
 THREADS=${THREADS:-1}
 SERVERS=${SERVERS:-"streamkit streamkit-nobatch nginx"}
-SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC"}
-SERVER_CORE=${SERVER_CORE:-0}
-CLIENT_CORE=${CLIENT_CORE:-1}
-SK_RTMP=19350 SK_HTTP=18080 NGX_RTMP=19351
+NGX_RTMP=19351
 
 NGX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 EXTRA_MISSING=()
@@ -62,13 +59,7 @@ WARMUP_N=${WARMUP_N:-$(echo $NS | tr ' ' '\n' | sort -n | tail -1)}
 start_streamkit() {   # name [demo server options]
     local name=$1
     shift
-    # shellcheck disable=SC2086
-    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS -Xlog:gc:file="$WORK/gc-$name.log" \
-        -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer \
-        --rtmp-port $SK_RTMP --http-port $SK_HTTP --no-hls --quiet "$@" >"$WORK/$name.log" 2>&1 &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    wait_port 127.0.0.1 $SK_RTMP 30
+    start_demo "$WORK/$name.log" -Xlog:gc:file="$WORK/gc-$name.log" -- "$@"
     URL=rtmp://127.0.0.1:$SK_RTMP/live/demo
 }
 

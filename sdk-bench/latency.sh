@@ -14,10 +14,6 @@ N=${N:-1000}
 DURATION=${DURATION:-30}
 RATE=${RATE:-200}
 WRITE_BATCH=${WRITE_BATCH:-"0 350"}
-SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC"}
-SERVER_CORE=${SERVER_CORE:-0}
-CLIENT_CORE=${CLIENT_CORE:-1}
-SK_RTMP=19350 SK_HTTP=18080
 
 EXTRA_MISSING=()
 WORK_PREFIX=streamkit-latency
@@ -35,12 +31,8 @@ load() {   # stream log [load tool options]
 
 printf '| --write-batch ms | N | latency p50 ms | p99 ms | max ms | samples | max lag ms |\n|---:|---:|---:|---:|---:|---:|---:|\n'
 for batch in $WRITE_BATCH; do
-    # shellcheck disable=SC2086
-    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS -cp "$EXAMPLES_JAR:$BENCH_JAR" io.streamkit.examples.DemoServer --no-hls --quiet \
-        --rtmp-port $SK_RTMP --http-port $SK_HTTP --write-batch "$batch" >"$WORK/server-$batch.log" 2>&1 &
-    server=$!
-    PIDS+=("$server")
-    wait_port 127.0.0.1 $SK_RTMP 30
+    start_demo "$WORK/server-$batch.log" -- --write-batch "$batch"
+    server=$SERVER_PID
     for ((r = 1; r <= ${WARMUP_ROUNDS:-3}; r++)); do
         load "warm$r" "$WORK/warmup-$batch-$r.log" --rate 400 --duration 12 || true
         sleep 2
