@@ -52,6 +52,10 @@ class SlowSubscriberTest {
             long more = writeGops(pub, video, audio, seq, 2) - seq;
             Await.until(Duration.ofSeconds(10), () -> fast.frames.size() == seq + more, () -> "fast got all");
             Await.until(Duration.ofSeconds(10), () -> slow.frames.size() > 20, () -> "slow resumed");
+            // its loop may run behind the fast subscriber's: wait until it has seen every frame
+            Await.until(Duration.ofSeconds(10),
+                    () -> slowSub.stats().framesDelivered() + slowSub.stats().framesSkipped() == seq + more,
+                    () -> "slow saw every frame again: " + slowSub.stats());
             RecordingSubscriber.Seen resumed = slow.frames.get(20);
             assertEquals(0, resumed.track(), "resumes on video");
             assertTrue(resumed.keyframe(), "resumes at a keyframe");
