@@ -380,7 +380,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                     }
                     player.start();
                     ctx.flush();   // sequence headers written on attach go out now, not with the first frame
-                    log.info("rtmp {} #{}: playing {}", remote, id, key);
+                    log.debug("rtmp {} #{}: playing {}", remote, id, key);   // one line per viewer: the listener reports plays
                 }));
     }
 
