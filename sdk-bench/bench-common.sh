@@ -5,7 +5,9 @@
 # (append what you start), wait_port, start_demo.
 
 # The demo server's JVM, the cores and the demo server's ports (env overrides the first three).
-SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC"}
+# Shenandoah's control thread wakes every 1 ms by default (about 500 context switches a second
+# on the one core here); 10-100 ms leaves the core to the event loop (+10-15 % Mbit per CPU-s).
+SK_JAVA_OPTS=${SK_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC -XX:+UnlockExperimentalVMOptions -XX:ShenandoahControlIntervalMin=10 -XX:ShenandoahControlIntervalMax=100"}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 SK_RTMP=19350 SK_HTTP=18080
@@ -67,9 +69,9 @@ wait_port() {   # host port seconds
 
 # Starts the demo server on SERVER_CORE doing the work nginx-rtmp does in these benchmarks (no
 # HLS, no log line per player), waits for its RTMP port and sets SERVER_PID.
-start_demo() {   # log [java option...] -- [demo server option...]
-    local log=$1 jvm=()
-    shift
+start_demo() {   # log rtmp-port http-port [java option...] -- [demo server option...]
+    local log=$1 rtmp=$2 http=$3 jvm=()
+    shift 3
     while (($#)) && [[ $1 != -- ]]; do
         jvm+=("$1")
         shift
@@ -77,9 +79,9 @@ start_demo() {   # log [java option...] -- [demo server option...]
     (($#)) && shift
     # shellcheck disable=SC2086
     taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS "${jvm[@]}" -cp "$EXAMPLES_JAR:$BENCH_JAR" \
-        io.streamkit.examples.DemoServer --rtmp-port $SK_RTMP --http-port $SK_HTTP --no-hls --quiet "$@" \
+        io.streamkit.examples.DemoServer --rtmp-port "$rtmp" --http-port "$http" --no-hls --quiet "$@" \
         >"$log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
-    wait_port 127.0.0.1 $SK_RTMP 30
+    wait_port 127.0.0.1 "$rtmp" 30
 }

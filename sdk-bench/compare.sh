@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Side-by-side fan-out: Streamkit's demo server vs nginx-rtmp, each pinned to core 0 in turn,
-# one ffmpeg publisher and the load tool pinned to core 1. See sdk-bench/README.md.
+# Side-by-side fan-out: Streamkit's demo server vs nginx-rtmp, all pinned to core 0, each with
+# its own ffmpeg publisher; the publishers and the load tool on core 1. See sdk-bench/README.md.
 #
-# Env: NS="100 500 1000 2000" (players per step), DURATION=20 (seconds per step),
+# The servers run together and the steps interleave: for each N, ROUNDS rounds, each round one
+# step per server in turn. A ratio is taken within a round (the servers measured a minute apart)
+# and the table gives the median of the rounds' ratios and every round's, because this VM's
+# speed drifts 15-30 % over minutes and one step per server cannot tell 1.1x from 1.3x.
+#
+# Env: NS="100 500 1000 2000" (players per step), ROUNDS=3, DURATION=20 (seconds per step),
 #      RATE=200 (players started per second), THREADS=1 (load tool event loops),
 #      WARMUP=12 (seconds per unreported warm-up round of the largest N at WARMUP_RATE=400/s; a
 #      JVM server repeats rounds, at most WARMUP_ROUNDS=6, until its JIT is quiet: fewer than
@@ -13,13 +18,13 @@
 #      SERVERS="streamkit streamkit-nobatch nginx" (streamkit: the demo server with its default
 #      350 ms write batching; streamkit-nobatch: --write-batch 0, every frame written at once;
 #      both with --no-hls --quiet, as nginx-rtmp here segments no HLS and logs no line per player),
-#      SK_JAVA_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseShenandoahGC" (the demo server's
-#      JVM; its GC log is summarised; the heap is touched at start so RSS growth is per player),
+#      SK_JAVA_OPTS (the demo server's JVM, see bench-common.sh; its GC log is summarised),
 #      SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
-# Build first: mvn -q install -DskipTests -pl sdk-bench,sdk-examples -am
+# Build first: ./mvnw -q install -DskipTests -pl sdk-bench,sdk-examples -am
 set -euo pipefail
 
 NS=${NS:-"100 500 1000 2000"}
+ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-20}
 RATE=${RATE:-200}
 THREADS=${THREADS:-1}
@@ -56,11 +61,11 @@ HZ=$(getconf CLK_TCK)
 jit_compiled() { { jstat -compiler "$1" 2>/dev/null || true; } | awk 'NR == 2 {print $1}'; }
 WARMUP_N=${WARMUP_N:-$(echo $NS | tr ' ' '\n' | sort -n | tail -1)}
 
-start_streamkit() {   # name [demo server options]
-    local name=$1
-    shift
-    start_demo "$WORK/$name.log" -Xlog:gc:file="$WORK/gc-$name.log" -- "$@"
-    URL=rtmp://127.0.0.1:$SK_RTMP/live/demo
+start_streamkit() {   # name rtmp-port http-port [demo server options]
+    local name=$1 rtmp=$2 http=$3
+    shift 3
+    start_demo "$WORK/$name.log" "$rtmp" "$http" -Xlog:gc:file="$WORK/gc-$name.log" -- "$@"
+    URL=rtmp://127.0.0.1:$rtmp/live/demo
 }
 
 start_nginx() {
@@ -82,7 +87,7 @@ rtmp {
 CONF
     taskset -c "$SERVER_CORE" nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' \
         >"$WORK/nginx.log" 2>&1 &
-    SERVER_PID=$!
+    SERVER_PID=$!   # the master; cpu_ticks and rss_kb add its worker
     PIDS+=("$SERVER_PID")
     wait_port 127.0.0.1 $NGX_RTMP 10
     URL=rtmp://127.0.0.1:$NGX_RTMP/live/demo
@@ -100,95 +105,136 @@ stop_pid() {
 
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
+declare -A SPID SURL SFF BASE_RSS
+port=0
 for server in $SERVERS; do
     case $server in
-        streamkit) start_streamkit streamkit ;;
-        streamkit-nobatch) start_streamkit streamkit-nobatch --write-batch 0 ;;
+        streamkit) start_streamkit streamkit $((SK_RTMP + port)) $((SK_HTTP + port)) ;;
+        streamkit-nobatch) start_streamkit streamkit-nobatch $((SK_RTMP + port)) $((SK_HTTP + port)) --write-batch 0 ;;
         nginx) start_nginx ;;
         *) echo "unknown server $server (streamkit, streamkit-nobatch, nginx)" >&2; exit 2 ;;
     esac
+    port=$((port + 2))   # 19350, 19352: clear of nginx-rtmp's 19351
+    SPID[$server]=$SERVER_PID
+    SURL[$server]=$URL
     taskset -c "$CLIENT_CORE" ffmpeg -nostdin -loglevel error -re -stream_loop -1 -i "$SRC" -c copy \
         -f flv "$URL" >"$WORK/ffmpeg-$server.log" 2>&1 &
-    FF_PID=$!
-    PIDS+=("$FF_PID")
-    sleep 5   # the publisher connects and fills the GOP cache
-    start_rss=$(rss_kb "$SERVER_PID")
-    warm_cpu0=$(cpu_ticks "$SERVER_PID")
+    SFF[$server]=$!
+    PIDS+=("${SFF[$server]}")
+done
+sleep 5   # the publishers connect and fill the GOP caches
+
+for server in $SERVERS; do
+    pid=${SPID[$server]} url=${SURL[$server]}
+    start_rss=$(rss_kb "$pid")
+    warm_cpu0=$(cpu_ticks "$pid")
     rounds=0
     while ((${WARMUP:-12} > 0 && rounds < ${WARMUP_ROUNDS:-6})); do
-        compiled0=$(jit_compiled "$SERVER_PID")
+        compiled0=$(jit_compiled "$pid")
         rounds=$((rounds + 1))
-        taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "$URL" \
+        taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "$url" \
             --players "$WARMUP_N" --rate "${WARMUP_RATE:-400}" --duration "${WARMUP:-12}" --threads "$THREADS" \
             >"$WORK/load-$server-warmup-$rounds.log" 2>&1 || true
         sleep 2
-        compiled1=$(jit_compiled "$SERVER_PID")
+        compiled1=$(jit_compiled "$pid")
         # not a JVM (nginx): one round; a JVM: until a round compiles almost nothing new
         [[ -z $compiled0 ]] && break
         echo "   warm-up round $rounds: $((compiled1 - compiled0)) methods compiled" >&2
         ((compiled1 - compiled0 < ${JIT_QUIET:-50})) && break
     done
-    warm_cpu=$(( $(cpu_ticks "$SERVER_PID") - warm_cpu0 ))
-    base_rss=$(rss_kb "$SERVER_PID")
-    echo "== $server (pid $SERVER_PID, RSS $((start_rss / 1024)) MiB idle, $((base_rss / 1024)) MiB after $rounds warm-up rounds of $(awk -v t=$warm_cpu -v hz="$HZ" 'BEGIN{printf "%.1f", t/hz}') CPU-s) $URL" >&2
+    warm_cpu=$(( $(cpu_ticks "$pid") - warm_cpu0 ))
+    base_rss=$(rss_kb "$pid")
+    echo "== $server (pid $pid, RSS $((start_rss / 1024)) MiB idle, $((base_rss / 1024)) MiB after $rounds warm-up rounds of $(awk -v t=$warm_cpu -v hz="$HZ" 'BEGIN{printf "%.1f", t/hz}') CPU-s) $url" >&2
     echo "warmup $server $rounds $warm_cpu $start_rss $base_rss" >>"$WORK/warmup.txt"
-    for n in $NS; do
-        kill -0 "$FF_PID" 2>/dev/null || { echo "publisher for $server died: $(cat "$WORK/ffmpeg-$server.log")" >&2; exit 1; }
-        cpu0=$(cpu_ticks "$SERVER_PID")
-        taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "$URL" \
-            --players "$n" --rate "$RATE" --duration "$DURATION" --threads "$THREADS" --report 5 \
-            --warmup-players "${WARMUP_PLAYERS:-20}" \
-            --csv "$WORK/players-$server-$n.csv" >"$WORK/load-$server-$n.log" 2>&1 &
-        LOAD_PID=$!
-        PIDS+=("$LOAD_PID")
-        max_rss=0
-        while kill -0 "$LOAD_PID" 2>/dev/null; do
-            r=$(rss_kb "$SERVER_PID")
-            ((r > max_rss)) && max_rss=$r
-            sleep 1
-        done
-        wait "$LOAD_PID" || true
-        cpu1=$(cpu_ticks "$SERVER_PID")
-        final=$(grep '^FINAL' "$WORK/load-$server-$n.log" || true)
-        if [[ -z $final ]]; then
-            echo "load tool gave no FINAL line for $server N=$n:" >&2
-            tail -5 "$WORK/load-$server-$n.log" >&2
-            final="FINAL"
-        fi
-        echo "   N=$n cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" 'BEGIN{printf "%.2f", t/hz}')s maxRSS=$((max_rss / 1024))MiB $final" >&2
-        echo "$server $n $((cpu1 - cpu0)) $max_rss $base_rss $final" >>"$RESULTS"
-        sleep 2   # let the server close the previous step's players
-    done
-    stop_pid "$FF_PID"
-    stop_pid "$SERVER_PID"
+    BASE_RSS[$server]=$base_rss
 done
 
-# One table, the servers side by side. Mbit/CPU-s = megabits delivered in the step / server
-# CPU seconds in the step; ratio = that server's Mbit/CPU-s over nginx's at the same N.
+for n in $NS; do
+    for ((round = 1; round <= ROUNDS; round++)); do
+        for server in $SERVERS; do
+            pid=${SPID[$server]}
+            kill -0 "${SFF[$server]}" 2>/dev/null || { echo "publisher for $server died: $(cat "$WORK/ffmpeg-$server.log")" >&2; exit 1; }
+            log=$WORK/load-$server-$n-$round.log
+            cpu0=$(cpu_ticks "$pid")
+            taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "${SURL[$server]}" \
+                --players "$n" --rate "$RATE" --duration "$DURATION" --threads "$THREADS" --report 5 \
+                --warmup-players "${WARMUP_PLAYERS:-20}" \
+                --csv "$WORK/players-$server-$n-$round.csv" >"$log" 2>&1 &
+            LOAD_PID=$!
+            PIDS+=("$LOAD_PID")
+            max_rss=0
+            while kill -0 "$LOAD_PID" 2>/dev/null; do
+                r=$(rss_kb "$pid")
+                ((r > max_rss)) && max_rss=$r
+                sleep 1
+            done
+            wait "$LOAD_PID" || true
+            cpu1=$(cpu_ticks "$pid")
+            final=$(grep '^FINAL' "$log" || true)
+            if [[ -z $final ]]; then
+                echo "load tool gave no FINAL line for $server N=$n round $round:" >&2
+                tail -5 "$log" >&2
+                final="FINAL"
+            fi
+            echo "   N=$n round $round $server cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" 'BEGIN{printf "%.2f", t/hz}')s maxRSS=$((max_rss / 1024))MiB $final" >&2
+            echo "$server $n $round $((cpu1 - cpu0)) $max_rss ${BASE_RSS[$server]} $final" >>"$RESULTS"
+            sleep 2   # let the server close the previous step's players
+        done
+    done
+done
+for server in $SERVERS; do
+    stop_pid "${SFF[$server]}"
+    stop_pid "${SPID[$server]}"
+done
+
+# One table, the servers side by side, one row per server and N over the rounds. Mbit/CPU-s =
+# megabits delivered in a step / the server's CPU seconds in that step; a round's ratio = that
+# over nginx's in the same round; the row gives the median of the rounds' values (the ratio's
+# median is of the rounds' ratios, and every round's ratio is listed), the fewest players with a
+# keyframe, the largest lag and the peak RSS over the rounds.
 awk -v hz="$HZ" -v servers="$SERVERS" '
 function kv(line, key,   m) { if (match(line, " " key "=[^ ]*")) { m = substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2); return m } return "-" }
+function median(list,   v, k, i, j, t) {   # of a space-separated list of numbers
+    k = split(list, v, " ")
+    if (k == 0) return "-"
+    for (i = 2; i <= k; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+    return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+}
+function add(list, x) { return list == "" ? x : list " " x }
 {
-    s = $1; n = $2; line = $0
-    cpu[s, n] = $3 / hz; rss[s, n] = $4 / 1024; base[s] = $5 / 1024
-    bytes = kv(line, "bytes"); mbps[s, n] = kv(line, "steady_mbps")
-    mbit[s, n] = (bytes == "-" ? 0 : bytes * 8 / 1e6)
-    eff[s, n] = cpu[s, n] > 0 ? mbit[s, n] / cpu[s, n] : 0
-    ttfk[s, n] = kv(line, "ttfk_p50_ms") " / " kv(line, "ttfk_p99_ms"); lag[s, n] = kv(line, "maxlag_max_ms")
-    ok[s, n] = kv(line, "keyframe") "/" kv(line, "players")
+    s = $1; n = $2; r = $3; line = $0
+    c = $4 / hz; bytes = kv(line, "bytes"); mbit = (bytes == "-" ? 0 : bytes * 8 / 1e6)
+    e = c > 0 ? mbit / c : 0
+    eff[s, n, r] = e; rounds[n] = (r > rounds[n] ? r : rounds[n])
+    cpu[s, n] = add(cpu[s, n], c); effs[s, n] = add(effs[s, n], e)
+    m = kv(line, "steady_mbps"); if (m != "-") mbps[s, n] = add(mbps[s, n], m)
+    t = kv(line, "ttfk_p50_ms"); if (t != "-") t50[s, n] = add(t50[s, n], t)
+    t = kv(line, "ttfk_p99_ms"); if (t != "-") t99[s, n] = add(t99[s, n], t)
+    l = kv(line, "maxlag_max_ms"); if (l != "-" && (!((s, n) in lag) || l + 0 > lag[s, n] + 0)) lag[s, n] = l
+    k = kv(line, "keyframe") + 0; p = kv(line, "players")
+    if (!((s, n) in kf) || k < kf[s, n]) { kf[s, n] = k; pl[s, n] = p }
+    if ($5 / 1024 > rss[s, n] + 0) rss[s, n] = $5 / 1024
+    base[s] = $6 / 1024
     if (!(n in seen)) { seen[n] = 1; order[++count] = n }
     if (!(s in maxn) || n + 0 > maxn[s] + 0) maxn[s] = n
 }
 END {
     ns = split(servers, ss, " ")
-    printf "| N | server | players with keyframe | delivered Mbps | server CPU s | Mbit per CPU-s | vs nginx | TTFK p50 / p99 ms | max lag ms | peak RSS MiB |\n"
-    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    printf "| N | server | players with keyframe | delivered Mbps | server CPU s | Mbit per CPU-s | vs nginx | rounds vs nginx | TTFK p50 / p99 ms | max lag ms | peak RSS MiB |\n"
+    printf "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n"
     for (i = 1; i <= count; i++) {
         n = order[i]
         for (j = 1; j <= ns; j++) {
             s = ss[j]
             if (!((s, n) in cpu)) continue
-            ratio = ((("nginx", n) in eff) && eff["nginx", n] > 0) ? sprintf("%.2fx", eff[s, n] / eff["nginx", n]) : "-"
-            printf "| %s | %s | %s | %s | %.2f | %.1f | %s | %s | %s | %.0f |\n", n, s, ok[s, n], mbps[s, n], cpu[s, n], eff[s, n], ratio, ttfk[s, n], lag[s, n], rss[s, n]
+            ratios = ""
+            for (r = 1; r <= rounds[n]; r++)
+                if (((s, n, r) in eff) && (("nginx", n, r) in eff) && eff["nginx", n, r] > 0)
+                    ratios = add(ratios, sprintf("%.2f", eff[s, n, r] / eff["nginx", n, r]))
+            printf "| %s | %s | %d/%s | %.2f | %.2f | %.1f | %s | %s | %.1f / %.1f | %s | %.0f |\n", n, s, kf[s, n], pl[s, n], \
+                median(mbps[s, n]), median(cpu[s, n]), median(effs[s, n]), \
+                ratios == "" ? "-" : sprintf("%.2fx", median(ratios)), ratios == "" ? "-" : ratios, \
+                median(t50[s, n]), median(t99[s, n]), lag[s, n], rss[s, n]
         }
     }
     printf "\nMemory: baseline RSS (warmed up, the publisher and no player) and growth per player at the largest N\n"

@@ -31,7 +31,7 @@ load() {   # stream log [load tool options]
 
 printf '| --write-batch ms | N | latency p50 ms | p99 ms | max ms | samples | max lag ms |\n|---:|---:|---:|---:|---:|---:|---:|\n'
 for batch in $WRITE_BATCH; do
-    start_demo "$WORK/server-$batch.log" -- --write-batch "$batch"
+    start_demo "$WORK/server-$batch.log" $SK_RTMP $SK_HTTP -- --write-batch "$batch"
     server=$SERVER_PID
     for ((r = 1; r <= ${WARMUP_ROUNDS:-3}; r++)); do
         load "warm$r" "$WORK/warmup-$batch-$r.log" --rate 400 --duration 12 || true
