@@ -19,17 +19,7 @@ import java.util.Arrays;
  * match only when they hold the very same frames. Confined to its event loop.
  */
 final class JoinedFrames {
-    private static final FastThreadLocal<JoinedFrames> PER_LOOP = new FastThreadLocal<>() {
-        @Override
-        protected JoinedFrames initialValue() {
-            return new JoinedFrames();
-        }
-
-        @Override
-        protected void onRemoval(JoinedFrames value) {
-            value.forget();
-        }
-    };
+    private static final FastThreadLocal<JoinedFrames> PER_LOOP = LoopLocal.of(JoinedFrames::new, JoinedFrames::forget);
 
     private SharedEncoding.Parts[] lastQueue = new SharedEncoding.Parts[16];
     private int lastCount;

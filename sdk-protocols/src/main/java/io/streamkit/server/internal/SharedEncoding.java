@@ -215,17 +215,7 @@ public final class SharedEncoding {
     static final int RECENT = 256;
 
     private final Builder builder;
-    private final FastThreadLocal<Recent> perLoop = new FastThreadLocal<>() {
-        @Override
-        protected Recent initialValue() {
-            return new Recent();
-        }
-
-        @Override
-        protected void onRemoval(Recent value) {
-            value.forget();
-        }
-    };
+    private final FastThreadLocal<Recent> perLoop = LoopLocal.of(Recent::new, Recent::forget);
 
     /**
      * Creates the cache of one format.

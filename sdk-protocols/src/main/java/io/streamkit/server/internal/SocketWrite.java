@@ -33,17 +33,7 @@ import java.io.IOException;
  * meets the same error and closes the connection its usual way.
  */
 final class SocketWrite {
-    private static final FastThreadLocal<IovArray> IOV = new FastThreadLocal<>() {
-        @Override
-        protected IovArray initialValue() {
-            return new IovArray();
-        }
-
-        @Override
-        protected void onRemoval(IovArray value) {
-            value.release();
-        }
-    };
+    private static final FastThreadLocal<IovArray> IOV = LoopLocal.of(IovArray::new, IovArray::release);
 
     private SocketWrite() {
     }
