@@ -32,6 +32,8 @@ final class Sub implements Subscription {
 
     // confined to the executor
     private boolean waitingForKeyframe = true;
+    /** Whether the wait is a skip (the subscriber fell behind), whose frames count as skipped, not a start. */
+    private boolean skipping;
     private boolean dirty;
     private boolean ended;
 
@@ -145,6 +147,7 @@ final class Sub implements Subscription {
     void fellBehind() {
         if (!waitingForKeyframe) {
             waitingForKeyframe = true;
+            skipping = true;
             skips.increment();
             hub.engine().fireSkip(this, skips.get());
         }
@@ -157,7 +160,9 @@ final class Sub implements Subscription {
         if (waitingForKeyframe) {
             boolean startable = frame.keyframe() && (!streamHasVideo || frame.track().type() == MediaType.VIDEO);
             if (!startable) {
-                framesSkipped.increment();
+                if (skipping) {
+                    framesSkipped.increment();   // frames before a new player's (or publisher's) first keyframe are no skip
+                }
                 return true;
             }
         }
@@ -166,12 +171,14 @@ final class Sub implements Subscription {
                 framesSkipped.increment();
                 if (!waitingForKeyframe) {
                     waitingForKeyframe = true;
+                    skipping = true;
                     skips.increment();
                     hub.engine().fireSkip(this, skips.get());
                 }
                 return true;
             }
             waitingForKeyframe = false;
+            skipping = false;
             subscriber.onFrame(frame);
         } catch (Throwable t) {
             return failed("onFrame", t);
