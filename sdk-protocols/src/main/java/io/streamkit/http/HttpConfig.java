@@ -31,8 +31,10 @@ import java.util.Objects;
  *   <tr><td>{@code maxHeaderSize}</td><td>{@value #DEFAULT_MAX_HEADER_SIZE}</td><td>what browsers send, with cookies, and then some</td></tr>
  *   <tr><td>{@code maxContentLength}</td><td>{@value #DEFAULT_MAX_CONTENT_LENGTH}</td><td>API requests are small JSON</td></tr>
  *   <tr><td>{@code requestTimeout}</td><td>{@value #DEFAULT_REQUEST_TIMEOUT_SECONDS} s</td><td>a whole request must arrive within it: a client trickling bytes (slowloris) is cut off</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>a connection that neither reads nor writes that long, or whose peer takes no byte of what it is sent that long (a dead player's full socket), is closed: a gone player does not hold its subscription for the minutes TCP takes to notice; as RTMP's</td></tr>
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
  *   <tr><td>{@code writeBatch}</td><td>{@value io.streamkit.rtmp.RtmpConfig#DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>HTTP-FLV and WebSocket-FLV players are written once per window, as RTMP's; 0 writes every frame at once</td></tr>
+ *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each FLV player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
  *   <tr><td>{@code corsOrigin}</td><td>{@code *}</td><td>browser players on other origins work out of the box</td></tr>
  *   <tr><td>{@code apiToken}</td><td>none: mutating API calls are off</td><td>nothing can be kicked until the application chooses a secret</td></tr>
  * </table>
@@ -43,15 +45,17 @@ import java.util.Objects;
  * @param maxContentLength largest request body
  * @param requestTimeout time for a whole request to arrive
  * @param maxConnections HTTP connections at once
+ * @param idleTimeout time a connection may go without reading or writing, or with its peer taking nothing
  * @param writeBatch how long an FLV player's frames may wait to be written together; zero for at once
+ * @param absoluteTime whether FLV players see the stream's clock rather than a timeline of their own from 0
  * @param corsOrigin the {@code Access-Control-Allow-Origin} value
  * @param apiToken the bearer token mutating API calls need, or {@code null} to turn them off
  * @param routes the application's routes by path prefix, in the order added
  * @param tls HTTPS on a second port with the same routes, or {@code null} for none
  */
 public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
-                         Duration requestTimeout, int maxConnections, Duration writeBatch, String corsOrigin,
-                         String apiToken,
+                         Duration requestTimeout, int maxConnections, Duration idleTimeout, Duration writeBatch,
+                         boolean absoluteTime, String corsOrigin, String apiToken,
                          Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls) {
 
     /** Default request-line limit. */
@@ -64,6 +68,8 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
     public static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
     /** Default connection limit. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default idle and stall timeout in seconds: RTMP's, longer than any pause between a player's requests. */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
 
     /**
      * Checks the settings.
@@ -74,7 +80,9 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
      * @param maxContentLength body limit
      * @param requestTimeout request deadline
      * @param maxConnections connection limit
+     * @param idleTimeout idle and stall limit
      * @param writeBatch FLV players' write batch window, zero for none
+     * @param absoluteTime whether FLV players see the stream's clock
      * @param corsOrigin allowed origin
      * @param apiToken API bearer token or {@code null}
      * @param routes application routes by prefix, each prefix as {@link Builder#route} accepts
@@ -90,6 +98,10 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
             throw new IllegalArgumentException("requestTimeout " + requestTimeout + " must be above zero");
         }
         Builder.check("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout " + idleTimeout + " must be above zero");
+        }
         WriteBatch.checkWindow(writeBatch);
         Objects.requireNonNull(corsOrigin, "corsOrigin");
         if (apiToken != null && apiToken.length() < 16) {
@@ -119,7 +131,9 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
         private Duration requestTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private Duration writeBatch = Duration.ofMillis(io.streamkit.rtmp.RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
+        private boolean absoluteTime;
         private String corsOrigin = "*";
         private String apiToken;
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
@@ -186,6 +200,37 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
          */
         public Builder maxConnections(int connections) {
             this.maxConnections = check("maxConnections", connections, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * Sets how long a connection may go without reading or writing a byte, or with its peer
+         * taking none of what it is sent (its socket full the whole time), before it is closed. An
+         * HTTP-FLV or WebSocket-FLV player whose machine vanished is then gone within this time,
+         * not after the minutes TCP retransmits for, and its subscription with it.
+         *
+         * @param timeout above zero
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout " + timeout + " must be above zero");
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets which clock HTTP-FLV and WebSocket-FLV players' timestamps follow: by default a
+         * timeline of each player's own that starts at 0 with its first frame; with absolute
+         * time the stream's clock (see {@code RtmpConfig.Builder.absoluteTime}).
+         *
+         * @param absolute {@code true} for the stream's clock; default {@code false}
+         * @return this builder
+         */
+        public Builder absoluteTime(boolean absolute) {
+            this.absoluteTime = absolute;
             return this;
         }
 
@@ -276,7 +321,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
          */
         public HttpConfig build() {
             return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
-                    maxConnections, writeBatch, corsOrigin, apiToken, routes, tls);
+                    maxConnections, idleTimeout, writeBatch, absoluteTime, corsOrigin, apiToken, routes, tls);
         }
 
         static String checkPrefix(String prefix) {

@@ -20,6 +20,7 @@ import java.util.Objects;
  *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>no byte in either direction that long: the peer is gone</td></tr>
  *   <tr><td>{@code windowAckSize}</td><td>{@value #DEFAULT_WINDOW_ACK_SIZE}</td><td>what Flash Media Server announced; clients expect about this</td></tr>
  *   <tr><td>{@code writeBatch}</td><td>{@value #DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>one write per player per window instead of one per frame, as the merged writes of the best C servers; 0 writes every frame at once</td></tr>
+ *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
  * </table>
  *
  * @param port the TCP port; 0 picks a free one
@@ -32,11 +33,13 @@ import java.util.Objects;
  * @param idleTimeout time without traffic before a connection is closed
  * @param windowAckSize the acknowledgement window this server announces
  * @param writeBatch how long a player's frames may wait to be written together; zero for at once
+ * @param absoluteTime whether players see the stream's clock (SRS's {@code atc}) rather than a
+ *     timeline of their own that starts at 0 with their first frame (the default)
  * @param tls RTMPS on a second port, or {@code null} for none
  */
 public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
                          int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
-                         Duration writeBatch, io.streamkit.server.TlsConfig tls) {
+                         Duration writeBatch, boolean absoluteTime, io.streamkit.server.TlsConfig tls) {
 
     /** Default outgoing chunk size (see the table above for the reason). */
     public static final int DEFAULT_CHUNK_SIZE = 60_000;
@@ -79,6 +82,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
      * @param idleTimeout idle time limit
      * @param windowAckSize announced acknowledgement window
      * @param writeBatch write batch window, zero to write each frame at once
+     * @param absoluteTime whether players see the stream's clock
      * @param tls RTMPS settings, or {@code null}
      */
     public RtmpConfig {
@@ -116,6 +120,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private int windowAckSize = DEFAULT_WINDOW_ACK_SIZE;
         private Duration writeBatch = Duration.ofMillis(DEFAULT_WRITE_BATCH_MILLIS);
+        private boolean absoluteTime;
         private io.streamkit.server.TlsConfig tls;
 
         Builder(int port) {
@@ -225,6 +230,22 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         }
 
         /**
+         * Sets which clock players' timestamps follow. By default each player has a timeline of
+         * its own: its first frame is at 0 and later frames keep the stream's spacing, so a
+         * player that joins a stream running for hours, or after its publisher reconnected, sees
+         * no jump. With absolute time (SRS's {@code atc}) every player sees the stream's clock:
+         * the publisher's own timestamps, continued across reconnects, which is what aligning
+         * the same stream from several origins needs.
+         *
+         * @param absolute {@code true} for the stream's clock; default {@code false}
+         * @return this builder
+         */
+        public Builder absoluteTime(boolean absolute) {
+            this.absoluteTime = absolute;
+            return this;
+        }
+
+        /**
          * Also serves RTMPS (RTMP in TLS) on a second port, with the application's certificate.
          *
          * @param port the TCP port; 0 picks a free one
@@ -245,7 +266,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
          */
         public RtmpConfig build() {
             return new RtmpConfig(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections,
-                    maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, writeBatch, tls);
+                    maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, writeBatch, absoluteTime, tls);
         }
 
         static int check(String name, int value, int min, int max) {

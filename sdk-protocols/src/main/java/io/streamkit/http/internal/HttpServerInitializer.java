@@ -50,7 +50,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      */
     public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
                                  Map<String, HttpRouter.Route> routes, HttpRouter.Route hls) {
-        this(config, new HttpFlvService(engine, clients, config.writeBatch()), routes, hls, null, new AtomicInteger());
+        this(config, new HttpFlvService(engine, clients, config.writeBatch(), config.absoluteTime()), routes, hls, null, new AtomicInteger());
     }
 
     private HttpServerInitializer(HttpConfig config, HttpFlvService flv, Map<String, HttpRouter.Route> routes,
@@ -96,6 +96,8 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
+                .addLast("idle", new io.streamkit.server.internal.IdleTimeoutHandler(
+                        config.idleTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS))
                 .addLast(CODEC, new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
                 .addLast("http-aggregator", new HttpObjectAggregator(config.maxContentLength()))
                 .addLast("http-router", new HttpRouter(config, flv, routes, hls));

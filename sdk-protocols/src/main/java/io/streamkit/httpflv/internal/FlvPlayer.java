@@ -7,7 +7,9 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.streamkit.format.flv.FlvHeader;
 import io.streamkit.http.internal.HttpServerInitializer;
 import io.streamkit.format.flv.FlvTags;
+import io.streamkit.server.internal.LiveMetadata;
 import io.streamkit.server.internal.PlayerOutput;
+import io.streamkit.server.internal.PlayerTimeline;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
@@ -20,9 +22,17 @@ import java.util.Map;
 
 /**
  * One HTTP-FLV or WebSocket-FLV player: a {@link Subscriber} on its connection's event loop
- * writing an FLV stream. The FLV header waits until the tracks are known (the engine
- * announces every track before the first frame), so its audio and video flags are right;
- * then the metadata, each track's sequence header, and frames.
+ * writing an FLV stream: the FLV header, then {@code onMetaData}, each track's sequence header,
+ * and frames. Nothing else: the only script tag is {@code onMetaData}, so a demuxer sees
+ * exactly the tracks published.
+ *
+ * <p>The FLV header goes with the first frame, when the engine has announced every track
+ * (publishers send their sequence headers first), so its audio and video flags say which
+ * tracks the stream has. Metadata and sequence headers are held until the next frame and go
+ * just before it: sequence headers at its time on the player's timeline ({@link PlayerTimeline}),
+ * metadata at 0 (libavformat takes an {@code onMetaData} tag at any other time for a subtitle
+ * stream). By default a player's first frame is at 0, and a player joining a running stream, or
+ * one whose publisher came back, sees no jump between its headers and its media.
  *
  * <p>How bytes reach the channel is its {@link Framing}: an HTTP/1.1 player's body is chunked
  * by the shared tags themselves and written as plain buffers (the HTTP encoder is out of the
@@ -48,8 +58,10 @@ final class FlvPlayer implements Subscriber {
     private final PlayerOutput output;
     private boolean started;
     private final FlvTagEncoder shared;
+    private final PlayerTimeline timeline;
     private final List<Track> tracks = new ArrayList<>();
-    private Map<String, Object> metadata;
+    private final List<Track> pendingConfigs = new ArrayList<>(2);
+    private Map<String, Object> pendingMetadata;
     private boolean headerSent;
     private boolean videoEnhanced;
     private long firstKeyframeNanos;
@@ -60,8 +72,9 @@ final class FlvPlayer implements Subscriber {
      * @param start sends the response head; run once, before any FLV byte
      * @param end ends the response when the stream ends
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
+     * @param absoluteTime whether the player sees the stream's clock rather than its own timeline from 0
      */
-    FlvPlayer(Channel channel, Framing framing, Runnable start, Runnable end, WriteBatch batch) {
+    FlvPlayer(Channel channel, Framing framing, Runnable start, Runnable end, WriteBatch batch, boolean absoluteTime) {
         this.channel = channel;
         this.framing = framing;
         this.start = start;
@@ -76,6 +89,7 @@ final class FlvPlayer implements Subscriber {
         this.output = new PlayerOutput(frames, channel, channel, batch,
                 framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null);
         this.shared = FlvTagEncoder.forThisLoop();
+        this.timeline = new PlayerTimeline(absoluteTime);
     }
 
     /** When the first video keyframe (or, without video, the first frame) was written, or 0. */
@@ -91,18 +105,12 @@ final class FlvPlayer implements Subscriber {
         }
     }
 
-    /**
-     * Called once attached, after the engine announced the stream's tracks: sends the FLV
-     * header, metadata and sequence headers now rather than with the first frame, so a player
-     * of a stream that has tracks but no frame yet is ready the moment one comes.
-     */
+    /** Called once attached: the response head goes out now, the FLV bytes with the first frame. */
     void attached() {
         start();
-        if (!headerSent && !tracks.isEmpty()) {
-            sendHeader();
-        }
     }
 
+    /** Takes the track; its sequence header goes before the next frame, at that frame's time. */
     @Override
     public void onTrack(Track track) {
         start();
@@ -112,31 +120,38 @@ final class FlvPlayer implements Subscriber {
         if (!headerSent) {
             tracks.removeIf(t -> t.id() == track.id());
             tracks.add(track);
-            return;
         }
-        write(FlvTagEncoder.configTag(channel.alloc(), track, videoEnhanced));
+        pendingConfigs.removeIf(t -> t.id() == track.id());
+        pendingConfigs.add(track);
     }
 
+    /** Takes the metadata; it goes before the next frame, at that frame's time. */
     @Override
     public void onMetadata(Map<String, Object> values) {
         start();
-        if (!headerSent) {
-            metadata = values;
-            return;
-        }
-        write(FlvTagEncoder.metadataTag(channel.alloc(), values));
+        pendingMetadata = LiveMetadata.of(values);
     }
 
     @Override
     public void onFrame(MediaFrame frame) {
         start();
+        long time = timeline.at(frame);
         if (!headerSent) {
             sendHeader();
         }
+        if (pendingMetadata != null) {
+            // At 0 always: libavformat's FLV demuxer makes onMetaData at any other time a subtitle stream.
+            write(FlvTagEncoder.metadataTag(channel.alloc(), pendingMetadata, 0));
+            pendingMetadata = null;
+        }
+        for (int i = 0; i < pendingConfigs.size(); i++) {
+            write(FlvTagEncoder.configTag(channel.alloc(), pendingConfigs.get(i), time, videoEnhanced));
+        }
+        pendingConfigs.clear();
         if (firstKeyframeNanos == 0 && frame.keyframe()) {
             firstKeyframeNanos = System.nanoTime();
         }
-        shared.frameTag(output, frame, frame.track().type() == MediaType.VIDEO && videoEnhanced,
+        shared.frameTag(output, frame, time, frame.track().type() == MediaType.VIDEO && videoEnhanced,
                 framing == Framing.CHUNKED);
     }
 
@@ -147,14 +162,7 @@ final class FlvPlayer implements Subscriber {
         ByteBuf header = channel.alloc().buffer(FlvHeader.SIZE_WITH_FIRST_TAG_SIZE);
         FlvHeader.writeTo(header, audio, video);
         write(header);
-        if (metadata != null) {
-            write(FlvTagEncoder.metadataTag(channel.alloc(), metadata));
-        }
-        for (Track t : tracks) {
-            write(FlvTagEncoder.configTag(channel.alloc(), t, videoEnhanced));
-        }
         tracks.clear();
-        metadata = null;
     }
 
     private void write(ByteBuf bytes) {

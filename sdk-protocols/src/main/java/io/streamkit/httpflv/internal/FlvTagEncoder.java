@@ -9,14 +9,19 @@ import io.streamkit.format.flv.FlvTags;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
 import io.streamkit.server.internal.PlayerOutput;
+import io.streamkit.server.internal.PlayerTimeline;
 import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.stream.Track;
 import java.util.Map;
 
 /**
  * Builds FLV tags, each followed by its PreviousTagSize so that a tag is self-contained and
- * the same bytes serve every player. A frame's tag is built once per event loop and shared
- * by that loop's players (ARCHITECTURE.md rule 2) as leaf buffers ({@link SharedEncoding}):
+ * the same bytes serve every player with the same timeline. A frame's tag is built once per
+ * event loop and timestamp and shared by that loop's players (ARCHITECTURE.md rule 2) as leaf
+ * buffers ({@link SharedEncoding}). FLV has no relative timestamps, so players whose timelines
+ * differ (they joined in different GOPs) need tags of their own: players that started at the
+ * same keyframe share every tag, and a tag for another timeline costs a small header buffer
+ * while the payload slice is the same memory:
  * the tag header, a slice of the frame's payload, and the four size bytes; a small frame is
  * one copied buffer. For an HTTP/1.1 player the tag is also its own HTTP chunk: the chunk's
  * size line leads the first leaf and its CRLF ends the last, so the shared bytes need no
@@ -53,12 +58,13 @@ final class FlvTagEncoder {
      *
      * @param out the player's output
      * @param frame the frame, lent
+     * @param timestamp the tag's timestamp on the player's timeline, in milliseconds
      * @param enhanced whether the video header takes the Enhanced RTMP form
      * @param chunked whether the tag is framed as an HTTP/1.1 chunk
      * @return the tag's bytes, written or queued
      */
-    int frameTag(PlayerOutput out, MediaFrame frame, boolean enhanced, boolean chunked) {
-        return out.frame(CACHE, frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0));
+    int frameTag(PlayerOutput out, MediaFrame frame, long timestamp, boolean enhanced, boolean chunked) {
+        return out.frame(CACHE, frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0), timestamp);
     }
 
     /**
@@ -76,7 +82,8 @@ final class FlvTagEncoder {
         out.writeByte('\n');
     }
 
-    private static void buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, long variant, SharedEncoding.Parts into) {
+    private static void buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, long variant, long timestamp,
+                                      SharedEncoding.Parts into) {
         boolean enhanced = (variant & ENHANCED) != 0;
         boolean chunked = (variant & CHUNKED) != 0;
         boolean video = frame.track().type() == MediaType.VIDEO;
@@ -87,7 +94,7 @@ final class FlvTagEncoder {
         try {
             if (video) {
                 bodyHeader = FlvTags.writeVideoHeader(body, frame.track().codec(), frame.keyframe(),
-                        (int) ((frame.pts() - frame.dts()) / 1000), enhanced);
+                        PlayerTimeline.compositionTime(frame), enhanced);
             } else {
                 var audio = frame.track().format().audio();
                 bodyHeader = FlvTags.writeAudioHeader(body, frame.track().codec(),
@@ -101,8 +108,7 @@ final class FlvTagEncoder {
             if (chunked) {
                 chunkOpen(head, tagLength);
             }
-            FlvTagHeader.write(head, video ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, dataSize,
-                    frame.dts() / 1000);
+            FlvTagHeader.write(head, video ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, dataSize, timestamp);
             head.writeBytes(body, body.readerIndex(), bodyHeader);
             if (copy) {
                 head.writeBytes(payload, payload.readerIndex(), payloadLength);
@@ -126,8 +132,8 @@ final class FlvTagEncoder {
         }
     }
 
-    /** A track's sequence header as a tag, or {@code null} when the codec has no configuration record. */
-    static ByteBuf configTag(ByteBufAllocator alloc, Track track, boolean enhanced) {
+    /** A track's sequence header as a tag at a timestamp, or {@code null} when the codec has no configuration record. */
+    static ByteBuf configTag(ByteBufAllocator alloc, Track track, long timestamp, boolean enhanced) {
         if (!track.format().hasConfig()) {
             return null;
         }
@@ -140,11 +146,12 @@ final class FlvTagEncoder {
                     audio.map(a -> a.channels()).orElse(2), true);
         }
         track.format().writeConfig(body);
-        return tag(alloc, track.type() == MediaType.VIDEO ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, 0, body);
+        return tag(alloc, track.type() == MediaType.VIDEO ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, timestamp,
+                body);
     }
 
-    /** The {@code onMetaData} script tag. */
-    static ByteBuf metadataTag(ByteBufAllocator alloc, Map<String, Object> metadata) {
+    /** The {@code onMetaData} script tag at a timestamp. */
+    static ByteBuf metadataTag(ByteBufAllocator alloc, Map<String, Object> metadata, long timestamp) {
         Amf0EcmaArray array = new Amf0EcmaArray();
         array.putAll(metadata);
         ByteBuf body = alloc.buffer(256);
@@ -154,7 +161,7 @@ final class FlvTagEncoder {
             body.release();
             throw e;
         }
-        return tag(alloc, FlvTagHeader.TYPE_SCRIPT, 0, body);
+        return tag(alloc, FlvTagHeader.TYPE_SCRIPT, timestamp, body);
     }
 
     /** Wraps a body (ownership passes) as a tag with its PreviousTagSize. */

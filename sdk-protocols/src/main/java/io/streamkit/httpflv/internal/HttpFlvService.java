@@ -50,6 +50,7 @@ public final class HttpFlvService {
     private final Engine engine;
     private final ClientRegistry clients;
     private final java.time.Duration writeBatch;
+    private final boolean absoluteTime;
 
     /**
      * Creates the service.
@@ -57,9 +58,11 @@ public final class HttpFlvService {
      * @param engine where players subscribe
      * @param clients where each player's connection registers while it plays
      * @param writeBatch players' write batch window; zero flushes every engine batch
+     * @param absoluteTime whether players see the stream's clock rather than a timeline of their own from 0
      */
-    public HttpFlvService(Engine engine, ClientRegistry clients, java.time.Duration writeBatch) {
+    public HttpFlvService(Engine engine, ClientRegistry clients, java.time.Duration writeBatch, boolean absoluteTime) {
         this.writeBatch = writeBatch;
+        this.absoluteTime = absoluteTime;
         this.engine = engine;
         this.clients = clients;
     }
@@ -130,7 +133,7 @@ public final class HttpFlvService {
             ch.pipeline().addLast("ws-control", new WebSocketControl());
             player = new FlvPlayer(ch, FlvPlayer.Framing.WEBSOCKET, () -> { },
                     () -> ch.writeAndFlush(new CloseWebSocketFrame(1000, "stream ended")).addListener(ChannelFutureListener.CLOSE),
-                    batch);
+                    batch, absoluteTime);
         } else {
             player = new FlvPlayer(ch, http10 ? FlvPlayer.Framing.RAW : FlvPlayer.Framing.CHUNKED, () -> {
                 HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -146,7 +149,7 @@ public final class HttpFlvService {
                 ch.pipeline().get(HttpServerCodec.class).removeOutboundHandler();
             }, () -> (http10 ? ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
                     : ch.writeAndFlush(ch.alloc().buffer(FlvTagEncoder.CHUNK_END.length).writeBytes(FlvTagEncoder.CHUNK_END)))
-                    .addListener(ChannelFutureListener.CLOSE), batch);
+                    .addListener(ChannelFutureListener.CLOSE), batch, absoluteTime);
         }
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(protocol).remoteAddress(remote))
                 .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, key, protocol, player, sub, error,

@@ -6,13 +6,15 @@ import io.netty.buffer.CompositeByteBuf;
 import io.streamkit.server.internal.SharedEncoding;
 
 /**
- * Splits one RTMP message into chunks (RTMP spec 5.3): a type-0 header, then type-3 headers
- * for the continuations, the extended timestamp repeated on each when the timestamp needs it.
+ * Splits one RTMP message into chunks (RTMP spec 5.3): a type-0 header (absolute timestamp,
+ * length, type, message stream id) or a type-1 header (timestamp delta from the previous
+ * message on the chunk stream, length, type), then type-3 headers for the continuations, the
+ * extended timestamp (or delta) repeated on each when it needs one (spec 5.3.1.3).
  *
- * <p>Because only type-0 and type-3 headers are written, the result depends on nothing but
- * the message and the chunk size: it can be built once and written to every player.
- * Payload bytes are not copied when the payload is larger than {@value #COPY_THRESHOLD} bytes:
- * the result is then a composite of small header buffers and slices of the payload.
+ * <p>The result depends on nothing but the message, its header form, its timestamp (or delta)
+ * and the chunk size, so it can be built once and written to every player that wants that
+ * form. Payload bytes are not copied when the payload is larger than {@value #COPY_THRESHOLD}
+ * bytes: the result is then small header buffers and slices of the payload.
  */
 final class RtmpChunkWriter {
     /**
@@ -42,6 +44,29 @@ final class RtmpChunkWriter {
      */
     static ByteBuf encode(ByteBufAllocator alloc, int csid, int type, int streamId, long timestamp, ByteBuf payload,
                           int chunkSize) {
+        return encode(alloc, 0, csid, type, streamId, timestamp, payload, chunkSize);
+    }
+
+    /**
+     * Encodes a message with a type-0 or a type-1 first header.
+     *
+     * @param alloc where header buffers come from
+     * @param fmt 0 for a type-0 first header ({@code timestamp} absolute), 1 for a type-1 one
+     *     ({@code timestamp} is the delta from the previous message on {@code csid}, whose message
+     *     stream id this one inherits)
+     * @param csid chunk stream id, 2 to 65599
+     * @param type message type id
+     * @param streamId message stream id; only a type-0 header carries it
+     * @param timestamp milliseconds, or the delta; only the low 32 bits are sent
+     * @param payload the message body; read but not released, its reader index untouched
+     * @param chunkSize the chunk size this side announced
+     * @return the chunked bytes; the caller owns them
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, int fmt, int csid, int type, int streamId, long timestamp,
+                          ByteBuf payload, int chunkSize) {
+        if (fmt != 0 && fmt != 1) {
+            throw new IllegalArgumentException("first header type " + fmt + " is not 0 or 1");
+        }
         if (csid < 2 || csid > 65_599) {
             throw new IllegalArgumentException("chunk stream id " + csid + " outside 2-65599");
         }
@@ -53,14 +78,14 @@ final class RtmpChunkWriter {
         boolean extended = ts >= EXTENDED;
         int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
         int basic = csid < 64 ? 1 : csid < 320 ? 2 : 3;
-        int firstHeader = basic + 11 + (extended ? 4 : 0);
+        int firstHeader = basic + (fmt == 0 ? 11 : 7) + (extended ? 4 : 0);
         int contHeader = basic + (extended ? 4 : 0);
 
         if (length <= COPY_THRESHOLD) {
             ByteBuf out = alloc.buffer(firstHeader + (chunks - 1) * contHeader + length);
             int from = payload.readerIndex();
             for (int c = 0; c < chunks; c++) {
-                writeHeader(out, c == 0, csid, type, streamId, ts, length, basic, extended);
+                writeHeader(out, c == 0 ? fmt : 3, csid, type, streamId, ts, length, basic, extended);
                 int n = Math.min(chunkSize, length - c * chunkSize);
                 out.writeBytes(payload, from + c * chunkSize, n);
             }
@@ -70,7 +95,7 @@ final class RtmpChunkWriter {
         int from = payload.readerIndex();
         for (int c = 0; c < chunks; c++) {
             ByteBuf header = alloc.buffer(c == 0 ? firstHeader : contHeader);
-            writeHeader(header, c == 0, csid, type, streamId, ts, length, basic, extended);
+            writeHeader(header, c == 0 ? fmt : 3, csid, type, streamId, ts, length, basic, extended);
             int n = Math.min(chunkSize, length - c * chunkSize);
             out.addComponent(true, header);
             out.addComponent(true, payload.retainedSlice(from + c * chunkSize, n));
@@ -87,17 +112,19 @@ final class RtmpChunkWriter {
      * copied into one buffer: one leaf beats two.
      *
      * @param alloc where header buffers come from
+     * @param fmt 0 for a type-0 first header, 1 for a type-1 one (see {@link #encode(ByteBufAllocator,
+     *     int, int, int, int, long, ByteBuf, int)})
      * @param csid chunk stream id, 2 to 65599
      * @param type message type id
-     * @param streamId message stream id
-     * @param timestamp milliseconds; only the low 32 bits are sent
+     * @param streamId message stream id; only a type-0 header carries it
+     * @param timestamp milliseconds, or the delta for a type-1 header; only the low 32 bits are sent
      * @param prefix the first bytes of the body; read, not released
      * @param payload the rest of the body; read and sliced, not released
      * @param chunkSize the chunk size this side announced
      * @param into receives the leaves, which it then owns
      */
-    static void encode(ByteBufAllocator alloc, int csid, int type, int streamId, long timestamp, ByteBuf prefix,
-                       ByteBuf payload, int chunkSize, SharedEncoding.Parts into) {
+    static void encode(ByteBufAllocator alloc, int fmt, int csid, int type, int streamId, long timestamp,
+                       ByteBuf prefix, ByteBuf payload, int chunkSize, SharedEncoding.Parts into) {
         int prefixLength = prefix.readableBytes();
         int length = prefixLength + payload.readableBytes();
         if (prefixLength > chunkSize || length <= COPY_THRESHOLD || length > RtmpChunkDecoder.MAX_CHUNK_SIZE) {
@@ -105,7 +132,7 @@ final class RtmpChunkWriter {
             body.addComponent(true, prefix.retainedDuplicate());
             body.addComponent(true, payload.retainedDuplicate());
             try {
-                ByteBuf whole = encode(alloc, csid, type, streamId, timestamp, body, chunkSize);
+                ByteBuf whole = encode(alloc, fmt, csid, type, streamId, timestamp, body, chunkSize);
                 if (whole instanceof CompositeByteBuf c) {   // a prefix longer than a chunk: rare, flattened
                     ByteBuf flat = alloc.buffer(c.readableBytes()).writeBytes(c);
                     c.release();
@@ -125,8 +152,8 @@ final class RtmpChunkWriter {
         int payloadOffset = 0;
         for (int c = 0; c < chunks; c++) {
             int n = Math.min(chunkSize, length - c * chunkSize);
-            ByteBuf header = alloc.buffer(basic + (c == 0 ? 11 + prefixLength : 0) + (extended ? 4 : 0));
-            writeHeader(header, c == 0, csid, type, streamId, ts, length, basic, extended);
+            ByteBuf header = alloc.buffer(basic + (c == 0 ? (fmt == 0 ? 11 : 7) + prefixLength : 0) + (extended ? 4 : 0));
+            writeHeader(header, c == 0 ? fmt : 3, csid, type, streamId, ts, length, basic, extended);
             int fromPayload = n;
             if (c == 0) {
                 header.writeBytes(prefix, prefix.readerIndex(), prefixLength);
@@ -140,9 +167,8 @@ final class RtmpChunkWriter {
         }
     }
 
-    private static void writeHeader(ByteBuf out, boolean first, int csid, int type, int streamId, long ts,
+    private static void writeHeader(ByteBuf out, int fmt, int csid, int type, int streamId, long ts,
                                     int length, int basic, boolean extended) {
-        int fmt = first ? 0 : 3;
         switch (basic) {
             case 1 -> out.writeByte(fmt << 6 | csid);
             case 2 -> {
@@ -154,11 +180,13 @@ final class RtmpChunkWriter {
                 out.writeShortLE(csid - 64);
             }
         }
-        if (first) {
+        if (fmt <= 1) {
             out.writeMedium(extended ? (int) EXTENDED : (int) ts);
             out.writeMedium(length);
             out.writeByte(type);
-            out.writeIntLE(streamId);
+            if (fmt == 0) {
+                out.writeIntLE(streamId);
+            }
         }
         if (extended) {
             out.writeInt((int) ts);

@@ -58,8 +58,9 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private Map<String, String> connectQuery = Map.of();
     private long peerWindow;
     private long lastAck;
-    private int nextStreamId = 1;
     private final Map<Integer, StreamState> streams = new HashMap<>();
+    private final RtmpSentHeaders sentHeaders = new RtmpSentHeaders();
+    private int nextStreamId = 1;
     private long droppedBeforeStart;
 
     RtmpConnectionHandler(Engine engine, RtmpConfig config, RtmpChunkDecoder decoder, ClientRegistry clients) {
@@ -106,8 +107,10 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            log.info("rtmp {} #{}: no traffic for {}; closing", remote, id, config.idleTimeout());
+        if (evt instanceof IdleStateEvent idle) {
+            log.info("rtmp {} #{}: {} for {}; closing", remote, id,
+                    idle.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE ? "the peer took nothing it was sent"
+                            : "no traffic", config.idleTimeout());
             ctx.close();
             return;
         }
@@ -278,6 +281,13 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                             "streams per connection limited to " + config.maxStreamsPerConnection())));
             return;
         }
+        if (nextStreamId > SharedMediaMessages.MAX_STREAM_ID) {
+            // Ids are not reused: frames already on their way to a deleted stream must not reach a new one.
+            ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_error", txid, null,
+                    RtmpMessages.map("level", "error", "code", "NetConnection.Call.Failed", "description",
+                            "this connection created " + SharedMediaMessages.MAX_STREAM_ID + " streams; reconnect")));
+            return;
+        }
         int streamId = nextStreamId++;
         streams.put(streamId, new StreamState());
         ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_result", txid, null,
@@ -360,7 +370,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                     + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
             return;
         }
-        RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key, WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()));
+        RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key,
+                WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), sentHeaders, config.absoluteTime());
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
                         .protocol("rtmp").remoteAddress(remote))
@@ -379,7 +390,6 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                         client.role(ClientRegistry.Role.PLAY, key);
                     }
                     player.start();
-                    ctx.flush();   // sequence headers written on attach go out now, not with the first frame
                     log.debug("rtmp {} #{}: playing {}", remote, id, key);   // one line per viewer: the listener reports plays
                 }));
     }

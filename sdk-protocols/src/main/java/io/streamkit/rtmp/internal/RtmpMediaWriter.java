@@ -4,10 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.streamkit.format.amf0.Amf0EcmaArray;
 import io.streamkit.format.flv.FlvTags;
+import io.streamkit.server.internal.LiveMetadata;
 import io.streamkit.server.internal.PlayerOutput;
+import io.streamkit.server.internal.PlayerTimeline;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
 import io.streamkit.stream.Track;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,41 +19,133 @@ import java.util.Map;
  * stream of one connection: the media half of a server's play ({@link RtmpPlayer}) and of a
  * client's publish (the pusher), which send the same bytes.
  *
+ * <p><b>Time.</b> Every message carries the writer's own timeline ({@link PlayerTimeline}):
+ * by default its first frame is at 0. Metadata and sequence headers are held until the next
+ * frame and written just before it: sequence headers at its time (never before the last
+ * message of their chunk stream), so a joining player gets them at its first frame's time and
+ * not at 0 of some other clock; metadata at 0, the one time at which libavformat's FLV demuxer
+ * takes {@code onMetaData} for what it is rather than a subtitle stream. Frames go with a type-1 header and a delta whenever the chunk stream's
+ * last message was this writer's ({@link RtmpSentHeaders}), so players share their bytes
+ * whenever they joined ({@link SharedMediaMessages}).
+ *
  * <p>Codecs with a legacy FLV form (H.264, AAC, MP3, and H.265 as codec id 12) are sent in
  * it, because every player and server reads it; the others (AV1, VP9, Opus) go in the
- * Enhanced RTMP form. Frames are encoded once per event loop and shared
- * ({@link SharedMediaMessages}). Nothing is flushed here. Confined to the connection's event loop.
+ * Enhanced RTMP form. Nothing is flushed here. Confined to the connection's event loop.
  */
 final class RtmpMediaWriter {
     private final ChannelHandlerContext ctx;
     private final int streamId;
     private final int chunkSize;
+    private final boolean publishing;
+    private final RtmpSentHeaders sent;
+    private final PlayerTimeline timeline;
     private final SharedMediaMessages shared;
+    private final List<Track> pendingConfigs = new ArrayList<>(2);
+    private Map<String, Object> pendingMetadata;
     private boolean videoEnhanced;
 
     /**
      * @param ctx where messages are written; the chunk encoder must sit after it
      * @param streamId the message stream id
      * @param chunkSize the chunk size the peer was told, which frames are pre-chunked with
+     * @param sent the connection's record of the last message on each chunk stream
+     * @param absoluteTime whether messages carry the stream's clock rather than a timeline from 0
+     * @param publishing whether this side publishes (metadata goes as {@code @setDataFrame}, so
+     *     the server keeps it for its players) rather than plays to a player ({@code onMetaData})
      */
-    RtmpMediaWriter(ChannelHandlerContext ctx, int streamId, int chunkSize) {
+    RtmpMediaWriter(ChannelHandlerContext ctx, int streamId, int chunkSize, RtmpSentHeaders sent, boolean absoluteTime,
+                    boolean publishing) {
         this.ctx = ctx;
         this.streamId = streamId;
         this.chunkSize = chunkSize;
+        this.sent = sent;
+        this.publishing = publishing;
+        this.timeline = new PlayerTimeline(absoluteTime);
         this.shared = SharedMediaMessages.forThisLoop();
     }
 
-    /** Writes a track's sequence header, if its codec has a configuration record. */
+    /** Takes a track's format; its sequence header (if its codec has one) goes before the next frame. */
     void track(Track track) {
-        if (!track.format().hasConfig()) {
-            if (track.type() == MediaType.VIDEO) {
-                videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), true);
-            }
-            return;   // MP3: no configuration record
-        }
-        ByteBuf body = ctx.alloc().buffer(16 + track.format().configLength());
         if (track.type() == MediaType.VIDEO) {
             videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), true);
+        }
+        pendingConfigs.removeIf(t -> t.id() == track.id());
+        pendingConfigs.add(track);
+    }
+
+    /** Takes the stream's metadata; it goes as a data message before the next frame, without the file keys. */
+    void metadata(Map<String, Object> metadata) {
+        pendingMetadata = LiveMetadata.of(metadata);
+    }
+
+    /**
+     * Writes a frame (lent) as one pre-chunked message, without a flush, after any held
+     * metadata and sequence headers.
+     *
+     * @return the bytes written
+     */
+    int frame(MediaFrame frame) {
+        long time = timeline.at(frame);
+        writePending(time);
+        int csid = csid(frame);
+        long last = sent.last(csid, streamId);
+        sent.sent(csid, streamId, time);
+        boolean enhanced = frame.track().type() == MediaType.VIDEO && videoEnhanced;
+        return last >= 0 && time >= last
+                ? shared.write(ctx, frame, SharedMediaMessages.delta(csid, chunkSize, enhanced), time - last)
+                : shared.write(ctx, frame, SharedMediaMessages.absolute(csid, streamId, chunkSize, enhanced), time);
+    }
+
+    /**
+     * Hands a frame (lent) to a player's output, which writes it at its next flush; held
+     * metadata and sequence headers are written first, after draining the output.
+     */
+    void frame(MediaFrame frame, PlayerOutput output) {
+        long time = timeline.at(frame);
+        if (pendingMetadata != null || !pendingConfigs.isEmpty()) {
+            output.drain();
+            writePending(time);
+        }
+        int csid = csid(frame);
+        long last = sent.last(csid, streamId);
+        sent.sent(csid, streamId, time);
+        boolean enhanced = frame.track().type() == MediaType.VIDEO && videoEnhanced;
+        if (last >= 0 && time >= last) {
+            shared.write(output, frame, SharedMediaMessages.delta(csid, chunkSize, enhanced), time - last);
+        } else {
+            shared.write(output, frame, SharedMediaMessages.absolute(csid, streamId, chunkSize, enhanced), time);
+        }
+    }
+
+    private static int csid(MediaFrame frame) {
+        return frame.track().type() == MediaType.VIDEO ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO;
+    }
+
+    private void writePending(long time) {
+        if (pendingMetadata != null) {
+            Amf0EcmaArray array = new Amf0EcmaArray();
+            array.putAll(pendingMetadata);
+            // At timestamp 0 always: libavformat's FLV demuxer skips onMetaData only at 0 and makes
+            // one at any other time a subtitle stream of its own.
+            ctx.write(publishing
+                    ? RtmpMessages.data(ctx.alloc(), streamId, 0, "@setDataFrame", "onMetaData", array)
+                    : RtmpMessages.data(ctx.alloc(), streamId, 0, "onMetaData", array));
+            pendingMetadata = null;
+        }
+        for (int i = 0; i < pendingConfigs.size(); i++) {
+            writeConfig(pendingConfigs.get(i), time);
+        }
+        pendingConfigs.clear();
+    }
+
+    /** Writes a track's sequence header, if its codec has a configuration record. */
+    private void writeConfig(Track track, long time) {
+        if (!track.format().hasConfig()) {
+            return;   // MP3: no configuration record
+        }
+        boolean video = track.type() == MediaType.VIDEO;
+        ByteBuf body = ctx.alloc().buffer(16 + track.format().configLength());
+        if (video) {
             FlvTags.writeVideoSequenceStart(body, track.codec(), videoEnhanced);
         } else {
             var audio = track.format().audio();
@@ -57,39 +153,9 @@ final class RtmpMediaWriter {
                     audio.map(a -> a.channels()).orElse(2), true);
         }
         track.format().writeConfig(body);
-        int csid = track.type() == MediaType.VIDEO ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO;
-        int type = track.type() == MediaType.VIDEO ? RtmpMessage.VIDEO : RtmpMessage.AUDIO;
-        ctx.write(new RtmpMessage(csid, type, streamId, 0, body));
-    }
-
-    /**
-     * Writes the stream's metadata as a data message.
-     *
-     * @param metadata names to values
-     * @param setDataFrame whether to prefix {@code @setDataFrame}, as a publisher does so that
-     *     the server keeps it for its players; a server sends players plain {@code onMetaData}
-     */
-    void metadata(Map<String, Object> metadata, boolean setDataFrame) {
-        Amf0EcmaArray array = new Amf0EcmaArray();
-        array.putAll(metadata);
-        ctx.write(setDataFrame
-                ? RtmpMessages.data(ctx.alloc(), streamId, 0, "@setDataFrame", "onMetaData", array)
-                : RtmpMessages.data(ctx.alloc(), streamId, 0, "onMetaData", array));
-    }
-
-    /**
-     * Writes a frame (lent) as one pre-chunked message, without a flush.
-     *
-     * @return the bytes written
-     */
-    int frame(MediaFrame frame) {
-        boolean video = frame.track().type() == MediaType.VIDEO;
-        return shared.write(ctx, frame, streamId, chunkSize, video && videoEnhanced);
-    }
-
-    /** Hands a frame (lent) to a player's output, which writes it at its next flush. */
-    void frame(MediaFrame frame, PlayerOutput output) {
-        boolean video = frame.track().type() == MediaType.VIDEO;
-        shared.write(output, frame, streamId, chunkSize, video && videoEnhanced);
+        int csid = video ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO;
+        long at = Math.max(time, sent.last(csid, streamId));
+        sent.sent(csid, streamId, at);
+        ctx.write(new RtmpMessage(csid, video ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, at, body));
     }
 }

@@ -16,7 +16,16 @@ import java.util.Map;
  * One RTMP play: a {@link Subscriber} on its connection's event loop that writes the
  * stream's metadata, sequence headers and frames as RTMP messages on one message stream.
  *
- * <p>The media bytes are {@link RtmpMediaWriter}'s, shared with the pusher. Frames are
+ * <p>The play starts the way Flash Media Server, nginx-rtmp and SRS start one, and nothing
+ * more: Stream Is Recorded and Stream Begin, {@code onStatus} commands
+ * {@code NetStream.Play.Reset} and {@code NetStream.Play.Start} on the status chunk stream,
+ * and {@code |RtmpSampleAccess} as data (Flash-era players look for it; libavformat knows the
+ * name and skips it). Any other data message would reach an FLV demuxer as a stream of its
+ * own: libavformat makes an unknown script-data name a data stream, which {@code ffmpeg -map 0
+ * -c copy} cannot write.
+ *
+ * <p>The media bytes are {@link RtmpMediaWriter}'s, shared with the pusher; the timestamps are
+ * the player's own timeline ({@link io.streamkit.server.internal.PlayerTimeline}). Frames are
  * handed to a {@link PlayerOutput}, which flushes once per engine batch or, with a
  * {@link WriteBatch}, writes and flushes them once per batch window (the frames before the
  * first flush, the GOP cache a new player starts with, always go at once). Everything else it
@@ -41,12 +50,15 @@ final class RtmpPlayer implements Subscriber {
      * @param chunkSize the chunk size the client was told
      * @param key the stream played
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
+     * @param sent the connection's record of the last message on each chunk stream
+     * @param absoluteTime whether the player sees the stream's clock rather than its own timeline from 0
      */
-    RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key, WriteBatch batch) {
+    RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key, WriteBatch batch,
+               RtmpSentHeaders sent, boolean absoluteTime) {
         this.ctx = ctx;
         this.streamId = streamId;
         this.key = key;
-        this.media = new RtmpMediaWriter(ctx, streamId, chunkSize);
+        this.media = new RtmpMediaWriter(ctx, streamId, chunkSize, sent, absoluteTime, false);
         // Frames' bytes start past the chunk encoder and the idle handler, which only pass
         // buffers on (the idle handler sees the flush): at the handler before the transport or TLS.
         ChannelHandlerContext idle = ctx.pipeline().context(RtmpServerInitializer.IDLE);
@@ -72,7 +84,6 @@ final class RtmpPlayer implements Subscriber {
         ctx.write(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Start",
                 "Started playing " + key + ".", RtmpMessages.map("details", key.name())));
         ctx.write(RtmpMessages.data(alloc, streamId, 0, "|RtmpSampleAccess", true, true));
-        ctx.write(RtmpMessages.data(alloc, streamId, 0, "onStatus", RtmpMessages.map("code", "NetStream.Data.Start")));
         ctx.flush();
     }
 
@@ -101,18 +112,18 @@ final class RtmpPlayer implements Subscriber {
                 (on ? "Paused " : "Unpaused ") + key + ".", null));
     }
 
+    /** Takes the track; its sequence header goes out with the next frame, at that frame's time. */
     @Override
     public void onTrack(Track track) {
         start();
-        output.drain();
         media.track(track);
     }
 
+    /** Takes the metadata; it goes out with the next frame, at that frame's time. */
     @Override
     public void onMetadata(Map<String, Object> metadata) {
         start();
-        output.drain();
-        media.metadata(metadata, false);
+        media.metadata(metadata);
     }
 
     @Override

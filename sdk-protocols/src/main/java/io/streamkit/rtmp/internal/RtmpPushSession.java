@@ -17,9 +17,9 @@ import java.util.function.Consumer;
  *
  * <p>The pusher subscribes before it connects, so that it connects only while the local stream
  * is live. Until {@code NetStream.Publish.Start} the session keeps the tracks, the metadata and
- * (retained) the frames it receives, which start with the GOP cache; at the start it writes the
- * sequence headers, {@code @setDataFrame onMetaData}, and those frames, so the remote stream
- * starts at a keyframe at once. Past {@value #MAX_PENDING_FRAMES} frames or
+ * (retained) the frames it receives, which start with the GOP cache; at the start it writes
+ * {@code @setDataFrame onMetaData}, the sequence headers and those frames, so the remote stream
+ * starts at a keyframe at once. Its timestamps start at 0, as an encoder's do. Past {@value #MAX_PENDING_FRAMES} frames or
  * {@value #MAX_PENDING_BYTES} bytes it drops them and waits for the next keyframe instead.
  *
  * <p>Runs on the pusher's event loop, the one its connection uses, so subscriber calls and
@@ -55,10 +55,10 @@ final class RtmpPushSession implements Subscriber {
             return;
         }
         this.ctx = ctx;
-        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize);
+        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize, new RtmpSentHeaders(), false, true);
         tracks.values().forEach(writer::track);
         if (metadata != null) {
-            writer.metadata(metadata, true);
+            writer.metadata(metadata);
         }
         MediaFrame frame;
         while ((frame = pending.poll()) != null) {
@@ -91,7 +91,7 @@ final class RtmpPushSession implements Subscriber {
     public void onMetadata(Map<String, Object> metadata) {
         this.metadata = metadata;
         if (writer != null) {
-            writer.metadata(metadata, true);
+            writer.metadata(metadata);
         }
     }
 

@@ -3,22 +3,40 @@ package io.streamkit.rtmp.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import io.streamkit.server.internal.PlayerOutput;
-import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.format.flv.FlvTags;
+import io.streamkit.server.internal.PlayerOutput;
+import io.streamkit.server.internal.PlayerTimeline;
+import io.streamkit.server.internal.SharedEncoding;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
 
 /**
  * Encode once, write many (ARCHITECTURE.md rule 2): the chunked RTMP message of a frame is
  * built by the first player on an event loop that needs it, as leaf buffers, and shared, as
- * retained duplicates of the leaves, with every other player on that loop that wants the same form (same message
- * stream id, chunk size and header form). Players on a loop receive a frame one after the
- * other, so remembering the last frame per loop is enough ({@link SharedEncoding}).
+ * retained duplicates of the leaves, with every other player on that loop that wants the same
+ * form ({@link SharedEncoding}).
+ *
+ * <p>A form is one of two kinds. A <em>delta</em> form starts with a type-1 header whose
+ * timestamp is the delta from the previous message on its chunk stream: every player that sent
+ * the track's previous frame shares it, whatever its own timeline, because the delta is the
+ * same for all of them. An <em>absolute</em> form starts with a type-0 header carrying the
+ * player's timestamp and message stream id: a player's first frame of a track, or one after a
+ * gap in what it sent there, and these are shared only by players with the same timeline. In
+ * steady state every player of a stream writes the delta forms, so per-player timelines cost
+ * nothing. Both carry the chunk size and whether the video header takes the Enhanced RTMP form.
  */
 final class SharedMediaMessages {
     private static final SharedEncoding CACHE = new SharedEncoding(SharedMediaMessages::build);
     private static final SharedMediaMessages INSTANCE = new SharedMediaMessages();
+
+    private static final long ENHANCED = 1;
+    private static final long ABSOLUTE = 2;
+    private static final int CHUNK_SIZE_SHIFT = 2;        // 24 bits: RtmpChunkDecoder.MAX_CHUNK_SIZE
+    private static final int CSID_SHIFT = 26;             // 17 bits: chunk stream ids up to 65599
+    private static final int STREAM_ID_SHIFT = 43;        // 21 bits: absolute forms only
+
+    /** Largest message stream id an absolute form can name: ids are reused, so a connection stays far below it. */
+    static final int MAX_STREAM_ID = (1 << 21) - 1;
 
     private SharedMediaMessages() {
     }
@@ -28,17 +46,16 @@ final class SharedMediaMessages {
     }
 
     /**
-     * Writes the frame's chunked message to a player, without a flush.
+     * Writes the frame's chunked message to a peer, without a flush.
      *
-     * @param out the player's handler context; the chunk encoder must sit after it
+     * @param out the connection's handler context; the chunk encoder must sit after it
      * @param frame the frame, lent
-     * @param streamId the player's message stream id
-     * @param chunkSize the chunk size the player was told (at most 24 bits)
-     * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @param form the form, from {@link #delta} or {@link #absolute}
+     * @param time the delta or the absolute timestamp, in milliseconds
      * @return the bytes written
      */
-    int write(ChannelHandlerContext out, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
-        return CACHE.write(out, out.alloc(), frame, variant(streamId, chunkSize, enhanced));
+    int write(ChannelHandlerContext out, MediaFrame frame, long form, long time) {
+        return CACHE.write(out, out.alloc(), frame, form, time);
     }
 
     /**
@@ -47,43 +64,66 @@ final class SharedMediaMessages {
      *
      * @param out the player's output; its channel's chunk encoder must sit after it
      * @param frame the frame, lent
-     * @param streamId the player's message stream id
-     * @param chunkSize the chunk size the player was told (at most 24 bits)
-     * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @param form the form, from {@link #delta} or {@link #absolute}
+     * @param time the delta or the absolute timestamp, in milliseconds
      */
-    void write(PlayerOutput out, MediaFrame frame, int streamId, int chunkSize, boolean enhanced) {
-        out.frame(CACHE, frame, variant(streamId, chunkSize, enhanced));
+    void write(PlayerOutput out, MediaFrame frame, long form, long time) {
+        out.frame(CACHE, frame, form, time);
     }
 
-    private static long variant(int streamId, int chunkSize, boolean enhanced) {
-        return ((long) streamId << 32) | ((long) chunkSize << 1) | (enhanced ? 1 : 0);
+    /**
+     * The form with a type-1 header: the message follows one of the same message stream on {@code csid}.
+     *
+     * @param csid the chunk stream, 2 to 65599
+     * @param chunkSize the chunk size the peer was told (at most 24 bits)
+     * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @return the form's variant
+     */
+    static long delta(int csid, int chunkSize, boolean enhanced) {
+        return ((long) csid << CSID_SHIFT) | ((long) chunkSize << CHUNK_SIZE_SHIFT) | (enhanced ? ENHANCED : 0);
     }
 
-    /** Drops the remembered message of this thread; the next frame will be encoded afresh. */
+    /**
+     * The form with a type-0 header.
+     *
+     * @param csid the chunk stream, 2 to 65599
+     * @param streamId the message stream id, 0 to {@value #MAX_STREAM_ID}
+     * @param chunkSize the chunk size the peer was told (at most 24 bits)
+     * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @return the form's variant
+     */
+    static long absolute(int csid, int streamId, int chunkSize, boolean enhanced) {
+        if (streamId < 0 || streamId > MAX_STREAM_ID) {
+            throw new IllegalArgumentException("message stream id " + streamId + " outside 0-" + MAX_STREAM_ID);
+        }
+        return ((long) streamId << STREAM_ID_SHIFT) | delta(csid, chunkSize, enhanced) | ABSOLUTE;
+    }
+
+    /** Drops the remembered messages of this thread; the next frame will be encoded afresh. */
     void forget() {
         CACHE.forget();
     }
 
-    private static void build(ByteBufAllocator alloc, MediaFrame frame, long variant, SharedEncoding.Parts into) {
-        build(alloc, frame, (int) (variant >>> 32), (int) ((variant >>> 1) & 0x7FFFFFFF), (variant & 1) != 0, into);
-    }
-
-    private static void build(ByteBufAllocator alloc, MediaFrame frame, int streamId, int chunkSize, boolean enhanced,
+    private static void build(ByteBufAllocator alloc, MediaFrame frame, long form, long time,
                               SharedEncoding.Parts into) {
+        boolean enhanced = (form & ENHANCED) != 0;
+        int fmt = (form & ABSOLUTE) != 0 ? 0 : 1;
+        int chunkSize = (int) ((form >>> CHUNK_SIZE_SHIFT) & 0xFFFFFF);
+        int csid = (int) ((form >>> CSID_SHIFT) & 0x1FFFF);
+        int streamId = (int) (form >>> STREAM_ID_SHIFT);
         boolean video = frame.track().type() == MediaType.VIDEO;
         ByteBuf header = alloc.buffer(FlvTags.MAX_VIDEO_HEADER_LENGTH);
         if (video) {
-            int cts = (int) ((frame.pts() - frame.dts()) / 1000);
-            FlvTags.writeVideoHeader(header, frame.track().codec(), frame.keyframe(), cts, enhanced);
+            FlvTags.writeVideoHeader(header, frame.track().codec(), frame.keyframe(),
+                    PlayerTimeline.compositionTime(frame), enhanced);
         } else {
             var audio = frame.track().format().audio();
             FlvTags.writeAudioHeader(header, frame.track().codec(), audio.map(a -> a.sampleRate()).orElse(44_100),
                     audio.map(a -> a.channels()).orElse(2), false);
         }
         try {
-            RtmpChunkWriter.encode(alloc, video ? RtmpMessages.CSID_VIDEO : RtmpMessages.CSID_AUDIO,
-                    video ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, frame.dts() / 1000, header, frame.content(),
-                    chunkSize, into);
+            RtmpChunkWriter.encode(alloc, fmt, csid, video ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, time,
+                    header, frame.content(), chunkSize, into);
         } finally {
             header.release();
         }

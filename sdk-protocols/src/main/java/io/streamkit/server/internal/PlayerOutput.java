@@ -85,9 +85,10 @@ public final class PlayerOutput implements WriteBatch.Member {
      * @param encoding the format's shared encoding
      * @param frame the frame, lent
      * @param variant the form wanted
+     * @param time the time the form carries (see {@link SharedEncoding.Builder#build})
      * @return the frame's bytes on the wire
      */
-    public int frame(SharedEncoding encoding, MediaFrame frame, long variant) {
+    public int frame(SharedEncoding encoding, MediaFrame frame, long variant, long time) {
         if (closed) {
             return 0;
         }
@@ -95,7 +96,7 @@ public final class PlayerOutput implements WriteBatch.Member {
         if (queued == queue.length) {
             queue = Arrays.copyOf(queue, queued * 2);
         }
-        SharedEncoding.Parts parts = encoding.acquire(alloc, frame, variant);
+        SharedEncoding.Parts parts = encoding.acquire(alloc, frame, variant, time);
         queue[queued++] = parts;
         return parts.bytes();
     }

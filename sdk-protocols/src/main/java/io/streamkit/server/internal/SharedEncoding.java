@@ -13,7 +13,8 @@ import java.util.Arrays;
 /**
  * Encode once, write many (ARCHITECTURE.md rule 2), for any output format: the wire form of
  * a frame is built by the first player on an event loop that needs it and shared with every
- * other player on that loop that wants the same variant. Players on a loop receive a frame
+ * other player on that loop that wants the same form: the same variant and the same time. Players
+ * on a loop receive a frame
  * one after the other, so remembering the last frames per loop and format is enough; the
  * last {@value #RECENT} also serve players that start from the GOP cache, whose frames were
  * encoded when they were live.
@@ -43,9 +44,11 @@ public final class SharedEncoding {
          * @param alloc the allocator to use
          * @param frame the frame, lent
          * @param variant what distinguishes forms of the same frame (stream id, chunk size, header form)
+         * @param time the time the form carries, in the format's own terms (a player's timeline
+         *     timestamp, or a delta from the previous message); part of the form's identity
          * @param into where the leaves go; it owns what is added
          */
-        void build(ByteBufAllocator alloc, MediaFrame frame, long variant, Parts into);
+        void build(ByteBufAllocator alloc, MediaFrame frame, long variant, long time, Parts into);
     }
 
     /**
@@ -234,10 +237,11 @@ public final class SharedEncoding {
      * @param alloc the channel's allocator
      * @param frame the frame, lent
      * @param variant the form wanted
+     * @param time the time the form carries
      * @return the number of bytes written
      */
-    public int write(ChannelOutboundInvoker out, ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        return parts(alloc, frame, variant).writeTo(out);
+    public int write(ChannelOutboundInvoker out, ByteBufAllocator alloc, MediaFrame frame, long variant, long time) {
+        return parts(alloc, frame, variant, time).writeTo(out);
     }
 
     /**
@@ -246,24 +250,25 @@ public final class SharedEncoding {
      * @param alloc the channel's allocator
      * @param frame the frame, lent
      * @param variant the form wanted
+     * @param time the time the form carries
      * @return the parts; the caller owns one reference
      */
-    public Parts acquire(ByteBufAllocator alloc, MediaFrame frame, long variant) {
-        return parts(alloc, frame, variant).retain();
+    public Parts acquire(ByteBufAllocator alloc, MediaFrame frame, long variant, long time) {
+        return parts(alloc, frame, variant, time).retain();
     }
 
-    private Parts parts(ByteBufAllocator alloc, MediaFrame frame, long variant) {
+    private Parts parts(ByteBufAllocator alloc, MediaFrame frame, long variant, long time) {
         Recent recent = perLoop.get();
-        Parts parts = recent.find(frame, variant);
+        Parts parts = recent.find(frame, variant, time);
         if (parts == null) {
             parts = new Parts();
             try {
-                builder.build(alloc, frame, variant, parts);
+                builder.build(alloc, frame, variant, time, parts);
             } catch (RuntimeException | Error e) {
                 parts.release();
                 throw e;
             }
-            recent.add(frame, variant, parts);
+            recent.add(frame, variant, time, parts);
         }
         return parts;
     }
@@ -288,29 +293,30 @@ public final class SharedEncoding {
         private static final int MASK = RECENT - 1;
         private final MediaFrame[] frames = new MediaFrame[RECENT];
         private final long[] variants = new long[RECENT];
+        private final long[] times = new long[RECENT];
         private final Parts[] forms = new Parts[RECENT];
         private int newest = MASK;
         private int lastHit = MASK;
         private int count;
 
-        Parts find(MediaFrame frame, long variant) {
+        Parts find(MediaFrame frame, long variant, long time) {
             if (count == 0) {
                 return null;
             }
-            if (frames[newest] == frame && variants[newest] == variant) {
+            if (is(newest, frame, variant, time)) {
                 return forms[newest];
             }
-            if (frames[lastHit] == frame && variants[lastHit] == variant) {
+            if (is(lastHit, frame, variant, time)) {
                 return forms[lastHit];
             }
             int next = (lastHit + 1) & MASK;
-            if (frames[next] == frame && variants[next] == variant) {
+            if (is(next, frame, variant, time)) {
                 lastHit = next;
                 return forms[next];
             }
             for (int k = 1, i = newest; k < count; k++) {
                 i = (i - 1) & MASK;
-                if (frames[i] == frame && variants[i] == variant) {
+                if (is(i, frame, variant, time)) {
                     lastHit = i;
                     return forms[i];
                 }
@@ -318,13 +324,18 @@ public final class SharedEncoding {
             return null;
         }
 
-        void add(MediaFrame frame, long variant, Parts parts) {
+        private boolean is(int i, MediaFrame frame, long variant, long time) {
+            return frames[i] == frame && variants[i] == variant && times[i] == time;
+        }
+
+        void add(MediaFrame frame, long variant, long time, Parts parts) {
             newest = (newest + 1) & MASK;
             if (forms[newest] != null) {
                 forms[newest].release();
             }
             frames[newest] = frame;
             variants[newest] = variant;
+            times[newest] = time;
             forms[newest] = parts;
             lastHit = newest;
             count = Math.min(count + 1, RECENT);

@@ -42,7 +42,7 @@ class FlvTagEncoderTest {
         MediaFrame frame = MediaFrame.of(video, 40_000, 80_000, false, TestMedia.payload(7, payloadSize));
         try {
             PlayerOutput output = new PlayerOutput(channel, channel, channel, null, null);
-            int written = FlvTagEncoder.forThisLoop().frameTag(output, frame, false, chunked);
+            int written = FlvTagEncoder.forThisLoop().frameTag(output, frame, 1_234, false, chunked);
             output.flush();
             CompositeByteBuf wire = Unpooled.compositeBuffer();
             int leaves = 0;
@@ -61,7 +61,7 @@ class FlvTagEncoderTest {
             }
             assertEquals(FlvTagHeader.TYPE_VIDEO, wire.readUnsignedByte());
             assertEquals(dataSize, wire.readUnsignedMedium());
-            assertEquals(40, wire.readUnsignedMedium());   // timestamp, ms
+            assertEquals(1_234, wire.readUnsignedMedium());   // timestamp: the player's, not the stream's
             wire.skipBytes(1 + 3);                          // extended timestamp, stream id
             assertEquals(0x27, wire.readUnsignedByte());    // inter frame, AVC
             assertEquals(1, wire.readUnsignedByte());       // NALU

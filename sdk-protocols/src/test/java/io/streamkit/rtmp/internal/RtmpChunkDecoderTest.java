@@ -164,44 +164,54 @@ class RtmpChunkDecoderTest {
             int chunkSize = 1 + random.nextInt(random.nextBoolean() ? 200 : 70_000);
             int csid = 2 + random.nextInt(random.nextBoolean() ? 62 : 65_597);
             long ts = random.nextBoolean() ? random.nextInt(0xFFFFFF) : (random.nextLong() & 0xFFFFFFFFL);
-            byte[] body = new byte[random.nextInt(random.nextBoolean() ? 300 : 20_000)];
-            random.nextBytes(body);
+            // A second message follows on the same chunk stream with a type-1 header: a delta, small or extended.
+            long delta = random.nextBoolean() ? random.nextInt(100) : (random.nextLong() & 0xFFFFFFFFL);
             EmbeddedChannel ch = new EmbeddedChannel(new RtmpChunkDecoder());
             ByteBuf setSize = Unpooled.buffer().writeInt(chunkSize);
-            ByteBuf payload = Unpooled.wrappedBuffer(body);
             ch.writeInbound(RtmpChunkWriter.encode(ch.alloc(), 2, RtmpMessage.SET_CHUNK_SIZE, 0, 0, setSize, 128));
-            // Half the rounds split the body into a copied prefix (an FLV header) and a sliced payload.
-            int prefixLength = Math.min(body.length, random.nextInt(9));
-            ByteBuf wire;
-            if (round % 2 == 0) {
-                wire = RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload, chunkSize);
-            } else {
-                SharedEncoding.Parts leaves = new SharedEncoding.Parts();
-                RtmpChunkWriter.encode(ch.alloc(), csid, 9, 7, ts, payload.slice(0, prefixLength),
-                        payload.slice(prefixLength, body.length - prefixLength), chunkSize, leaves);
-                CompositeByteBuf joined = ch.alloc().compositeBuffer(leaves.count());
-                for (int i = 0; i < leaves.count(); i++) {
-                    assertFalse(leaves.get(i) instanceof CompositeByteBuf, what(round) + ": leaf " + i + " is a composite");
-                    joined.addComponent(true, leaves.get(i).retain());
-                }
-                leaves.release();
-                wire = joined;
-            }
-            while (wire.isReadable()) {
-                ch.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1 + random.nextInt(3000))));
-            }
-            wire.release();
             setSize.release();
+            byte[][] bodies = new byte[2][];
+            for (int message = 0; message < 2; message++) {
+                byte[] body = new byte[random.nextInt(random.nextBoolean() ? 300 : 20_000)];
+                random.nextBytes(body);
+                bodies[message] = body;
+                ByteBuf payload = Unpooled.wrappedBuffer(body);
+                int fmt = message;
+                long time = message == 0 ? ts : delta;
+                // Half the rounds split the body into a copied prefix (an FLV header) and a sliced payload.
+                int prefixLength = Math.min(body.length, random.nextInt(9));
+                ByteBuf wire;
+                if (round % 2 == 0) {
+                    wire = RtmpChunkWriter.encode(ch.alloc(), fmt, csid, 9, 7, time, payload, chunkSize);
+                } else {
+                    SharedEncoding.Parts leaves = new SharedEncoding.Parts();
+                    RtmpChunkWriter.encode(ch.alloc(), fmt, csid, 9, 7, time, payload.slice(0, prefixLength),
+                            payload.slice(prefixLength, body.length - prefixLength), chunkSize, leaves);
+                    CompositeByteBuf joined = ch.alloc().compositeBuffer(leaves.count());
+                    for (int i = 0; i < leaves.count(); i++) {
+                        assertFalse(leaves.get(i) instanceof CompositeByteBuf, what(round) + ": leaf " + i + " is a composite");
+                        joined.addComponent(true, leaves.get(i).retain());
+                    }
+                    leaves.release();
+                    wire = joined;
+                }
+                while (wire.isReadable()) {
+                    ch.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1 + random.nextInt(3000))));
+                }
+                wire.release();
+            }
             RtmpMessage sizeMsg = ch.readInbound();
             sizeMsg.release();
-            RtmpMessage m = ch.readInbound();
-            String what = "round " + round + ": chunk size " + chunkSize + ", csid " + csid + ", ts " + ts
-                    + ", " + body.length + " B";
-            assertEquals(csid, m.chunkStreamId(), what);
-            assertEquals(ts, m.timestamp(), what);
-            assertEquals(7, m.streamId(), what);
-            assertEquals(ByteBufUtil.hexDump(body), ByteBufUtil.hexDump(m.payload()), what);
-            m.release();
+            for (int message = 0; message < 2; message++) {
+                RtmpMessage m = ch.readInbound();
+                String what = "round " + round + " message " + message + ": chunk size " + chunkSize + ", csid " + csid
+                        + ", ts " + ts + ", delta " + delta + ", " + bodies[message].length + " B";
+                assertEquals(csid, m.chunkStreamId(), what);
+                assertEquals(message == 0 ? ts : (ts + delta) & 0xFFFFFFFFL, m.timestamp(), what);
+                assertEquals(7, m.streamId(), what + ": a type-1 header inherits the message stream");
+                assertEquals(ByteBufUtil.hexDump(bodies[message]), ByteBufUtil.hexDump(m.payload()), what);
+                m.release();
+            }
             assertFalse(ch.finish());
         }
     }

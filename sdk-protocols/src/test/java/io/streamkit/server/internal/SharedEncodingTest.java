@@ -31,9 +31,9 @@ class SharedEncodingTest {
     private Track video;
     private final List<MediaFrame> frames = new ArrayList<>();
 
-    private static void build(ByteBufAllocator alloc, MediaFrame frame, long variant, SharedEncoding.Parts into) {
+    private static void build(ByteBufAllocator alloc, MediaFrame frame, long variant, long time, SharedEncoding.Parts into) {
         builds++;
-        into.add(alloc.directBuffer(16).writeLong(frame.dts()).writeLong(variant));
+        into.add(alloc.directBuffer(24).writeLong(frame.dts()).writeLong(variant).writeLong(time));
         into.add(frame.content().retainedSlice());
     }
 
@@ -60,28 +60,31 @@ class SharedEncodingTest {
     @Test
     void aLiveFrameIsEncodedOncePerFormForAllItsPlayers() {
         MediaFrame f = frame(0);
-        SharedEncoding.Parts first = ENCODING.acquire(alloc, f, 1);
+        SharedEncoding.Parts first = ENCODING.acquire(alloc, f, 1, 0);
         for (int player = 0; player < 10; player++) {
-            SharedEncoding.Parts again = ENCODING.acquire(alloc, f, 1);
+            SharedEncoding.Parts again = ENCODING.acquire(alloc, f, 1, 0);
             assertSame(first, again);
             again.release();
         }
-        SharedEncoding.Parts other = ENCODING.acquire(alloc, f, 2);
-        assertEquals(2, builds, "one build per form");
+        SharedEncoding.Parts other = ENCODING.acquire(alloc, f, 2, 0);
+        SharedEncoding.Parts later = ENCODING.acquire(alloc, f, 1, 40);
+        assertEquals(3, builds, "one build per form: variant and time");
+        assertSame(later, ENCODING.acquire(alloc, f, 1, 40).release() ? null : later, "the timed form is remembered");
         first.release();
         other.release();
+        later.release();
     }
 
     @Test
     void aPlayerStartingFromTheGopCacheFindsItsFramesEncodedWhenLive() {
         List<SharedEncoding.Parts> live = new ArrayList<>();
         for (int i = 0; i < 150; i++) {   // a 2 s GOP of a 25 fps + 48 kHz AAC stream, played live
-            live.add(ENCODING.acquire(alloc, frame(i), 1));
+            live.add(ENCODING.acquire(alloc, frame(i), 1, 0));
         }
         assertEquals(150, builds);
         for (int player = 0; player < 3; player++) {   // players joining: the whole GOP, in order
             for (int i = 0; i < 150; i++) {
-                SharedEncoding.Parts p = ENCODING.acquire(alloc, frames.get(i), 1);
+                SharedEncoding.Parts p = ENCODING.acquire(alloc, frames.get(i), 1, 0);
                 assertSame(live.get(i), p, "frame " + i);
                 p.release();
             }
@@ -94,16 +97,16 @@ class SharedEncodingTest {
     void formsPastTheRememberedNumberAreReleasedAndBuiltAgain() {
         int n = SharedEncoding.RECENT + 10;
         for (int i = 0; i < n; i++) {
-            ENCODING.acquire(alloc, frame(i), 1).release();
+            ENCODING.acquire(alloc, frame(i), 1, 0).release();
         }
         assertEquals(n, builds);
         for (int i = 0; i < 10; i++) {   // the oldest ten were released: they hold no slice of their frames
             assertEquals(1, frames.get(i).refCnt(), "frame " + i + " is held by the test alone");
         }
         assertEquals(2, frames.get(n - 1).refCnt(), "the newest frame's form still holds a slice of it");
-        ENCODING.acquire(alloc, frames.get(0), 1).release();
+        ENCODING.acquire(alloc, frames.get(0), 1, 0).release();
         assertEquals(n + 1, builds, "a forgotten frame is built again");
-        ENCODING.acquire(alloc, frames.get(n - 1), 1).release();
+        ENCODING.acquire(alloc, frames.get(n - 1), 1, 0).release();
         assertEquals(n + 1, builds, "a remembered one is not");
     }
 
