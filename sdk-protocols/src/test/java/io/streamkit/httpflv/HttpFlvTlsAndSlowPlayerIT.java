@@ -111,4 +111,70 @@ class HttpFlvTlsAndSlowPlayerIT {
             drain.join(5_000);
         }
     }
+
+    @Test
+    void aPlayerThatTakesNothingIsClosedAfterTheIdleTimeoutAndOthersPlayOn() throws Exception {
+        try (MediaServer server = MediaServer.builder().ioThreads(2).http(0, h -> h.idleTimeout(Duration.ofSeconds(2)))
+                .policy(StreamPolicy.defaults().withReconnectGrace(Duration.ZERO)).start()) {
+            StreamKey key = StreamKey.of("live", "stall");
+            Publisher pub = server.streams().publish(key);
+            Track video = pub.addTrack(TestMedia.h264());
+            int port = server.httpPort().getAsInt();
+            Socket stuck = new Socket();
+            stuck.setReceiveBufferSize(4096);
+            stuck.connect(new InetSocketAddress("127.0.0.1", port));
+            stuck.getOutputStream().write("GET /live/stall.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Socket reader = new Socket("127.0.0.1", port);
+            reader.getOutputStream().write("GET /live/stall.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            AtomicLong read = new AtomicLong();
+            Thread drain = new Thread(() -> {
+                byte[] buf = new byte[65536];
+                try (InputStream in = reader.getInputStream()) {
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        read.addAndGet(n);
+                    }
+                } catch (Exception ignored) {
+                    // closed at the end of the test
+                }
+            }, "reading-player");
+            drain.start();
+            Await.until(Duration.ofSeconds(10), () -> server.streams().stream(key).map(StreamInfo::subscribers).orElse(0) == 2,
+                    () -> "two players attached");
+
+            // 20 Mbps in real time until the stuck player is gone: its socket and window fill within
+            // seconds, then it takes nothing for the 2 s idle timeout.
+            long start = System.nanoTime();
+            long closedAt = 0;
+            for (int i = 0; i < 500 && closedAt == 0; i++) {
+                long due = start + i * 40_000_000L;
+                while (System.nanoTime() < due) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                }
+                pub.write(video, i * 40_000L, i * 40_000L, i % 25 == 0, TestMedia.payload(i, 100_000));
+                if (server.streams().stream(key).map(StreamInfo::subscribers).orElse(0) == 1) {
+                    closedAt = System.nanoTime();
+                }
+            }
+            assertTrue(closedAt > 0, "the stuck player was not closed within 20 s");
+            double seconds = (closedAt - start) / 1e9;
+            assertTrue(seconds > 2 && seconds < 15, "closed after " + seconds + " s: its window fills in a few, then 2 s");
+            long before = read.get();
+            for (int i = 0; i < 25; i++) {
+                pub.write(video, (600 + i) * 40_000L, (600 + i) * 40_000L, i == 0, TestMedia.payload(i, 10_000));
+            }
+            Await.until(Duration.ofSeconds(10), () -> read.get() >= before + 250_000, () -> "the reading player plays on");
+            assertEquals(1, server.streams().stream(key).orElseThrow().subscribers());
+            stuck.setSoTimeout(5_000);
+            byte[] buf = new byte[65536];
+            InputStream in = stuck.getInputStream();
+            while (in.read(buf) >= 0) {
+                // what the server had sent before it closed, then the end of the stream
+            }
+            pub.close();
+            stuck.close();
+            reader.close();
+            drain.join(5_000);
+        }
+    }
 }

@@ -292,6 +292,19 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         return null;
     }
 
+    /** The idle handler's verdict: nothing moved, or the peer took nothing, for the idle timeout. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent idle) {
+            log.debug("http {}: {} for {}; closing", ctx.channel().remoteAddress(),
+                    idle.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE ? "the peer took nothing it was sent"
+                            : "no traffic", config.idleTimeout());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {

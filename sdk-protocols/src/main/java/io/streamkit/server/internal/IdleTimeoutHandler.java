@@ -8,8 +8,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fires {@link IdleStateEvent#ALL_IDLE_STATE_EVENT} once when a connection has neither read nor
- * written for a timeout, for the handler after it to close the connection.
+ * Fires an {@link IdleStateEvent} once, for the handler after it to close the connection:
+ * {@link IdleStateEvent#ALL_IDLE_STATE_EVENT} when the connection has neither read nor written
+ * for a timeout, {@link IdleStateEvent#WRITER_IDLE_STATE_EVENT} when it has been unwritable (its
+ * outbound bytes above the high water mark) for the timeout: a stalled peer, such as a player
+ * whose machine vanished, takes none of what it is sent, and TCP would keep its connection, and
+ * with it a subscription, for the minutes its retransmissions last.
  *
  * <p>Netty's {@code IdleStateHandler} watches writes by adding a listener to each write's
  * promise, which turns a player's void promises into real ones: an allocation per write per
@@ -22,6 +26,7 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
     private final long tickNanos;
     private boolean active;
     private long lastActive;
+    private long unwritableSince = -1;
     private ScheduledFuture<?> timer;
 
     /**
@@ -94,6 +99,15 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
 
     private void check(ChannelHandlerContext ctx) {
         long now = ctx.executor().ticker().nanoTime();
+        if (ctx.channel().isWritable()) {
+            unwritableSince = -1;
+        } else if (unwritableSince < 0) {
+            unwritableSince = now;
+        } else if (now - unwritableSince >= timeoutNanos) {
+            stop();
+            ctx.fireUserEventTriggered(IdleStateEvent.WRITER_IDLE_STATE_EVENT);
+            return;
+        }
         if (active) {
             active = false;
             lastActive = now;

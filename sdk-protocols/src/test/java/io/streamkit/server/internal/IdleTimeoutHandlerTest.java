@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The idle timeout fires once, a timeout (plus at most a quarter) after the last read or write. */
+/**
+ * The idle timeout fires once, a timeout (plus at most a quarter) after the last read or write,
+ * or after the channel stayed unwritable for a timeout although it kept writing.
+ */
 class IdleTimeoutHandlerTest {
 
     @Test
@@ -50,6 +53,39 @@ class IdleTimeoutHandlerTest {
         assertEquals(0, events.seen.size(), "active every half timeout");
         advance(ch, 1300);
         assertEquals(1, events.seen.size(), "idle after the activity stopped");
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aPeerThatTakesNothingForTheTimeoutIsReportedAlthoughWritesGoOn() {
+        Events events = new Events();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new IdleTimeoutHandler(1000, TimeUnit.MILLISECONDS), events);
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);   // a full socket: a dead peer's
+        for (int i = 0; i < 4; i++) {
+            advance(ch, 250);
+            ch.writeOutbound(Unpooled.wrappedBuffer(new byte[] {2}));   // control messages still written
+            ((io.netty.buffer.ByteBuf) ch.readOutbound()).release();
+        }
+        advance(ch, 250);
+        assertEquals(List.of(IdleStateEvent.WRITER_IDLE_STATE_EVENT), events.seen, "stalled for a timeout");
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aPeerThatDrainsInTimeIsNotReported() {
+        Events events = new Events();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new IdleTimeoutHandler(1000, TimeUnit.MILLISECONDS), events);
+        for (int i = 0; i < 10; i++) {
+            ch.unsafe().outboundBuffer().setUserDefinedWritability(1, i % 3 == 2);   // unwritable 2 ticks of 3
+            advance(ch, 300);
+            ch.writeOutbound(Unpooled.wrappedBuffer(new byte[] {2}));
+            ((io.netty.buffer.ByteBuf) ch.readOutbound()).release();
+        }
+        assertEquals(0, events.seen.size(), "writable again within every timeout");
         assertFalse(ch.finish());
     }
 
