@@ -72,7 +72,6 @@ final class RtmpPlayer implements Subscriber {
         ctx.write(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Start",
                 "Started playing " + key + ".", RtmpMessages.map("details", key.name())));
         ctx.write(RtmpMessages.data(alloc, streamId, 0, "|RtmpSampleAccess", true, true));
-        ctx.write(RtmpMessages.data(alloc, streamId, 0, "onStatus", RtmpMessages.map("code", "NetStream.Data.Start")));
         ctx.flush();
     }
 

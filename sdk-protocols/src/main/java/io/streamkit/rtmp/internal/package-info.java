@@ -25,6 +25,10 @@
  *       and holds the GOP cache (bounded) until {@code NetStream.Publish.Start}, so the remote
  *       stream starts at a keyframe at once. A puller does not reconnect: a dropped pull ends its
  *       local publisher, and re-pulling is a policy's decision.</li>
+ *   <li>Play starts with the onStatus commands Play.Reset and Play.Start and the
+ *       {@code |RtmpSampleAccess} data message, and no {@code onStatus} data message
+ *       (NetStream.Data.Start): libavformat's FLV demuxer skips {@code |RtmpSampleAccess} but
+ *       turns any script name it does not know into an extra data stream.</li>
  *   <li>Public {@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
  *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements,
  *       so no Netty type appears in their signatures.</li>

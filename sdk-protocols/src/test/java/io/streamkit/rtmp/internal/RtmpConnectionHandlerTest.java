@@ -17,6 +17,7 @@ import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
+import io.streamkit.test.TestMedia;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,6 +163,23 @@ class RtmpConnectionHandlerTest {
         List<Reply> replies = replies();
         Reply ack = replies.stream().filter(r -> r.type() == RtmpMessage.ACKNOWLEDGEMENT).findFirst().orElseThrow();
         assertTrue(ack.ints().get(0) > 6_000, "acknowledged " + ack.ints());
+    }
+
+    @Test
+    void playStartsWithStatusCommandsAndNoDataMessageAPlayerWouldTakeForAStream() {
+        Publisher publisher = engine.publish(StreamKey.of("live", "show"));
+        publisher.addTrack(TestMedia.h264());
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "play", 0.0, null, "show");
+        List<Reply> replies = replies();
+        assertEquals(List.of("NetStream.Play.Reset", "NetStream.Play.Start"), replies.stream()
+                .filter(r -> r.type() == RtmpMessage.COMMAND_AMF0).map(RtmpConnectionHandlerTest::code).toList());
+        assertEquals(List.of(List.of("|RtmpSampleAccess", true, true)), replies.stream()
+                .filter(r -> r.type() == RtmpMessage.DATA_AMF0).map(Reply::values).toList(),
+                "libavformat skips |RtmpSampleAccess; an onStatus data message would be an extra stream to it");
+        assertTrue(replies.stream().anyMatch(r -> r.type() == RtmpMessage.VIDEO), "the sequence header follows");
+        publisher.close();
     }
 
     // ---- a tiny client ----
