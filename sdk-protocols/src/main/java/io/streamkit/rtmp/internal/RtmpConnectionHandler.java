@@ -215,9 +215,12 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         switch (name) {
             case "connect" -> connect(txid, arg(values, 2));
             case "createStream" -> createStream(txid);
-            case "releaseStream", "FCPublish", "FCUnpublish", "getStreamLength", "_checkbw" ->
+            case "releaseStream", "FCPublish", "FCUnpublish", "_checkbw" ->
+                    // What SRS answers; no client reads more than the transaction id (ffmpeg tracks
+                    // these calls but reads only connect's, createStream's and getStreamLength's results).
                     ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0,
                             "_result", txid, null, Amf0.UNDEFINED));
+            case "getStreamLength" -> ctx.writeAndFlush(streamLength(txid));
             case "publish" -> publish(m.streamId(), string(values, 3));
             case "play" -> play(m.streamId(), string(values, 3));
             case "play2" -> play(m.streamId(), play2Name(arg(values, 3)));
@@ -242,6 +245,21 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             default -> log.debug("rtmp {} #{}: ignoring command '{}'", remote, id, name);
         }
+    }
+
+    /**
+     * The answer to {@code getStreamLength}: {@code _result(txid, null, 0)}, the length in
+     * seconds of a live stream, which has none.
+     *
+     * <p>A player asks before {@code play} (ffmpeg does unless told {@code -rtmp_live live}) and
+     * reads a number after the null command object; anything else makes ffmpeg warn
+     * "Unexpected reply on getStreamLength()". nginx-rtmp and SRS do not answer at all, which
+     * ffmpeg tolerates (the call stays pending, silently); answering with 0 tells every client
+     * the truth in the form it reads and leaves no call pending. ffmpeg uses a length only when
+     * it is above 0 (as a duration in metadata it makes up), so 0 changes nothing in what it plays.
+     */
+    private RtmpMessage streamLength(double txid) {
+        return RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_result", txid, null, 0.0);
     }
 
     private void connect(double txid, Object commandObject) {

@@ -25,6 +25,11 @@
  *       and holds the GOP cache (bounded) until {@code NetStream.Publish.Start}, so the remote
  *       stream starts at a keyframe at once. A puller does not reconnect: a dropped pull ends its
  *       local publisher, and re-pulling is a policy's decision.</li>
+ *   <li>{@code getStreamLength} is answered {@code _result(null, 0)}: the number ffmpeg reads
+ *       (anything else makes every libavformat player warn "Unexpected reply"), and a live
+ *       stream's length. {@code releaseStream}, {@code FCPublish}, {@code FCUnpublish} and
+ *       {@code _checkbw} are answered {@code _result(null, undefined)} as SRS does; no client
+ *       reads those answers beyond their transaction id.</li>
  *   <li>Play starts with the onStatus commands Play.Reset and Play.Start and the
  *       {@code |RtmpSampleAccess} data message, and no {@code onStatus} data message
  *       (NetStream.Data.Start): libavformat's FLV demuxer skips {@code |RtmpSampleAccess} but

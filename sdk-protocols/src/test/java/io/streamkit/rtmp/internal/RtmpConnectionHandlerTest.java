@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.format.amf0.Amf0;
 import io.streamkit.format.amf0.Amf0Reader;
 import io.streamkit.format.amf0.Amf0Writer;
 import io.streamkit.hook.AuthRequest;
@@ -20,6 +21,7 @@ import io.streamkit.stream.StreamPolicy;
 import io.streamkit.test.TestMedia;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +165,23 @@ class RtmpConnectionHandlerTest {
         List<Reply> replies = replies();
         Reply ack = replies.stream().filter(r -> r.type() == RtmpMessage.ACKNOWLEDGEMENT).findFirst().orElseThrow();
         assertTrue(ack.ints().get(0) > 6_000, "acknowledged " + ack.ints());
+    }
+
+    @Test
+    void getStreamLengthIsAnsweredWithANumberAsPlayersReadIt() {
+        connect("live", "rtmp://127.0.0.1/live");
+        // ffmpeg reads "_result", the transaction id, a null, then a number; a live stream's length is 0
+        send(20, 0, "getStreamLength", 5.0, null, "cam1");
+        assertEquals(Arrays.asList("_result", 5.0, null, 0.0), replies().get(0).values());
+    }
+
+    @Test
+    void publishPreparationCallsAreAnsweredAsSrsAnswersThem() {
+        connect("live", "rtmp://127.0.0.1/live");
+        for (String call : List.of("releaseStream", "FCPublish", "FCUnpublish", "_checkbw")) {
+            send(20, 0, call, 7.0, null, "cam1");
+            assertEquals(Arrays.asList("_result", 7.0, null, Amf0.UNDEFINED), replies().get(0).values(), call);
+        }
     }
 
     @Test
