@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.format.amf0.Amf0;
 import io.streamkit.format.amf0.Amf0Reader;
+import io.streamkit.format.amf0.Amf0TypedObject;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.hook.ConnectionEvent;
@@ -266,14 +267,26 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (connected) {
             throw new RtmpProtocolException("connect sent twice");
         }
-        if (!(commandObject instanceof Map<?, ?> props) || !(props.get("app") instanceof String appValue)) {
-            throw new RtmpProtocolException("connect without an app name");
-        }
-        RtmpUrls.Split split = RtmpUrls.splitQuery(appValue);
+        Map<?, ?> props = commandObject instanceof Map<?, ?> m ? m
+                : commandObject instanceof Amf0TypedObject t ? t.properties() : Map.of();
+        Object appValue = props.get("app");
         String tcUrl = props.get("tcUrl") instanceof String s ? s : "";
+        RtmpUrls.Split split = RtmpUrls.splitQuery(appValue instanceof String s ? s : "");
+        String name = RtmpUrls.trimSlashes(split.path());
+        if (name.isEmpty()) {
+            name = RtmpUrls.appOf(tcUrl);   // no app of its own (SRS's test client): the tcUrl's path
+        }
+        if (name.isEmpty()) {
+            rejectConnect(txid, (appValue == null ? "connect names no app"
+                    : appValue instanceof String ? "connect's app is empty"
+                    : "connect's app is " + amfType(appValue) + ", not a string,")
+                    + (tcUrl.isEmpty() ? " and has no tcUrl"
+                    : " and its tcUrl '" + RtmpUrls.quoted(tcUrl) + "' has no path after the host"));
+            return;
+        }
         Map<String, String> query = new HashMap<>(RtmpUrls.query(tcUrl));
         query.putAll(split.query());
-        app = split.path().replaceAll("^/+|/+$", "");
+        app = name;
         connectQuery = Map.copyOf(query);
         connected = true;
         double objectEncoding = props.get("objectEncoding") instanceof Number n ? n.doubleValue() : 0;
@@ -287,6 +300,31 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                 RtmpMessages.map("level", "status", "code", "NetConnection.Connect.Success",
                         "description", "Connection succeeded.", "objectEncoding", objectEncoding)));
         log.debug("rtmp {} #{}: connected to app '{}'", remote, id, app);
+    }
+
+    /** Answers a connect that names no app with NetConnection.Connect.Rejected, then closes. */
+    private void rejectConnect(double txid, String reason) {
+        log.info("rtmp {} #{}: NetConnection.Connect.Rejected: {}", remote, id, reason);
+        ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_error", txid, null,
+                        RtmpMessages.map("level", "error", "code", "NetConnection.Connect.Rejected",
+                                "description", reason)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** An AMF value's type as a client's author would name it, for a refusal. */
+    private static String amfType(Object value) {
+        if (value instanceof Number) {
+            return "a number";
+        } else if (value instanceof Boolean) {
+            return "a boolean";
+        } else if (value instanceof Map<?, ?>) {
+            return "an object";
+        } else if (value instanceof List<?>) {
+            return "an array";
+        } else if (value == Amf0.UNDEFINED) {
+            return "undefined";
+        }
+        return "a " + value.getClass().getSimpleName();
     }
 
     private void createStream(double txid) {

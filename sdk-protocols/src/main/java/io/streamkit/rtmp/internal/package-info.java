@@ -25,6 +25,9 @@
  *       and holds the GOP cache (bounded) until {@code NetStream.Publish.Start}, so the remote
  *       stream starts at a keyframe at once. A puller does not reconnect: a dropped pull ends its
  *       local publisher, and re-pulling is a policy's decision.</li>
+ *   <li>A {@code connect} without an app (SRS's test client sends only the tcUrl), or with one
+ *       that is not a string or is empty, takes the app from the tcUrl's path, as SRS does; with
+ *       neither it is answered {@code _error} NetConnection.Connect.Rejected naming the reason.</li>
  *   <li>{@code getStreamLength} is answered {@code _result(null, 0)}: the number ffmpeg reads
  *       (anything else makes every libavformat player warn "Unexpected reply"), and a live
  *       stream's length. {@code releaseStream}, {@code FCPublish}, {@code FCUnpublish} and

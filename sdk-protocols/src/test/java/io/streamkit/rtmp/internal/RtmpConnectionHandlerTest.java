@@ -27,9 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The command side of a connection, message by message, as a client sees it. */
 class RtmpConnectionHandlerTest {
@@ -165,6 +169,51 @@ class RtmpConnectionHandlerTest {
         List<Reply> replies = replies();
         Reply ack = replies.stream().filter(r -> r.type() == RtmpMessage.ACKNOWLEDGEMENT).findFirst().orElseThrow();
         assertTrue(ack.ints().get(0) > 6_000, "acknowledged " + ack.ints());
+    }
+
+    @Test
+    void aConnectWithoutAnAppTakesItFromTheTcUrl() {
+        // SRS's test client sends only the tcUrl; its path after the host is the app, its query the parameters
+        send(20, 0, "connect", 1.0, map("tcUrl", "rtmp://127.0.0.1:1935/live/?region=eu", "objectEncoding", 0.0));
+        assertEquals("NetConnection.Connect.Success", ((Map<?, ?>) replies().get(3).values().get(3)).get("code"));
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "cam1?token=good", "live");
+        assertEquals("NetStream.Publish.Start", code(replies().get(1)));
+        AuthRequest r = authRequests.get(0);
+        assertEquals(StreamKey.of("live", "cam1"), r.key());
+        assertEquals(Map.of("region", "eu", "token", "good"), r.query());
+    }
+
+    @Test
+    void anAppThatIsNotAStringGivesWayToTheTcUrls() {
+        send(20, 0, "connect", 1.0, map("app", 7.0, "tcUrl", "rtmps://example.com/studio/b"));
+        assertEquals("NetConnection.Connect.Success", ((Map<?, ?>) replies().get(3).values().get(3)).get("code"));
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "cam1", "live");
+        assertEquals(StreamKey.of("studio/b", "cam1"), authRequests.get(0).key());
+    }
+
+    static Stream<Arguments> connectsWithoutAnApp() {
+        return Stream.of(
+                Arguments.of(map("flashVer", "LNX 9,0,124,2"), "connect names no app and has no tcUrl"),
+                Arguments.of(map("app", 7.0, "tcUrl", "rtmp://127.0.0.1:1935/"), "connect's app is a number,"
+                        + " not a string, and its tcUrl 'rtmp://127.0.0.1:1935/' has no path after the host"),
+                Arguments.of(map("app", "/", "tcUrl", "rtmp://127.0.0.1?x=/y"),
+                        "connect's app is empty and its tcUrl 'rtmp://127.0.0.1?x=/y' has no path after the host"),
+                Arguments.of(map("app", map("a", 1.0), "tcUrl", "live\n"),
+                        "connect's app is an object, not a string, and its tcUrl 'live?' has no path after the host"),
+                Arguments.of(null, "connect names no app and has no tcUrl"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectsWithoutAnApp")
+    void aConnectThatNamesNoAppAnywhereIsRejectedWithTheReason(Map<String, Object> commandObject, String reason) {
+        send(20, 0, "connect", 4.0, commandObject);
+        List<Reply> replies = replies();
+        assertEquals(1, replies.size(), "only the refusal: " + replies);
+        assertEquals(Arrays.asList("_error", 4.0, null, map("level", "error", "code", "NetConnection.Connect.Rejected",
+                "description", reason)), replies.get(0).values());
+        assertFalse(server.isActive(), "closed after the refusal");
     }
 
     @Test
