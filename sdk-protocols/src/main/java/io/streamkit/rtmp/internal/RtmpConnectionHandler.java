@@ -152,13 +152,26 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = m.payload().readableBytes() >= 4
                     ? m.payload().getUnsignedInt(m.payload().readerIndex()) : 0;
             case RtmpMessage.USER_CONTROL -> userControl(m.payload());
+            case RtmpMessage.AGGREGATE -> aggregate(m);
             case RtmpMessage.SET_CHUNK_SIZE, RtmpMessage.ABORT, RtmpMessage.ACKNOWLEDGEMENT,
-                    RtmpMessage.SET_PEER_BANDWIDTH, RtmpMessage.AGGREGATE,
+                    RtmpMessage.SET_PEER_BANDWIDTH,
                     RtmpMessage.SHARED_OBJECT_AMF0, RtmpMessage.SHARED_OBJECT_AMF3 -> {
                 // applied by the decoder, or nothing a server needs to act on
             }
             default -> throw new RtmpProtocolException("unknown message type " + m.type() + " on chunk stream "
                     + m.chunkStreamId());
+        }
+    }
+
+    /**
+     * Handles each sub-message of an aggregate exactly as if it had come alone, on the
+     * aggregate's message stream. Their payloads are slices of the aggregate's, which
+     * {@link #channelRead} releases after this returns: they are not released here, and
+     * whatever keeps one (a frame) retains it.
+     */
+    private void aggregate(RtmpMessage m) {
+        for (RtmpAggregate.SubMessage sub : RtmpAggregate.split(m.payload(), m.timestamp())) {
+            handle(new RtmpMessage(m.chunkStreamId(), sub.type(), m.streamId(), sub.timestamp(), sub.payload()));
         }
     }
 

@@ -37,6 +37,9 @@
  *       {@code |RtmpSampleAccess} data message, and no {@code onStatus} data message
  *       (NetStream.Data.Start): libavformat's FLV demuxer skips {@code |RtmpSampleAccess} but
  *       turns any script name it does not know into an extra data stream.</li>
+ *   <li>Aggregate messages (type 22) are split into their FLV tags by {@code RtmpAggregate},
+ *       checked whole before any is used, and each handled as if it had come alone; payloads
+ *       stay slices of the aggregate's buffer.</li>
  *   <li>Public {@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
  *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements,
  *       so no Netty type appears in their signatures.</li>

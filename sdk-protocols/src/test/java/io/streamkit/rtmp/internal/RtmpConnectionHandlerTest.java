@@ -5,19 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.streamkit.format.amf0.Amf0;
 import io.streamkit.format.amf0.Amf0Reader;
 import io.streamkit.format.amf0.Amf0Writer;
+import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
+import io.streamkit.stream.Subscriber;
+import io.streamkit.stream.Track;
+import io.streamkit.test.Await;
 import io.streamkit.test.TestMedia;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -250,6 +256,52 @@ class RtmpConnectionHandlerTest {
         publisher.close();
     }
 
+    @Test
+    void anAggregateOfThreeVideoAndTwoAudioTagsReachesTheEngineAsFiveFrames() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "agg", "live");
+        replies();
+        sendRaw(9, stream, 0, Unpooled.buffer().writeBytes(hex("1700000000")).writeBytes(TestMedia.AVC_320x240));
+        sendRaw(8, stream, 0, Unpooled.buffer().writeBytes(hex("af00")).writeBytes(TestMedia.AAC_LC_44100_MONO));
+        Frames frames = new Frames();
+        engine.subscribe(StreamKey.of("live", "agg"), frames).toCompletableFuture().join();
+
+        // The tags' own times start at 500; the aggregate's 1,000 is where the first goes.
+        ByteBuf aggregate = Unpooled.buffer();
+        flvTag(aggregate, 9, 500, "1701000000" + "00000002" + "6588");      // keyframe
+        flvTag(aggregate, 8, 520, "af01" + "211c");
+        flvTag(aggregate, 9, 540, "2701000028" + "00000002" + "419a");      // composition time 40 ms
+        flvTag(aggregate, 8, 563, "af01" + "2122");
+        flvTag(aggregate, 9, 580, "2701000000" + "00000003" + "419b01");
+        sendRaw(22, stream, 1_000, aggregate);
+
+        Await.until(Duration.ofSeconds(5), () -> frames.seen.size() == 5, () -> "5 frames: " + frames.seen);
+        assertEquals(List.of(
+                "video dts 1000 pts 1000 key 000000026588",
+                "audio dts 1020 pts 1020 key 211c",
+                "video dts 1040 pts 1080 inter 00000002419a",
+                "audio dts 1063 pts 1063 key 2122",
+                "video dts 1080 pts 1080 inter 00000003419b01"), frames.seen);
+        assertTrue(server.isActive());
+    }
+
+    @Test
+    void aMalformedAggregateClosesTheConnectionAndDeliversNothing() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "bad", "live");
+        replies();
+        sendRaw(9, stream, 0, Unpooled.buffer().writeBytes(hex("1700000000")).writeBytes(TestMedia.AVC_320x240));
+        ByteBuf aggregate = Unpooled.buffer();
+        flvTag(aggregate, 9, 0, "1701000000" + "00000002" + "6588");
+        aggregate.writeBytes(hex("09 000100 000028 00 000000 2701".replace(" ", "")));   // says 256 bytes, has 2
+        Track video = engine.stream(StreamKey.of("live", "bad")).orElseThrow().tracks().get(0);
+        sendRaw(22, stream, 40, aggregate);
+        assertFalse(server.isActive(), "closed on the lying size");
+        assertEquals(0, video.stats().frames(), "the good tag before the bad one was not ingested either");
+    }
+
     // ---- a tiny client ----
 
     private void connect(String app, String tcUrl) {
@@ -269,7 +321,11 @@ class RtmpConnectionHandlerTest {
     }
 
     private void sendRaw(int type, int streamId, ByteBuf body) {
-        ByteBuf wire = RtmpChunkWriter.encode(server.alloc(), 3, type, streamId, 0, body, 128);
+        sendRaw(type, streamId, 0, body);
+    }
+
+    private void sendRaw(int type, int streamId, long timestamp, ByteBuf body) {
+        ByteBuf wire = RtmpChunkWriter.encode(server.alloc(), 3, type, streamId, timestamp, body, 128);
         body.release();
         server.writeInbound(wire);
         server.runPendingTasks();
@@ -316,5 +372,33 @@ class RtmpConnectionHandlerTest {
     }
 
     private record Reply(int type, List<Object> values, List<Long> ints, List<Long> longs) {
+    }
+
+    private static byte[] hex(String hex) {
+        return ByteBufUtil.decodeHexDump(hex);
+    }
+
+    /** Appends one FLV tag as aggregates carry them: header, data, back pointer. */
+    private static void flvTag(ByteBuf out, int type, long timestamp, String dataHex) {
+        byte[] data = hex(dataHex);
+        FlvTagHeader.write(out, type, data.length, timestamp);
+        out.writeBytes(data);
+        FlvTagHeader.writePreviousTagSize(out, data.length);
+    }
+
+    /** Every frame the engine delivers, as one line: type, times in ms, key or not, payload bytes. */
+    private static final class Frames implements Subscriber {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onTrack(Track track) {
+        }
+
+        @Override
+        public void onFrame(MediaFrame frame) {
+            seen.add(frame.track().type().name().toLowerCase(java.util.Locale.ROOT) + " dts " + frame.dts() / 1000
+                    + " pts " + frame.pts() / 1000 + (frame.keyframe() ? " key " : " inter ")
+                    + ByteBufUtil.hexDump(frame.content()));
+        }
     }
 }
