@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.format.amf0.Amf0;
 import io.streamkit.format.amf0.Amf0Reader;
+import io.streamkit.format.amf0.Amf0TypedObject;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.hook.ConnectionEvent;
@@ -154,13 +155,26 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = m.payload().readableBytes() >= 4
                     ? m.payload().getUnsignedInt(m.payload().readerIndex()) : 0;
             case RtmpMessage.USER_CONTROL -> userControl(m.payload());
+            case RtmpMessage.AGGREGATE -> aggregate(m);
             case RtmpMessage.SET_CHUNK_SIZE, RtmpMessage.ABORT, RtmpMessage.ACKNOWLEDGEMENT,
-                    RtmpMessage.SET_PEER_BANDWIDTH, RtmpMessage.AGGREGATE,
+                    RtmpMessage.SET_PEER_BANDWIDTH,
                     RtmpMessage.SHARED_OBJECT_AMF0, RtmpMessage.SHARED_OBJECT_AMF3 -> {
                 // applied by the decoder, or nothing a server needs to act on
             }
             default -> throw new RtmpProtocolException("unknown message type " + m.type() + " on chunk stream "
                     + m.chunkStreamId());
+        }
+    }
+
+    /**
+     * Handles each sub-message of an aggregate exactly as if it had come alone, on the
+     * aggregate's message stream. Their payloads are slices of the aggregate's, which
+     * {@link #channelRead} releases after this returns: they are not released here, and
+     * whatever keeps one (a frame) retains it.
+     */
+    private void aggregate(RtmpMessage m) {
+        for (RtmpAggregate.SubMessage sub : RtmpAggregate.split(m.payload(), m.timestamp())) {
+            handle(new RtmpMessage(m.chunkStreamId(), sub.type(), m.streamId(), sub.timestamp(), sub.payload()));
         }
     }
 
@@ -218,9 +232,12 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         switch (name) {
             case "connect" -> connect(txid, arg(values, 2));
             case "createStream" -> createStream(txid);
-            case "releaseStream", "FCPublish", "FCUnpublish", "getStreamLength", "_checkbw" ->
+            case "releaseStream", "FCPublish", "FCUnpublish", "_checkbw" ->
+                    // What SRS answers; no client reads more than the transaction id (ffmpeg tracks
+                    // these calls but reads only connect's, createStream's and getStreamLength's results).
                     ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0,
                             "_result", txid, null, Amf0.UNDEFINED));
+            case "getStreamLength" -> ctx.writeAndFlush(streamLength(txid));
             case "publish" -> publish(m.streamId(), string(values, 3));
             case "play" -> play(m.streamId(), string(values, 3));
             case "play2" -> play(m.streamId(), play2Name(arg(values, 3)));
@@ -247,18 +264,45 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The answer to {@code getStreamLength}: {@code _result(txid, null, 0)}, the length in
+     * seconds of a live stream, which has none.
+     *
+     * <p>A player asks before {@code play} (ffmpeg does unless told {@code -rtmp_live live}) and
+     * reads a number after the null command object; anything else makes ffmpeg warn
+     * "Unexpected reply on getStreamLength()". nginx-rtmp and SRS do not answer at all, which
+     * ffmpeg tolerates (the call stays pending, silently); answering with 0 tells every client
+     * the truth in the form it reads and leaves no call pending. ffmpeg uses a length only when
+     * it is above 0 (as a duration in metadata it makes up), so 0 changes nothing in what it plays.
+     */
+    private RtmpMessage streamLength(double txid) {
+        return RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_result", txid, null, 0.0);
+    }
+
     private void connect(double txid, Object commandObject) {
         if (connected) {
             throw new RtmpProtocolException("connect sent twice");
         }
-        if (!(commandObject instanceof Map<?, ?> props) || !(props.get("app") instanceof String appValue)) {
-            throw new RtmpProtocolException("connect without an app name");
-        }
-        RtmpUrls.Split split = RtmpUrls.splitQuery(appValue);
+        Map<?, ?> props = commandObject instanceof Map<?, ?> m ? m
+                : commandObject instanceof Amf0TypedObject t ? t.properties() : Map.of();
+        Object appValue = props.get("app");
         String tcUrl = props.get("tcUrl") instanceof String s ? s : "";
+        RtmpUrls.Split split = RtmpUrls.splitQuery(appValue instanceof String s ? s : "");
+        String name = RtmpUrls.trimSlashes(split.path());
+        if (name.isEmpty()) {
+            name = RtmpUrls.appOf(tcUrl);   // no app of its own (SRS's test client): the tcUrl's path
+        }
+        if (name.isEmpty()) {
+            rejectConnect(txid, (appValue == null ? "connect names no app"
+                    : appValue instanceof String ? "connect's app is empty"
+                    : "connect's app is " + amfType(appValue) + ", not a string,")
+                    + (tcUrl.isEmpty() ? " and has no tcUrl"
+                    : " and its tcUrl '" + RtmpUrls.quoted(tcUrl) + "' has no path after the host"));
+            return;
+        }
         Map<String, String> query = new HashMap<>(RtmpUrls.query(tcUrl));
         query.putAll(split.query());
-        app = split.path().replaceAll("^/+|/+$", "");
+        app = name;
         connectQuery = Map.copyOf(query);
         connected = true;
         double objectEncoding = props.get("objectEncoding") instanceof Number n ? n.doubleValue() : 0;
@@ -272,6 +316,31 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                 RtmpMessages.map("level", "status", "code", "NetConnection.Connect.Success",
                         "description", "Connection succeeded.", "objectEncoding", objectEncoding)));
         log.debug("rtmp {} #{}: connected to app '{}'", remote, id, app);
+    }
+
+    /** Answers a connect that names no app with NetConnection.Connect.Rejected, then closes. */
+    private void rejectConnect(double txid, String reason) {
+        log.info("rtmp {} #{}: NetConnection.Connect.Rejected: {}", remote, id, reason);
+        ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_error", txid, null,
+                        RtmpMessages.map("level", "error", "code", "NetConnection.Connect.Rejected",
+                                "description", reason)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** An AMF value's type as a client's author would name it, for a refusal. */
+    private static String amfType(Object value) {
+        if (value instanceof Number) {
+            return "a number";
+        } else if (value instanceof Boolean) {
+            return "a boolean";
+        } else if (value instanceof Map<?, ?>) {
+            return "an object";
+        } else if (value instanceof List<?>) {
+            return "an array";
+        } else if (value == Amf0.UNDEFINED) {
+            return "undefined";
+        }
+        return "a " + value.getClass().getSimpleName();
     }
 
     private void createStream(double txid) {

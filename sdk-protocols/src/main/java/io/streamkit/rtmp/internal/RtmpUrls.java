@@ -37,6 +37,59 @@ final class RtmpUrls {
     }
 
     /**
+     * The app a tcUrl names, for a {@code connect} that sends no app of its own (SRS's test
+     * client sends only the tcUrl): the path after the host of
+     * {@code scheme://host[:port]/app[/more][?query]}, percent-decoded, without leading and
+     * trailing slashes, as SRS derives it.
+     *
+     * @param tcUrl the tcUrl as the client sent it
+     * @return the app, or an empty string when the URL has no path after the host or no {@code ://}
+     */
+    static String appOf(String tcUrl) {
+        int scheme = tcUrl.indexOf("://");
+        if (scheme < 0) {
+            return "";
+        }
+        int end = tcUrl.length();
+        for (int i = scheme + 3; i < tcUrl.length(); i++) {
+            char c = tcUrl.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        int slash = tcUrl.indexOf('/', scheme + 3);
+        if (slash < 0 || slash >= end) {
+            return "";
+        }
+        return decode(trimSlashes(tcUrl.substring(slash, end)));
+    }
+
+    /** The path without leading and trailing slashes. */
+    static String trimSlashes(String path) {
+        return path.replaceAll("^/+|/+$", "");
+    }
+
+    /** Longest peer-sent text quoted in a log line or a status description. */
+    static final int MAX_QUOTED = 128;
+
+    /**
+     * A peer's text made safe to quote: control characters replaced by {@code ?} and cut at
+     * {@value #MAX_QUOTED} characters, so a log line stays one bounded line.
+     */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_QUOTED) + 3);
+        for (int i = 0; i < text.length() && i < MAX_QUOTED; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (text.length() > MAX_QUOTED) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+
+    /**
      * Joins the connect app and the stream name into a key, splitting at the last slash: a
      * name with slashes ({@code rtmp://host/live/a/b}) puts the extra segments in the app.
      *

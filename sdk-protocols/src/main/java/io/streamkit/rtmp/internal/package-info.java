@@ -25,6 +25,21 @@
  *       and holds the GOP cache (bounded) until {@code NetStream.Publish.Start}, so the remote
  *       stream starts at a keyframe at once. A puller does not reconnect: a dropped pull ends its
  *       local publisher, and re-pulling is a policy's decision.</li>
+ *   <li>A {@code connect} without an app (SRS's test client sends only the tcUrl), or with one
+ *       that is not a string or is empty, takes the app from the tcUrl's path, as SRS does; with
+ *       neither it is answered {@code _error} NetConnection.Connect.Rejected naming the reason.</li>
+ *   <li>{@code getStreamLength} is answered {@code _result(null, 0)}: the number ffmpeg reads
+ *       (anything else makes every libavformat player warn "Unexpected reply"), and a live
+ *       stream's length. {@code releaseStream}, {@code FCPublish}, {@code FCUnpublish} and
+ *       {@code _checkbw} are answered {@code _result(null, undefined)} as SRS does; no client
+ *       reads those answers beyond their transaction id.</li>
+ *   <li>Play starts with the onStatus commands Play.Reset and Play.Start and the
+ *       {@code |RtmpSampleAccess} data message, and no {@code onStatus} data message
+ *       (NetStream.Data.Start): libavformat's FLV demuxer skips {@code |RtmpSampleAccess} but
+ *       turns any script name it does not know into an extra data stream.</li>
+ *   <li>Aggregate messages (type 22) are split into their FLV tags by {@code RtmpAggregate},
+ *       checked whole before any is used, and each handled as if it had come alone; payloads
+ *       stay slices of the aggregate's buffer.</li>
  *   <li>Public {@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
  *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements,
  *       so no Netty type appears in their signatures.</li>

@@ -5,28 +5,41 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.format.amf0.Amf0;
 import io.streamkit.format.amf0.Amf0Reader;
 import io.streamkit.format.amf0.Amf0Writer;
+import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
+import io.streamkit.stream.Subscriber;
+import io.streamkit.stream.Track;
+import io.streamkit.test.Await;
+import io.streamkit.test.TestMedia;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The command side of a connection, message by message, as a client sees it. */
 class RtmpConnectionHandlerTest {
@@ -164,6 +177,131 @@ class RtmpConnectionHandlerTest {
         assertTrue(ack.ints().get(0) > 6_000, "acknowledged " + ack.ints());
     }
 
+    @Test
+    void aConnectWithoutAnAppTakesItFromTheTcUrl() {
+        // SRS's test client sends only the tcUrl; its path after the host is the app, its query the parameters
+        send(20, 0, "connect", 1.0, map("tcUrl", "rtmp://127.0.0.1:1935/live/?region=eu", "objectEncoding", 0.0));
+        assertEquals("NetConnection.Connect.Success", ((Map<?, ?>) replies().get(3).values().get(3)).get("code"));
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "cam1?token=good", "live");
+        assertEquals("NetStream.Publish.Start", code(replies().get(1)));
+        AuthRequest r = authRequests.get(0);
+        assertEquals(StreamKey.of("live", "cam1"), r.key());
+        assertEquals(Map.of("region", "eu", "token", "good"), r.query());
+    }
+
+    @Test
+    void anAppThatIsNotAStringGivesWayToTheTcUrls() {
+        send(20, 0, "connect", 1.0, map("app", 7.0, "tcUrl", "rtmps://example.com/studio/b"));
+        assertEquals("NetConnection.Connect.Success", ((Map<?, ?>) replies().get(3).values().get(3)).get("code"));
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "cam1", "live");
+        assertEquals(StreamKey.of("studio/b", "cam1"), authRequests.get(0).key());
+    }
+
+    static Stream<Arguments> connectsWithoutAnApp() {
+        return Stream.of(
+                Arguments.of(map("flashVer", "LNX 9,0,124,2"), "connect names no app and has no tcUrl"),
+                Arguments.of(map("app", 7.0, "tcUrl", "rtmp://127.0.0.1:1935/"), "connect's app is a number,"
+                        + " not a string, and its tcUrl 'rtmp://127.0.0.1:1935/' has no path after the host"),
+                Arguments.of(map("app", "/", "tcUrl", "rtmp://127.0.0.1?x=/y"),
+                        "connect's app is empty and its tcUrl 'rtmp://127.0.0.1?x=/y' has no path after the host"),
+                Arguments.of(map("app", map("a", 1.0), "tcUrl", "live\n"),
+                        "connect's app is an object, not a string, and its tcUrl 'live?' has no path after the host"),
+                Arguments.of(null, "connect names no app and has no tcUrl"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectsWithoutAnApp")
+    void aConnectThatNamesNoAppAnywhereIsRejectedWithTheReason(Map<String, Object> commandObject, String reason) {
+        send(20, 0, "connect", 4.0, commandObject);
+        List<Reply> replies = replies();
+        assertEquals(1, replies.size(), "only the refusal: " + replies);
+        assertEquals(Arrays.asList("_error", 4.0, null, map("level", "error", "code", "NetConnection.Connect.Rejected",
+                "description", reason)), replies.get(0).values());
+        assertFalse(server.isActive(), "closed after the refusal");
+    }
+
+    @Test
+    void getStreamLengthIsAnsweredWithANumberAsPlayersReadIt() {
+        connect("live", "rtmp://127.0.0.1/live");
+        // ffmpeg reads "_result", the transaction id, a null, then a number; a live stream's length is 0
+        send(20, 0, "getStreamLength", 5.0, null, "cam1");
+        assertEquals(Arrays.asList("_result", 5.0, null, 0.0), replies().get(0).values());
+    }
+
+    @Test
+    void publishPreparationCallsAreAnsweredAsSrsAnswersThem() {
+        connect("live", "rtmp://127.0.0.1/live");
+        for (String call : List.of("releaseStream", "FCPublish", "FCUnpublish", "_checkbw")) {
+            send(20, 0, call, 7.0, null, "cam1");
+            assertEquals(Arrays.asList("_result", 7.0, null, Amf0.UNDEFINED), replies().get(0).values(), call);
+        }
+    }
+
+    @Test
+    void playStartsWithStatusCommandsAndNoDataMessageAPlayerWouldTakeForAStream() {
+        Publisher publisher = engine.publish(StreamKey.of("live", "show"));
+        publisher.addTrack(TestMedia.h264());
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "play", 0.0, null, "show");
+        List<Reply> replies = replies();
+        assertEquals(List.of("NetStream.Play.Reset", "NetStream.Play.Start"), replies.stream()
+                .filter(r -> r.type() == RtmpMessage.COMMAND_AMF0).map(RtmpConnectionHandlerTest::code).toList());
+        assertEquals(List.of(List.of("|RtmpSampleAccess", true, true)), replies.stream()
+                .filter(r -> r.type() == RtmpMessage.DATA_AMF0).map(Reply::values).toList(),
+                "libavformat skips |RtmpSampleAccess; an onStatus data message would be an extra stream to it");
+        assertTrue(replies.stream().anyMatch(r -> r.type() == RtmpMessage.VIDEO), "the sequence header follows");
+        publisher.close();
+    }
+
+    @Test
+    void anAggregateOfThreeVideoAndTwoAudioTagsReachesTheEngineAsFiveFrames() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "agg", "live");
+        replies();
+        sendRaw(9, stream, 0, Unpooled.buffer().writeBytes(hex("1700000000")).writeBytes(TestMedia.AVC_320x240));
+        sendRaw(8, stream, 0, Unpooled.buffer().writeBytes(hex("af00")).writeBytes(TestMedia.AAC_LC_44100_MONO));
+        Frames frames = new Frames();
+        engine.subscribe(StreamKey.of("live", "agg"), frames).toCompletableFuture().join();
+
+        // The tags' own times start at 500; the aggregate's 1,000 is where the first goes.
+        ByteBuf aggregate = Unpooled.buffer();
+        flvTag(aggregate, 9, 500, "1701000000" + "00000002" + "6588");      // keyframe
+        flvTag(aggregate, 8, 520, "af01" + "211c");
+        flvTag(aggregate, 9, 540, "2701000028" + "00000002" + "419a");      // composition time 40 ms
+        flvTag(aggregate, 8, 563, "af01" + "2122");
+        flvTag(aggregate, 9, 580, "2701000000" + "00000003" + "419b01");
+        sendRaw(22, stream, 1_000, aggregate);
+
+        Await.until(Duration.ofSeconds(5), () -> frames.seen.size() == 5, () -> "5 frames: " + frames.seen);
+        assertEquals(List.of(
+                "video dts 1000 pts 1000 key 000000026588",
+                "audio dts 1020 pts 1020 key 211c",
+                "video dts 1040 pts 1080 inter 00000002419a",
+                "audio dts 1063 pts 1063 key 2122",
+                "video dts 1080 pts 1080 inter 00000003419b01"), frames.seen);
+        assertTrue(server.isActive());
+    }
+
+    @Test
+    void aMalformedAggregateClosesTheConnectionAndDeliversNothing() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "bad", "live");
+        replies();
+        sendRaw(9, stream, 0, Unpooled.buffer().writeBytes(hex("1700000000")).writeBytes(TestMedia.AVC_320x240));
+        ByteBuf aggregate = Unpooled.buffer();
+        flvTag(aggregate, 9, 0, "1701000000" + "00000002" + "6588");
+        aggregate.writeBytes(hex("09 000100 000028 00 000000 2701".replace(" ", "")));   // says 256 bytes, has 2
+        Track video = engine.stream(StreamKey.of("live", "bad")).orElseThrow().tracks().get(0);
+        sendRaw(22, stream, 40, aggregate);
+        assertFalse(server.isActive(), "closed on the lying size");
+        assertEquals(0, video.stats().frames(), "the good tag before the bad one was not ingested either");
+    }
+
     // ---- a tiny client ----
 
     private void connect(String app, String tcUrl) {
@@ -183,7 +321,11 @@ class RtmpConnectionHandlerTest {
     }
 
     private void sendRaw(int type, int streamId, ByteBuf body) {
-        ByteBuf wire = RtmpChunkWriter.encode(server.alloc(), 3, type, streamId, 0, body, 128);
+        sendRaw(type, streamId, 0, body);
+    }
+
+    private void sendRaw(int type, int streamId, long timestamp, ByteBuf body) {
+        ByteBuf wire = RtmpChunkWriter.encode(server.alloc(), 3, type, streamId, timestamp, body, 128);
         body.release();
         server.writeInbound(wire);
         server.runPendingTasks();
@@ -230,5 +372,33 @@ class RtmpConnectionHandlerTest {
     }
 
     private record Reply(int type, List<Object> values, List<Long> ints, List<Long> longs) {
+    }
+
+    private static byte[] hex(String hex) {
+        return ByteBufUtil.decodeHexDump(hex);
+    }
+
+    /** Appends one FLV tag as aggregates carry them: header, data, back pointer. */
+    private static void flvTag(ByteBuf out, int type, long timestamp, String dataHex) {
+        byte[] data = hex(dataHex);
+        FlvTagHeader.write(out, type, data.length, timestamp);
+        out.writeBytes(data);
+        FlvTagHeader.writePreviousTagSize(out, data.length);
+    }
+
+    /** Every frame the engine delivers, as one line: type, times in ms, key or not, payload bytes. */
+    private static final class Frames implements Subscriber {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onTrack(Track track) {
+        }
+
+        @Override
+        public void onFrame(MediaFrame frame) {
+            seen.add(frame.track().type().name().toLowerCase(java.util.Locale.ROOT) + " dts " + frame.dts() / 1000
+                    + " pts " + frame.pts() / 1000 + (frame.keyframe() ? " key " : " inter ")
+                    + ByteBufUtil.hexDump(frame.content()));
+        }
     }
 }
