@@ -242,7 +242,7 @@ class RtmpConnectionHandlerTest {
     @Test
     void playStartsWithStatusCommandsAndNoDataMessageAPlayerWouldTakeForAStream() {
         Publisher publisher = engine.publish(StreamKey.of("live", "show"));
-        publisher.addTrack(TestMedia.h264());
+        io.streamkit.stream.Track video = publisher.addTrack(TestMedia.h264());
         connect("live", "rtmp://127.0.0.1/live");
         int stream = createStream();
         send(20, stream, "play", 0.0, null, "show");
@@ -252,7 +252,11 @@ class RtmpConnectionHandlerTest {
         assertEquals(List.of(List.of("|RtmpSampleAccess", true, true)), replies.stream()
                 .filter(r -> r.type() == RtmpMessage.DATA_AMF0).map(Reply::values).toList(),
                 "libavformat skips |RtmpSampleAccess; an onStatus data message would be an extra stream to it");
-        assertTrue(replies.stream().anyMatch(r -> r.type() == RtmpMessage.VIDEO), "the sequence header follows");
+        assertFalse(replies.stream().anyMatch(r -> r.type() == RtmpMessage.VIDEO),
+                "the sequence header waits for the first frame, to go at its time");
+        publisher.write(video, 7_000_000, 7_000_000, true, TestMedia.payload(1, 500));
+        List<Reply> media = replies().stream().filter(r -> r.type() == RtmpMessage.VIDEO).toList();
+        assertEquals(2, media.size(), "the sequence header, then the keyframe: " + media);
         publisher.close();
     }
 
