@@ -26,9 +26,9 @@ import java.util.Map;
  * and frames. Nothing else: the only script tag is {@code onMetaData}, so a demuxer sees
  * exactly the tracks published.
  *
- * <p>The FLV header goes with the first frame, when the engine has announced every track
- * (publishers send their sequence headers first), so its audio and video flags say which
- * tracks the stream has. Metadata and sequence headers are held until the next frame and go
+ * <p>The FLV header goes when the player is attached, once the engine has announced the
+ * stream's tracks (publishers send their sequence headers first), or with the first frame of a
+ * stream that had none yet, so its audio and video flags say which tracks the stream has. Metadata and sequence headers are held until the next frame and go
  * just before it: sequence headers at its time on the player's timeline ({@link PlayerTimeline}),
  * metadata at 0 (libavformat takes an {@code onMetaData} tag at any other time for a subtitle
  * stream). By default a player's first frame is at 0, and a player joining a running stream, or
@@ -105,9 +105,16 @@ final class FlvPlayer implements Subscriber {
         }
     }
 
-    /** Called once attached: the response head goes out now, the FLV bytes with the first frame. */
+    /**
+     * Called once attached, after the engine announced the stream's tracks: sends the FLV
+     * header now rather than with the first frame, so a player of a stream that has tracks but
+     * no keyframe yet has its header (and knows the response is an FLV stream) at once.
+     */
     void attached() {
         start();
+        if (!headerSent && !tracks.isEmpty()) {
+            sendHeader();
+        }
     }
 
     /** Takes the track; its sequence header goes before the next frame, at that frame's time. */
