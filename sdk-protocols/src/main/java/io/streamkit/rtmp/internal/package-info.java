@@ -25,6 +25,13 @@
  *       and holds the GOP cache (bounded) until {@code NetStream.Publish.Start}, so the remote
  *       stream starts at a keyframe at once. A puller does not reconnect: a dropped pull ends its
  *       local publisher, and re-pulling is a policy's decision.</li>
+ *   <li>The keyframe flag of an H.264 or H.265 frame, published or pulled, is what its
+ *       bitstream says ({@code RtmpIngest}: an IDR slice, an IRAP picture, found by walking
+ *       the NAL unit headers), not the FLV frame type: encoders flag recovery points and
+ *       open-GOP I frames as keyframes (x264 with intra refresh or open GOP, behind GStreamer's
+ *       x264enc or ffmpeg), and HLS segments and the GOP cache that start on one start players
+ *       on a picture they cannot decode. It also makes an unflagged IDR a keyframe. Other
+ *       codecs keep the FLV flag.</li>
  *   <li>Public {@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
  *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements,
  *       so no Netty type appears in their signatures.</li>
