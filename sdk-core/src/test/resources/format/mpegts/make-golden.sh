@@ -14,7 +14,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../../../../.." && pwd)"
 cd "$repo"
-flock /tmp/streamkit-mvn.lock mvn -q -o -pl sdk-core test \
+flock /tmp/streamkit-build.lock ./mvnw -B -q -o -pl sdk-core test \
   -Dtest='io.streamkit.format.mpegts.MpegTsGoldenTest#muxedFixtureMatchesGoldenByteForByte' \
   -Dstreamkit.mpegts.regenerate=true -Dsurefire.failIfNoSpecifiedTests=false
 ts="$here/h264-aac-160x120-2s.ts"

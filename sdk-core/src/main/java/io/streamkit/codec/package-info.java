@@ -10,7 +10,9 @@
  * <li>{@code writeTo(ByteBuf)} appends at the writer index of a buffer the caller owns.</li>
  * <li>Malformed input throws {@link io.streamkit.codec.MediaFormatException} naming the
  *     value and the limit; every loop is bounded by a documented limit or by the input
- *     length, so hostile input costs one rejected track.</li>
+ *     length, so hostile input costs one rejected track. The exception: predicates over
+ *     access units on the frame path ({@code H264AccessUnits}, {@code H265AccessUnits})
+ *     answer {@code false} for a malformed one, allocate nothing and never throw on input.</li>
  * <li>Results are immutable and safe to share between threads; readers and writers are
  *     not.</li>
  * <li>No parser knows about a connection, a channel or an allocator.</li>

@@ -42,7 +42,8 @@ public final class MediaFrame extends DefaultByteBufHolder {
      * @param track the track it belongs to
      * @param dts decode time in microseconds
      * @param pts presentation time in microseconds, not before {@code dts}
-     * @param keyframe whether a decoder can start here; every audio frame is one
+     * @param keyframe whether a decoder can start here, true to the bitstream (H.264: an IDR;
+     *     H.265: an IRAP picture; see {@link Publisher#write}); every audio frame is one
      * @param payload the access unit in the codec's canonical form; ownership passes to the frame
      * @return the frame
      */
@@ -89,6 +90,8 @@ public final class MediaFrame extends DefaultByteBufHolder {
 
     /**
      * Returns whether a decoder can start at this frame (an IDR or IRAP picture, or any audio frame).
+     * Outputs start players and segments at such frames; RTMP ingest takes the flag of H.264
+     * and H.265 frames from the bitstream, application publishers must set it truthfully.
      *
      * @return the keyframe flag
      */

@@ -59,10 +59,20 @@ public interface Publisher extends AutoCloseable {
      * <p>Timestamps may come straight from the wire: the engine makes them monotonic per
      * track (see {@link PublishOptions#timestampWrap}) before any subscriber sees them.
      *
+     * <p>The keyframe flag must be true to the bitstream: the GOP cache and HLS segments start
+     * at flagged frames, and a flagged frame a decoder cannot start at (an H.264 non-IDR I
+     * frame or recovery point, an H.265 TRAIL picture) starts every new player on a picture
+     * it cannot decode. For H.264 flag access units with an IDR slice, for H.265 those with an
+     * IRAP picture; {@link io.streamkit.codec.h264.H264AccessUnits} and
+     * {@link io.streamkit.codec.h265.H265AccessUnits} tell from the payload. RTMP ingest sets
+     * the flag that way whatever the encoder flagged; the engine takes an application's flag
+     * as it is.
+     *
      * @param track one of this publisher's tracks
      * @param dts decode time in microseconds as the publisher sent it
      * @param pts presentation time in microseconds as the publisher sent it
-     * @param keyframe whether a decoder can start here; audio frames are all keyframes
+     * @param keyframe whether a decoder can start here (H.264: an IDR; H.265: an IRAP picture);
+     *     audio frames are all keyframes
      * @param payload the access unit in the codec's canonical form; released by the engine
      * @return {@code true} if the frame was accepted, {@code false} if the publisher is
      *     closed (the payload is released either way)

@@ -16,15 +16,26 @@ import java.util.Objects;
  *   <tr><td>{@code playlistSize}</td><td>{@value #DEFAULT_PLAYLIST_SIZE} segments</td><td>RFC 8216 6.2.2 wants at least three target durations; six give players room</td></tr>
  *   <tr><td>{@code keptSegments}</td><td>{@value #DEFAULT_KEPT_SEGMENTS} more</td><td>a player that fetched the playlist just before a segment left it can still get the segment</td></tr>
  *   <tr><td>{@code maxStreamBytes}</td><td>{@value #DEFAULT_MAX_STREAM_BYTES} bytes</td><td>memory per stream is bounded whatever the bitrate: the oldest segments go first</td></tr>
- *   <tr><td>{@code sessionTtl}</td><td>{@value #DEFAULT_SESSION_TTL_SECONDS} s</td><td>how long a signed segment URL from an authorised playlist stays valid</td></tr>
+ *   <tr><td>{@code sessionTtl}</td><td>{@value #DEFAULT_SESSION_TTL_SECONDS} s</td><td>how long a segment's signed URL stays valid from the segment's creation; at least {@link #minSessionTtl()}</td></tr>
  *   <tr><td>{@code onDemand}</td><td>off</td><td>every stream is segmented from its first frame, so the first player starts at once</td></tr>
  * </table>
+ *
+ * <p><b>Signed segment URLs.</b> Each segment's URL is signed once, when the segment is
+ * made, and never changes while the playlist lists it (RFC 8216 6.2.1), so caches in front
+ * of the server keep one copy per segment. It expires {@code sessionTtl} after the
+ * segment's creation; {@link #minSessionTtl()} is how long a segment can stay listed or
+ * fetchable with these settings, and a shorter {@code sessionTtl} is refused, so a player
+ * never sees a listed segment refused as expired. That bound assumes segments no longer
+ * than {@value #LONGEST_EXPECTED_GOP_SECONDS} s or the target duration, whichever is
+ * longer (a segment lasts at least one GOP), and a publisher that keeps sending or
+ * leaves: the playlist of a publisher that stalls without leaving stops changing, and its
+ * segments expire {@code sessionTtl} after they were made.
  *
  * @param segmentDuration the target segment duration
  * @param playlistSize segments listed in the playlist
  * @param keptSegments segments kept after they leave the playlist
  * @param maxStreamBytes bytes of segments kept per stream at most
- * @param sessionTtl validity of the signed segment URLs a playlist hands out
+ * @param sessionTtl validity of each segment's signed URL, from the segment's creation
  * @param onDemand whether a stream is segmented only once a player asks for it
  * @param programDateTime whether segments carry EXT-X-PROGRAM-DATE-TIME
  * @param directory where playlists and segments are also written, or {@code null} for memory only
@@ -40,11 +51,21 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
     public static final int DEFAULT_KEPT_SEGMENTS = 6;
     /** Default memory per stream: 64 MiB, about 40 s of a 12 Mbps stream. */
     public static final long DEFAULT_MAX_STREAM_BYTES = 64L << 20;
-    /** Default validity of signed segment URLs in seconds. */
+    /** Default validity of signed segment URLs in seconds: an hour, far above {@link #minSessionTtl()} of the defaults. */
     public static final int DEFAULT_SESSION_TTL_SECONDS = 3600;
+    /**
+     * Longest GOP, in seconds, that {@link #minSessionTtl()} allows for: x264's default keyint
+     * of 250 frames at 25 fps, what OBS sends with its keyframe interval left at auto. Segments
+     * are cut at keyframes only, so with a GOP longer than the target a segment lasts a GOP.
+     */
+    public static final int LONGEST_EXPECTED_GOP_SECONDS = 10;
+    /** Shortest time an ended stream's playlist stays, in seconds: players polling it see EXT-X-ENDLIST. */
+    public static final int MIN_ENDED_RETENTION_SECONDS = 30;
+    /** Margin of {@link #minSessionTtl()} in seconds: a publisher's reconnect grace and a player's late fetch. */
+    private static final int SESSION_TTL_MARGIN_SECONDS = 60;
 
     /**
-     * Checks the settings.
+     * Checks the settings, each and together.
      *
      * @param segmentDuration target segment duration
      * @param playlistSize playlist length
@@ -54,25 +75,99 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
      * @param onDemand segment only when asked
      * @param programDateTime add program date times
      * @param directory also write here, or {@code null}
+     * @throws IllegalArgumentException when a setting is out of its range, or {@code sessionTtl}
+     *     is below {@link #minSessionTtl()}
      */
     public HlsConfig {
+        checkSegmentDuration(segmentDuration);
+        checkPlaylistSize(playlistSize);
+        checkKeptSegments(keptSegments);
+        checkMaxStreamBytes(maxStreamBytes);
+        checkSessionTtl(sessionTtl);
+        Duration min = minSessionTtl(segmentDuration, playlistSize, keptSegments);
+        if (sessionTtl.compareTo(min) < 0) {
+            throw new IllegalArgumentException("sessionTtl of " + sessionTtl.toSeconds() + " s is shorter than the "
+                    + min.toSeconds() + " s a segment can stay listed or fetchable with " + playlistSize + " + "
+                    + keptSegments + " segments of " + segmentDuration.toMillis() / 1000.0
+                    + " s (at least one GOP of up to " + LONGEST_EXPECTED_GOP_SECONDS
+                    + " s each); raise sessionTtl to " + min.toSeconds()
+                    + " s or more, or shorten playlistSize, keptSegments or segmentDuration");
+        }
+    }
+
+    /**
+     * Returns the shortest {@code sessionTtl} these settings allow: how long a segment can stay
+     * in the playlist or fetchable after it, each segment lasting the longer of the target
+     * duration and {@value #LONGEST_EXPECTED_GOP_SECONDS} s, plus the {@link #endedRetention()}
+     * of a stream that ended and a minute of margin.
+     *
+     * @return the bound that {@link Builder#build()} checks {@code sessionTtl} against
+     */
+    public Duration minSessionTtl() {
+        return minSessionTtl(segmentDuration, playlistSize, keptSegments);
+    }
+
+    /**
+     * Returns how long an ended stream's playlist, with EXT-X-ENDLIST, is still served before
+     * its segments are released: twice the playlist's length in target durations, at least
+     * {@value #MIN_ENDED_RETENTION_SECONDS} s. A publisher that returns meanwhile continues it.
+     *
+     * @return the retention after the end
+     */
+    public Duration endedRetention() {
+        return endedRetention(segmentDuration, playlistSize);
+    }
+
+    private static Duration endedRetention(Duration segmentDuration, int playlistSize) {
+        return longer(Duration.ofSeconds(MIN_ENDED_RETENTION_SECONDS), segmentDuration.multipliedBy(2L * playlistSize));
+    }
+
+    private static Duration minSessionTtl(Duration segmentDuration, int playlistSize, int keptSegments) {
+        Duration longest = longer(segmentDuration, Duration.ofSeconds(LONGEST_EXPECTED_GOP_SECONDS));
+        return longest.multipliedBy(playlistSize + keptSegments)
+                .plus(endedRetention(segmentDuration, playlistSize))
+                .plusSeconds(SESSION_TTL_MARGIN_SECONDS);
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration checkSegmentDuration(Duration segmentDuration) {
         Objects.requireNonNull(segmentDuration, "segmentDuration");
         if (segmentDuration.toMillis() < 500 || segmentDuration.toSeconds() > 60) {
             throw new IllegalArgumentException("segmentDuration " + segmentDuration + " outside 0.5-60 s");
         }
+        return segmentDuration;
+    }
+
+    private static int checkPlaylistSize(int playlistSize) {
         if (playlistSize < 3 || playlistSize > 100) {
             throw new IllegalArgumentException("playlistSize " + playlistSize + " outside 3-100 (RFC 8216 6.2.2 wants 3)");
         }
+        return playlistSize;
+    }
+
+    private static int checkKeptSegments(int keptSegments) {
         if (keptSegments < 0 || keptSegments > 100) {
             throw new IllegalArgumentException("keptSegments " + keptSegments + " outside 0-100");
         }
+        return keptSegments;
+    }
+
+    private static long checkMaxStreamBytes(long maxStreamBytes) {
         if (maxStreamBytes < (1 << 20)) {
             throw new IllegalArgumentException("maxStreamBytes " + maxStreamBytes + " is below 1 MiB");
         }
+        return maxStreamBytes;
+    }
+
+    private static Duration checkSessionTtl(Duration sessionTtl) {
         Objects.requireNonNull(sessionTtl, "sessionTtl");
-        if (sessionTtl.toSeconds() < 10) {
-            throw new IllegalArgumentException("sessionTtl " + sessionTtl + " is below 10 s");
+        if (sessionTtl.isNegative() || sessionTtl.isZero()) {
+            throw new IllegalArgumentException("sessionTtl " + sessionTtl + " is not above zero");
         }
+        return sessionTtl;
     }
 
     /**
@@ -105,8 +200,7 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
          * @return this builder
          */
         public Builder segmentDuration(Duration duration) {
-            this.segmentDuration = duration;
-            build();
+            this.segmentDuration = checkSegmentDuration(duration);
             return this;
         }
 
@@ -117,8 +211,7 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
          * @return this builder
          */
         public Builder playlistSize(int segments) {
-            this.playlistSize = segments;
-            build();
+            this.playlistSize = checkPlaylistSize(segments);
             return this;
         }
 
@@ -129,8 +222,7 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
          * @return this builder
          */
         public Builder keptSegments(int segments) {
-            this.keptSegments = segments;
-            build();
+            this.keptSegments = checkKeptSegments(segments);
             return this;
         }
 
@@ -141,20 +233,20 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
          * @return this builder
          */
         public Builder maxStreamBytes(long bytes) {
-            this.maxStreamBytes = bytes;
-            build();
+            this.maxStreamBytes = checkMaxStreamBytes(bytes);
             return this;
         }
 
         /**
-         * Sets how long the signed segment URLs of an authorised playlist stay valid.
+         * Sets how long a segment's signed URL stays valid, from the segment's creation. The URL
+         * is signed once and listed unchanged; {@link #build()} refuses a ttl below
+         * {@link HlsConfig#minSessionTtl()}, the longest a segment can stay listed or fetchable.
          *
-         * @param ttl at least 10 s
+         * @param ttl above zero; with the other defaults at least 210 s
          * @return this builder
          */
         public Builder sessionTtl(Duration ttl) {
-            this.sessionTtl = ttl;
-            build();
+            this.sessionTtl = checkSessionTtl(ttl);
             return this;
         }
 
@@ -195,9 +287,11 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
         }
 
         /**
-         * Creates the configuration.
+         * Creates the configuration, checking the settings together.
          *
          * @return the checked settings
+         * @throws IllegalArgumentException when {@code sessionTtl} is below {@link HlsConfig#minSessionTtl()}
+         *     of the other settings; the message names the bound and the settings to change
          */
         public HlsConfig build() {
             return new HlsConfig(segmentDuration, playlistSize, keptSegments, maxStreamBytes, sessionTtl, onDemand,

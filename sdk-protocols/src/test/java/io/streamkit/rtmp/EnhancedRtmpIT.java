@@ -48,7 +48,7 @@ class EnhancedRtmpIT {
             Publisher pub = local.streams().publish(key);
             Track video = pub.addTrack(TrackFormat.of(videoCodec, Unpooled.wrappedBuffer(fixture(fixture))));
             Track audio = pub.addTrack(TrackFormat.of(Codec.OPUS, Unpooled.wrappedBuffer(fixture("opus-stereo-48000.opushead"))));
-            pub.write(video, 0, 0, true, TestMedia.payload(0, 900));
+            pub.write(video, 0, 0, true, videoFrame(videoCodec, 0, true));
 
             Pusher pusher = local.push(key, "rtmp://127.0.0.1:" + remote.rtmpPort().getAsInt() + "/live/enhanced");
             pusher.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -56,7 +56,7 @@ class EnhancedRtmpIT {
             remote.streams().subscribe(key, far).toCompletableFuture().get(10, TimeUnit.SECONDS);
             for (int i = 1; i <= 20; i++) {
                 pub.write(audio, i * 20_000L, i * 20_000L, true, TestMedia.payload(1000 + i, 120));
-                pub.write(video, i * 40_000L, i * 40_000L, i % 10 == 0, TestMedia.payload(i, 900));
+                pub.write(video, i * 40_000L, i * 40_000L, i % 10 == 0, videoFrame(videoCodec, i, i % 10 == 0));
             }
             Await.until(Duration.ofSeconds(10), () -> far.frames.stream().anyMatch(f -> f.seq() == 20),
                     () -> "frames relayed: " + far.frames.size());
@@ -73,6 +73,11 @@ class EnhancedRtmpIT {
             pusher.close();
             pub.close();
         }
+    }
+
+    /** 900 bytes numbered {@code seq}; an H.265 access unit holds an IDR exactly when it is a keyframe, as ingest checks. */
+    private static io.netty.buffer.ByteBuf videoFrame(Codec codec, long seq, boolean key) {
+        return codec == Codec.H265 ? TestMedia.accessUnit(codec, seq, 900, key) : TestMedia.payload(seq, 900);
     }
 
     private static byte[] fixture(String name) throws IOException {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.server.MediaServer;
+import io.streamkit.stream.Codec;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamKey;
@@ -66,7 +67,7 @@ class RtmpRelayIT {
         Track video = pub.addTrack(TestMedia.h264());
         Track audio = pub.addTrack(TestMedia.aac());
         // The first frames go out with the sequence headers: a server flushes a player per batch of frames.
-        pub.write(video, 0, 80_000, true, TestMedia.payload(0, 3_000));
+        pub.write(video, 0, 80_000, true, TestMedia.accessUnit(Codec.H264, 0, 3_000, true));
         pub.write(audio, 0, 0, true, TestMedia.payload(1_000, 200));
 
         Puller puller = local.pull(remoteUrl("live/origin"), localKey);
@@ -81,7 +82,7 @@ class RtmpRelayIT {
         local.streams().subscribe(localKey, sub).toCompletableFuture().join();
         for (int i = 1; i < 50; i++) {
             long t = i * 40_000L;
-            pub.write(video, t, t + 80_000, i % 10 == 0, TestMedia.payload(i, 3_000 + i * 100));
+            pub.write(video, t, t + 80_000, i % 10 == 0, TestMedia.accessUnit(Codec.H264, i, 3_000 + i * 100, i % 10 == 0));
             pub.write(audio, t, t, true, TestMedia.payload(1_000 + i, 200));
         }
         Await.until(WAIT, () -> sub.frames.size() == 100, () -> sub.frames.size() + " of 100 frames");
@@ -114,7 +115,7 @@ class RtmpRelayIT {
         Track video = pub.addTrack(TestMedia.h264());
         Track audio = pub.addTrack(TestMedia.aac());
         pub.updateMetadata(java.util.Map.of("width", 320.0, "encoder", "test"));
-        pub.write(video, 0, 0, true, TestMedia.payload(0, 5_000));
+        pub.write(video, 0, 0, true, TestMedia.accessUnit(Codec.H264, 0, 5_000, true));
 
         Pusher pusher = local.push(localKey, remoteUrl("live/dst"));
         assertInstanceOf(RtmpPusher.class, pusher);
@@ -126,7 +127,7 @@ class RtmpRelayIT {
         RecordingSubscriber first = new RecordingSubscriber();
         remote.streams().subscribe(remoteKey, first).toCompletableFuture().join();
         for (int i = 1; i < 40; i++) {
-            pub.write(video, i * 40_000L, i * 40_000L, i % 10 == 0, TestMedia.payload(i, 2_000));
+            pub.write(video, i * 40_000L, i * 40_000L, i % 10 == 0, TestMedia.accessUnit(Codec.H264, i, 2_000, i % 10 == 0));
             pub.write(audio, i * 40_000L, i * 40_000L, true, TestMedia.payload(500 + i, 100));
         }
         Await.until(WAIT, () -> List.copyOf(first.frames).stream().filter(f -> f.track() == 0).count() == 40,
@@ -144,7 +145,7 @@ class RtmpRelayIT {
         RecordingSubscriber second = new RecordingSubscriber();
         remote.streams().subscribe(remoteKey, second).toCompletableFuture().join();
         for (int i = 40; i < 60; i++) {
-            pub.write(video, i * 40_000L, i * 40_000L, i % 10 == 0, TestMedia.payload(i, 2_000));
+            pub.write(video, i * 40_000L, i * 40_000L, i % 10 == 0, TestMedia.accessUnit(Codec.H264, i, 2_000, i % 10 == 0));
         }
         Await.until(WAIT, () -> List.copyOf(second.frames).stream().anyMatch(f -> f.seq() == 59), () -> second.frames.size() + " frames after the republish");
         List<Long> seqs = List.copyOf(second.frames).stream().filter(f -> f.track() == 0).map(RecordingSubscriber.Seen::seq).toList();

@@ -50,12 +50,19 @@ import java.util.Objects;
  * <p><b>PCR.</b> Carried in the adaptation field of the first packet of every PES on the
  * PCR PID: the video PID, or the audio PID when there is no video (6 bytes per frame, so
  * every keyframe has one and a stream of 10 frames per second or more meets the 100 ms
- * of 2.7.2). When video frames are further apart, an audio frame whose DTS is
+ * of 2.7.2). When video frames are further apart, an audio frame whose PCR (below) would be
  * {@value #PCR_REFRESH_90K} ticks (50 ms) or more after the last PCR first writes a
  * payload-less packet with a PCR on the video PID, so with audio frames up to 50 ms long
  * (AAC at 22.05 kHz and above) PCRs stay within {@value #PCR_INTERVAL_90K} ticks (100 ms).
- * The PCR base is the DTS of the frame it goes with (no mux delay, as SRS and most live
- * muxers do) and never moves back. random_access_indicator is set on the first packet of
+ * The PCR base runs a fixed {@value #MUX_DELAY_90K} ticks (700 ms) behind the DTS of the
+ * frame it goes with, modulo 2<sup>33</sup>, and never moves back; PCR-only packets use the
+ * same basis. That is the mux delay broadcast muxers keep (ffmpeg's default
+ * {@code -muxdelay 0.7}): frames of the two tracks arrive interleaved but not in strict DTS
+ * order, and without the delay an audio PES written after a video PES may have a DTS before
+ * the PCR already sent, so it would arrive after its decode time on the PCR clock (the
+ * T-STD model of 2.4.2; TR 101 290 analysers flag it). Up to 700 ms of skew between the
+ * tracks now stays within the model. PTS and DTS are written unchanged: the delay moves the
+ * clock reference, not the timestamps. random_access_indicator is set on the first packet of
  * every keyframe and every audio PES.
  *
  * <p><b>Continuity.</b> Continuity counters are kept per PID for the muxer's life: they
@@ -100,6 +107,13 @@ public final class MpegTsMuxer {
      * the video PID: half of {@link #PCR_INTERVAL_90K}, leaving room for one audio frame of 50 ms.
      */
     public static final int PCR_REFRESH_90K = 4_500;
+    /**
+     * How far the PCR base runs behind the DTS of the frame it goes with, in 90 kHz ticks:
+     * 700 ms, ffmpeg's default {@code -muxdelay}, the decoder buffer time broadcast muxers
+     * allow, so a frame whose DTS is up to this much before one written earlier still arrives
+     * before its decode time.
+     */
+    public static final int MUX_DELAY_90K = 63_000;
 
     private static final long MASK_33 = (1L << 33) - 1;
     private static final byte[] AUD_H264 = {0, 0, 0, 1, 0x09, (byte) 0xf0};
@@ -290,10 +304,11 @@ public final class MpegTsMuxer {
         long pcr = -1;
         long pcrBefore = lastPcr;
         try {
+            long clock = dts - MUX_DELAY_90K & MASK_33;
             if (pcrPid) {
-                pcr = nextPcr(dts);
-            } else if (lastPcr < 0 || after(dts, lastPcr) && (dts - lastPcr & MASK_33) >= PCR_REFRESH_90K) {
-                writePcrPacket(out, nextPcr(dts));
+                pcr = nextPcr(clock);
+            } else if (lastPcr < 0 || after(clock, lastPcr) && (clock - lastPcr & MASK_33) >= PCR_REFRESH_90K) {
+                writePcrPacket(out, nextPcr(clock));
             }
             if (isVideo) {
                 writeVideo(out, es, payload, frame.keyframe(), pts, dts, pcr);
@@ -308,10 +323,13 @@ public final class MpegTsMuxer {
         return true;
     }
 
-    /** Returns the PCR base for a frame of this DTS, never before the last one, and makes it the last. */
-    private long nextPcr(long dts) {
-        if (lastPcr < 0 || after(dts, lastPcr)) {
-            lastPcr = dts;
+    /**
+     * Returns the PCR base for a frame whose DTS minus the mux delay is {@code clock}, never
+     * before the last one, and makes it the last.
+     */
+    private long nextPcr(long clock) {
+        if (lastPcr < 0 || after(clock, lastPcr)) {
+            lastPcr = clock;
         }
         return lastPcr;
     }

@@ -18,8 +18,11 @@
  * <li>Every video access unit starts with an AUD; every keyframe carries the parameter sets
  *     of the track's configuration record unless it has its own, so each segment starts
  *     decodable whatever the publisher sent in band.</li>
- * <li>PCR on every PES of the video PID (audio PID without video), equal to the DTS: no
- *     mux delay, no clock of its own, so a segment's timing is the frames' timing.</li>
+ * <li>PCR on every PES of the video PID (audio PID without video), 700 ms behind its DTS
+ *     (ffmpeg's default mux delay, as broadcast muxers keep) and never backwards, so an
+ *     audio PES written after a video PES with a slightly earlier DTS is still on time for
+ *     the T-STD. The muxer has no clock of its own and never shifts PTS/DTS: a segment's
+ *     timestamps are the frames' timestamps.</li>
  * <li>The demuxer never throws on bad input; it skips and counts.</li>
  * </ul>
  *

@@ -53,7 +53,7 @@ final class HlsDiskWriter {
                 // evicted meanwhile
             }
         }
-        String playlist = HlsStream.playlist(view, false, seq -> key.name() + "/" + seq + ".ts");
+        String playlist = HlsStream.playlist(view, false, s -> key.name() + "/" + s.sequence() + ".ts");
         try {
             io.execute(() -> flush(key, numbers, data, playlist));
         } catch (RuntimeException e) {

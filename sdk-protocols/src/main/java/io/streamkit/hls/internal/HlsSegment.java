@@ -11,7 +11,9 @@ import java.time.Instant;
  * @param durationMicros from its first frame to the next segment's first frame
  * @param discontinuity whether EXT-X-DISCONTINUITY precedes it (a publisher returned or a codec changed)
  * @param programDateTime the wall-clock time of its first frame
+ * @param uri its URI relative to the playlist, signed once when the segment was made (see {@link HlsSegmentSigner})
  * @param data the TS bytes
  */
-record HlsSegment(long sequence, long durationMicros, boolean discontinuity, Instant programDateTime, ByteBuf data) {
+record HlsSegment(long sequence, long durationMicros, boolean discontinuity, Instant programDateTime, String uri,
+                  ByteBuf data) {
 }

@@ -18,18 +18,14 @@ import io.streamkit.stream.SubscribeOptions;
 import io.streamkit.stream.Subscription;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +35,13 @@ import org.slf4j.LoggerFactory;
  * {@code GET /{app}/{name}.m3u8} and {@code GET /{app}/{name}/{seq}.ts}.
  *
  * <p><b>Authorisation.</b> A playlist request passes the engine's play check with its query
- * parameters; the playlist it gets lists segment URLs signed for that stream with an expiry
- * (HMAC-SHA256 with a per-server secret), so segment requests need no further check and a
- * token in the playlist URL is all a normal player carries.
+ * parameters; the playlist it gets lists segment URLs signed with an expiry (HMAC-SHA256 with
+ * a per-server secret), so segment requests need no further check and a token in the
+ * playlist URL is all a normal player carries. Each segment's URL is signed once, when the
+ * segment is made, for that segment alone ({@link HlsSegmentSigner}): it is the same in every
+ * playlist that lists it and for every player (RFC 8216 6.2.1; a CDN caches one copy), and it
+ * expires {@code sessionTtl} after the segment was made, which {@link HlsConfig} keeps
+ * longer than a segment stays listed.
  */
 public final class HlsService {
     private static final Logger log = LoggerFactory.getLogger(HlsService.class);
@@ -49,7 +49,7 @@ public final class HlsService {
     private volatile Engine engine;
     private final HlsConfig config;
     private final EventLoopGroup loops;
-    private final byte[] secret = new byte[32];
+    private final HlsSegmentSigner signer;
     private final Map<StreamKey, Entry> streams = new ConcurrentHashMap<>();
     private final HlsDiskWriter disk;
     private volatile boolean closed;
@@ -73,9 +73,16 @@ public final class HlsService {
      * @param loops the event loops segmenters run on
      */
     public HlsService(HlsConfig config, EventLoopGroup loops) {
+        this(config, loops, Clock.systemUTC());
+    }
+
+    /** Creates the service with a wall clock of the caller's for the segments' expiries: tests set the time. */
+    HlsService(HlsConfig config, EventLoopGroup loops, Clock clock) {
         this.config = config;
         this.loops = loops;
+        byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
+        this.signer = new HlsSegmentSigner(secret, clock, config.sessionTtl());
         this.disk = config.directory() == null ? null : new HlsDiskWriter(config.directory());
     }
 
@@ -106,7 +113,7 @@ public final class HlsService {
 
     /** Starts the stream's segmenter unless one runs. */
     private Entry ensure(StreamKey key) {
-        Entry entry = streams.computeIfAbsent(key, k -> new Entry(new HlsStream(k, config)));
+        Entry entry = streams.computeIfAbsent(key, k -> new Entry(new HlsStream(k, config, signer)));
         synchronized (entry) {
             if (closed || entry.segmenter != null) {
                 return entry;
@@ -153,7 +160,7 @@ public final class HlsService {
 
     /** An ended stream's playlist stays a while (players see EXT-X-ENDLIST), then its memory goes. Guarded by entry. */
     private void scheduleRemoval(Entry entry) {
-        long keepMillis = Math.max(30_000, 2L * config.playlistSize() * config.segmentDuration().toMillis());
+        long keepMillis = config.endedRetention().toMillis();
         entry.removal = loops.schedule(() -> {
             synchronized (entry) {
                 if (entry.segmenter == null && streams.remove(entry.stream.key(), entry)) {
@@ -188,7 +195,7 @@ public final class HlsService {
                     return whenReady(entry, System.nanoTime() + config.segmentDuration().toNanos() * 3 + 2_000_000_000L)
                             .thenApply(view -> view.segments().isEmpty()
                                     ? text(HttpResponseStatus.NOT_FOUND, "stream " + key + " has no segment yet")
-                                    : playlistResponse(key, view));
+                                    : playlistResponse(view));
                 });
     }
 
@@ -204,12 +211,9 @@ public final class HlsService {
         return later;
     }
 
-    private FullHttpResponse playlistResponse(StreamKey key, HlsStream.View view) {
-        // Rounded up to the minute: the playlist text (and its URLs) changes only when a segment does.
-        long expiry = ((System.currentTimeMillis() / 1000 + config.sessionTtl().toSeconds()) / 60 + 1) * 60;
-        String signature = sign(key, expiry);
-        String body = HlsStream.playlist(view, config.programDateTime(),
-                seq -> key.name() + "/" + seq + ".ts?e=" + expiry + "&s=" + signature);
+    private FullHttpResponse playlistResponse(HlsStream.View view) {
+        // The URIs signed when the segments were made: the text changes only when the segments do.
+        String body = HlsStream.playlist(view, config.programDateTime(), HlsSegment::uri);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.apple.mpegurl");
@@ -222,23 +226,14 @@ public final class HlsService {
      *
      * @param key the stream
      * @param sequence the segment's number
-     * @param query must hold a valid {@code e} (expiry) and {@code s} (signature) from a playlist
+     * @param query must hold a valid {@code e} (expiry) and {@code s} (signature) from a playlist,
+     *     signed for this stream and sequence number and not expired; else 403 with the reason
      * @return the response
      */
     public FullHttpResponse segment(StreamKey key, long sequence, Map<String, String> query) {
-        long expiry;
-        try {
-            expiry = Long.parseLong(query.getOrDefault("e", ""));
-        } catch (NumberFormatException e) {
-            return text(HttpResponseStatus.FORBIDDEN, "segment URL is not signed; fetch it through the playlist");
-        }
-        String signature = query.getOrDefault("s", "");
-        if (!MessageDigest.isEqual(sign(key, expiry).getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII))) {
-            return text(HttpResponseStatus.FORBIDDEN, "segment signature does not match; fetch it through the playlist");
-        }
-        if (expiry < System.currentTimeMillis() / 1000) {
-            return text(HttpResponseStatus.FORBIDDEN, "segment URL expired; reload the playlist");
+        String refusal = signer.refusal(key, sequence, query);
+        if (refusal != null) {
+            return text(HttpResponseStatus.FORBIDDEN, refusal);
         }
         Entry entry = streams.get(key);
         ByteBuf data = entry == null ? null : HlsStream.segment(entry.stream.view(), sequence);
@@ -276,17 +271,6 @@ public final class HlsService {
             entry.stream.release();
         }
         streams.clear();
-    }
-
-    private String sign(StreamKey key, long expiry) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] digest = mac.doFinal((key.path() + "|" + expiry).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String reason) {

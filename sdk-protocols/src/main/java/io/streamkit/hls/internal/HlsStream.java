@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongFunction;
+import java.util.function.Function;
 
 /**
  * One stream's HLS rendition: the finished segments and the playlist made from them.
@@ -18,11 +18,14 @@ import java.util.function.LongFunction;
  * loop through the immutable {@link View} published after each change. Segments leave the
  * playlist after {@code playlistSize}, stay fetchable for {@code keptSegments} more, and go
  * earlier when the stream's bytes pass {@code maxStreamBytes}. Media and discontinuity
- * sequence numbers only ever rise, also across a publisher that leaves and returns.
+ * sequence numbers only ever rise, also across a publisher that leaves and returns. Each
+ * segment's URI is signed once, as it is added, and rendered unchanged in every playlist
+ * that lists it.
  */
 final class HlsStream {
     private final StreamKey key;
     private final HlsConfig config;
+    private final HlsSegmentSigner signer;
     private final ArrayDeque<HlsSegment> segments = new ArrayDeque<>();
     private long nextSequence;
     private long discontinuities;   // discontinuities among segments that left the deque
@@ -35,9 +38,10 @@ final class HlsStream {
                 boolean ended) {
     }
 
-    HlsStream(StreamKey key, HlsConfig config) {
+    HlsStream(StreamKey key, HlsConfig config, HlsSegmentSigner signer) {
         this.key = key;
         this.config = config;
+        this.signer = signer;
         this.longestMicros = config.segmentDuration().toNanos() / 1000;
         this.view = new View(List.of(), config.playlistSize(), targetSeconds(), 0, false);
     }
@@ -54,9 +58,14 @@ final class HlsStream {
         return nextSequence;
     }
 
-    /** Adds a finished segment, taking ownership of its data; evicts what the bounds say. On the segmenter's loop. */
+    /**
+     * Adds a finished segment, taking ownership of its data, and signs its URI, which stays as it
+     * is for the segment's life; evicts what the bounds say. On the segmenter's loop.
+     */
     void add(long durationMicros, boolean discontinuity, java.time.Instant programDateTime, ByteBuf data) {
-        segments.addLast(new HlsSegment(nextSequence++, durationMicros, discontinuity, programDateTime, data));
+        long sequence = nextSequence++;
+        segments.addLast(new HlsSegment(sequence, durationMicros, discontinuity, programDateTime,
+                signer.uri(key, sequence), data));
         bytes += data.readableBytes();
         longestMicros = Math.max(longestMicros, durationMicros);
         while (segments.size() > config.playlistSize() + config.keptSegments()
@@ -99,10 +108,12 @@ final class HlsStream {
      * Renders the playlist of a view.
      *
      * @param view the segments
-     * @param uri the URI of each segment by sequence number, relative to the playlist
+     * @param programDateTime whether to add EXT-X-PROGRAM-DATE-TIME
+     * @param uri the URI of each segment relative to the playlist: {@link HlsSegment#uri()} for
+     *     players, a file name for the mirror directory
      * @return the playlist text
      */
-    static String playlist(View view, boolean programDateTime, LongFunction<String> uri) {
+    static String playlist(View view, boolean programDateTime, Function<HlsSegment, String> uri) {
         List<HlsSegment> all = view.segments();
         int from = Math.max(0, all.size() - view.playlistSize());
         long discontinuitySequence = view.discontinuitiesBefore();
@@ -127,7 +138,7 @@ final class HlsStream {
                         .append(DateTimeFormatter.ISO_INSTANT.format(s.programDateTime())).append('\n');
             }
             m3u8.append(String.format(Locale.ROOT, "#EXTINF:%.3f,%n", s.durationMicros() / 1e6));
-            m3u8.append(uri.apply(s.sequence())).append('\n');
+            m3u8.append(uri.apply(s)).append('\n');
         }
         if (view.ended()) {
             m3u8.append("#EXT-X-ENDLIST\n");

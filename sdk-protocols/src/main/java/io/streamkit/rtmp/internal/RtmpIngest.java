@@ -2,26 +2,47 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.streamkit.codec.MediaFormatException;
+import io.streamkit.codec.h264.AvcDecoderConfigurationRecord;
+import io.streamkit.codec.h264.H264AccessUnits;
+import io.streamkit.codec.h265.H265AccessUnits;
+import io.streamkit.codec.h265.HevcDecoderConfigurationRecord;
 import io.streamkit.format.amf0.Amf0Reader;
 import io.streamkit.format.flv.FlvAudioTag;
 import io.streamkit.format.flv.FlvPacketKind;
 import io.streamkit.format.flv.FlvVideoTag;
+import io.streamkit.stream.Codec;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.Track;
 import io.streamkit.stream.TrackFormat;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one published RTMP stream's messages into tracks, frames and metadata: each audio
  * or video message body is an FLV tag body (legacy or Enhanced RTMP); its payload becomes
  * a frame's payload as a slice, without a copy. Runs on the connection's event loop.
+ *
+ * <p><b>Keyframes.</b> For H.264 and H.265 a frame is a keyframe when its bitstream says a
+ * decoder can start there, whatever the FLV frame type says: an H.264 access unit with an
+ * IDR slice, an H.265 access unit with an IRAP picture ({@link H264AccessUnits},
+ * {@link H265AccessUnits}, over the NAL unit length size of the track's configuration
+ * record). Encoders flag non-IDR frames as keyframes (x264 with intra refresh or an open
+ * GOP flags its recovery points), and an HLS segment or a GOP cache that starts on one
+ * starts players on a picture they cannot decode; a few flag no frame at all. The walk
+ * reads NAL unit headers only and allocates nothing. The first disagreement with the FLV
+ * flag of a stream is logged once. Other codecs keep the FLV flag.
  */
 final class RtmpIngest {
+    private static final Logger log = LoggerFactory.getLogger(RtmpIngest.class);
+
     private final Publisher publisher;
     private Track video;
     private Track audio;
+    private int nalUnitLength;   // of the video track's configuration record; 0 when not H.264/H.265
     private long framesBeforeConfig;
+    private long keyframeFlagsCorrected;
 
     RtmpIngest(Publisher publisher) {
         this.publisher = publisher;
@@ -41,6 +62,11 @@ final class RtmpIngest {
         return framesBeforeConfig;
     }
 
+    /** Video frames whose FLV keyframe flag the bitstream contradicted, in either direction. */
+    long keyframeFlagsCorrected() {
+        return keyframeFlagsCorrected;
+    }
+
     /**
      * Takes a video message body (not released here).
      *
@@ -51,11 +77,13 @@ final class RtmpIngest {
         switch (tag.kind()) {
             case CONFIG -> {
                 TrackFormat format = TrackFormat.of(tag.codec(), tag.payload(body));
+                int lengthSize = nalUnitLength(format);
                 if (video == null) {
                     video = publisher.addTrack(format);
                 } else {
                     publisher.updateTrack(video, format);
                 }
+                nalUnitLength = lengthSize;
             }
             case FRAME -> {
                 if (video == null || tag.payloadLength() == 0) {
@@ -67,12 +95,33 @@ final class RtmpIngest {
                             + " track without a new sequence header");
                 }
                 long dts = timestampMs * 1000;
-                publisher.write(video, dts, dts + tag.compositionTime() * 1000L, tag.keyframe(), tag.retainedPayload(body));
+                ByteBuf payload = tag.retainedPayload(body);
+                boolean keyframe = switch (tag.codec()) {
+                    case H264 -> H264AccessUnits.isRandomAccessPoint(payload, nalUnitLength);
+                    case H265 -> H265AccessUnits.isRandomAccessPoint(payload, nalUnitLength);
+                    default -> tag.keyframe();
+                };
+                if (keyframe != tag.keyframe() && keyframeFlagsCorrected++ == 0) {
+                    String point = tag.codec() == Codec.H264 ? "IDR" : "IRAP picture";
+                    log.info("stream {}: the {} frame at {} ms is flagged as {}; keyframes follow the bitstream "
+                            + "from now on", publisher.key(), tag.codec(), timestampMs, keyframe
+                            ? "an inter frame but holds an " + point : "a keyframe but holds no " + point);
+                }
+                publisher.write(video, dts, dts + tag.compositionTime() * 1000L, keyframe, payload);
             }
             default -> {
                 // end of sequence, metadata, ignored: nothing for the engine
             }
         }
+    }
+
+    /** The NAL unit length size of an H.264 or H.265 configuration record; 0 for other codecs. */
+    private static int nalUnitLength(TrackFormat format) {
+        return switch (format.codec()) {
+            case H264 -> AvcDecoderConfigurationRecord.parse(format.config()).nalUnitLength();
+            case H265 -> HevcDecoderConfigurationRecord.parse(format.config()).nalUnitLength();
+            default -> 0;
+        };
     }
 
     /**

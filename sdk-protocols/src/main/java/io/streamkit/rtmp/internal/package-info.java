@@ -13,9 +13,13 @@
  *   <li>A type-3 continuation chunk after an extended timestamp may or may not repeat it
  *       (the spec says repeat; old encoders do not): the decoder consumes the four bytes
  *       only when they equal the stored extended timestamp.</li>
- *   <li>Messages out are written with a type-0 header and type-3 continuations only, so
- *       their chunked bytes depend on nothing but the message and the chunk size, and can be
- *       built once and shared by every player.</li>
+ *   <li>Control and command messages go out with a type-0 header and type-3 continuations.
+ *       Media goes with a type-1 header, whose timestamp is a delta, whenever the chunk stream's
+ *       previous message was the same play's ({@code RtmpSentHeaders}), else with a type-0 header:
+ *       each player has its own timeline (its first frame at 0), and the delta is the same for
+ *       every player in step whenever it joined, so a frame's chunked bytes are still built once
+ *       per loop and shared ({@code SharedMediaMessages}); ffmpeg, librtmp, GStreamer's rtmp2 and
+ *       nginx-rtmp's own relays read type-1 deltas, and nginx-rtmp sends media the same way.</li>
  *   <li>The client reuses the server's chunk decoder and encoder, {@code RtmpIngest}
  *       for pulls (payloads stay slices) and {@code RtmpMediaWriter}, the
  *       server's play encoding, for pushes, so a pushed frame is the same shared bytes a player gets.</li>
@@ -40,6 +44,13 @@
  *   <li>Aggregate messages (type 22) are split into their FLV tags by {@code RtmpAggregate},
  *       checked whole before any is used, and each handled as if it had come alone; payloads
  *       stay slices of the aggregate's buffer.</li>
+ *   <li>The keyframe flag of an H.264 or H.265 frame, published or pulled, is what its
+ *       bitstream says ({@code RtmpIngest}: an IDR slice, an IRAP picture, found by walking
+ *       the NAL unit headers), not the FLV frame type: encoders flag recovery points and
+ *       open-GOP I frames as keyframes (x264 with intra refresh or open GOP, behind GStreamer's
+ *       x264enc or ffmpeg), and HLS segments and the GOP cache that start on one start players
+ *       on a picture they cannot decode. It also makes an unflagged IDR a keyframe. Other
+ *       codecs keep the FLV flag.</li>
  *   <li>Public {@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
  *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements,
  *       so no Netty type appears in their signatures.</li>
