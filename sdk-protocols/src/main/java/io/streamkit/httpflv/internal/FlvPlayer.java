@@ -122,7 +122,9 @@ final class FlvPlayer implements Subscriber {
     public void onTrack(Track track) {
         start();
         if (track.type() == MediaType.VIDEO) {
-            videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), true);
+            // H.265 as Enhanced RTMP hvc1, the standard form: FFmpeg 6.1 to 7.1 read only it, FFmpeg 8
+            // and mpegts.js read it too; HTTP has no connect in which a player could say otherwise.
+            videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), false);
         }
         if (!headerSent) {
             tracks.removeIf(t -> t.id() == track.id());

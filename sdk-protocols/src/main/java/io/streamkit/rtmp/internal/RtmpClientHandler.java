@@ -69,6 +69,9 @@ abstract class RtmpClientHandler extends ChannelInboundHandlerAdapter {
 
     // ---- what a role adds ----
 
+    /** The FourCCs announced in {@code connect}: every Enhanced RTMP codec the ingest reads. */
+    static final java.util.List<String> ENHANCED_FOURCCS = java.util.List.of("avc1", "hvc1", "av01", "vp09", "Opus", "mp4a");
+
     /** The flash version string sent in {@code connect}. */
     abstract String flashVer();
 
@@ -225,7 +228,10 @@ abstract class RtmpClientHandler extends ChannelInboundHandlerAdapter {
                 "audioCodecs", 4071.0,
                 "videoCodecs", 252.0,
                 "videoFunction", 1.0,
-                "objectEncoding", 0.0));
+                "objectEncoding", 0.0,
+                // Enhanced RTMP: the codecs this side reads and writes in FourCC form, so a server
+                // sends a pull H.265 as hvc1 and knows a push may carry them.
+                "fourCcList", ENHANCED_FOURCCS));
         ctx.flush();
     }
 

@@ -60,7 +60,13 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private long peerWindow;
     private long lastAck;
     private final Map<Integer, StreamState> streams = new HashMap<>();
+    /** What the connect {@code _result} announces: every Enhanced RTMP video codec is taken and forwarded. */
+    private static final Map<String, Object> FOURCC_FORWARD_VIDEO = Map.of("avc1", 4.0, "hvc1", 4.0, "av01", 4.0,
+            "vp09", 4.0);
+    /** And every audio one. */
+    private static final Map<String, Object> FOURCC_FORWARD_AUDIO = Map.of("Opus", 4.0, "mp4a", 4.0, ".mp3", 4.0);
     private final RtmpSentHeaders sentHeaders = new RtmpSentHeaders();
+    private RtmpPeerCapabilities peer = RtmpPeerCapabilities.LEGACY;
     private int nextStreamId = 1;
     private long droppedBeforeStart;
 
@@ -304,6 +310,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         query.putAll(split.query());
         app = name;
         connectQuery = Map.copyOf(query);
+        peer = RtmpPeerCapabilities.of(props);
         connected = true;
         double objectEncoding = props.get("objectEncoding") instanceof Number n ? n.doubleValue() : 0;
 
@@ -312,7 +319,9 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.write(RtmpMessages.setPeerBandwidth(alloc, config.windowAckSize()));
         ctx.write(RtmpMessages.setChunkSize(alloc, config.chunkSize()));
         ctx.writeAndFlush(RtmpMessages.command(alloc, RtmpMessages.CSID_COMMAND, 0, "_result", txid,
-                RtmpMessages.map("fmsVer", "FMS/3,5,7,7009", "capabilities", 31.0, "mode", 1.0),
+                RtmpMessages.map("fmsVer", "FMS/3,5,7,7009", "capabilities", 31.0, "mode", 1.0,
+                        // Enhanced RTMP: the FourCCs this server takes and forwards (CanForward 0x04)
+                        "videoFourCcInfoMap", FOURCC_FORWARD_VIDEO, "audioFourCcInfoMap", FOURCC_FORWARD_AUDIO),
                 RtmpMessages.map("level", "status", "code", "NetConnection.Connect.Success",
                         "description", "Connection succeeded.", "objectEncoding", objectEncoding)));
         log.debug("rtmp {} #{}: connected to app '{}'", remote, id, app);
@@ -440,7 +449,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key,
-                WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), sentHeaders, config.absoluteTime());
+                WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), sentHeaders, config.absoluteTime(),
+                peer.hevcCodecId12());
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
                         .protocol("rtmp").remoteAddress(remote))

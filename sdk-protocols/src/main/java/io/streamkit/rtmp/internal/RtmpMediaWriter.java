@@ -28,15 +28,17 @@ import java.util.Map;
  * last message was this writer's ({@link RtmpSentHeaders}), so players share their bytes
  * whenever they joined ({@link SharedMediaMessages}).
  *
- * <p>Codecs with a legacy FLV form (H.264, AAC, MP3, and H.265 as codec id 12) are sent in
- * it, because every player and server reads it; the others (AV1, VP9, Opus) go in the
- * Enhanced RTMP form. Nothing is flushed here. Confined to the connection's event loop.
+ * <p>Codecs with a legacy FLV form (H.264, AAC, MP3) are sent in it, because every player and
+ * server reads it; H.265 goes as CodecID 12 or as Enhanced RTMP {@code hvc1}, as the peer can
+ * take it ({@link RtmpPeerCapabilities}); the others (AV1, VP9, Opus) go in the Enhanced RTMP
+ * form, the only one they have. Nothing is flushed here. Confined to the connection's event loop.
  */
 final class RtmpMediaWriter {
     private final ChannelHandlerContext ctx;
     private final int streamId;
     private final int chunkSize;
     private final boolean publishing;
+    private final boolean hevcCodecId12;
     private final RtmpSentHeaders sent;
     private final PlayerTimeline timeline;
     private final SharedMediaMessages shared;
@@ -52,14 +54,16 @@ final class RtmpMediaWriter {
      * @param absoluteTime whether messages carry the stream's clock rather than a timeline from 0
      * @param publishing whether this side publishes (metadata goes as {@code @setDataFrame}, so
      *     the server keeps it for its players) rather than plays to a player ({@code onMetaData})
+     * @param hevcCodecId12 whether H.265 goes with the legacy CodecID 12 rather than as Enhanced RTMP {@code hvc1}
      */
     RtmpMediaWriter(ChannelHandlerContext ctx, int streamId, int chunkSize, RtmpSentHeaders sent, boolean absoluteTime,
-                    boolean publishing) {
+                    boolean publishing, boolean hevcCodecId12) {
         this.ctx = ctx;
         this.streamId = streamId;
         this.chunkSize = chunkSize;
         this.sent = sent;
         this.publishing = publishing;
+        this.hevcCodecId12 = hevcCodecId12;
         this.timeline = new PlayerTimeline(absoluteTime);
         this.shared = SharedMediaMessages.forThisLoop();
     }
@@ -67,7 +71,7 @@ final class RtmpMediaWriter {
     /** Takes a track's format; its sequence header (if its codec has one) goes before the next frame. */
     void track(Track track) {
         if (track.type() == MediaType.VIDEO) {
-            videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), true);
+            videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), hevcCodecId12);
         }
         pendingConfigs.removeIf(t -> t.id() == track.id());
         pendingConfigs.add(track);

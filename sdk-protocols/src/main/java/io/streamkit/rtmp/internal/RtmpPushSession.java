@@ -55,7 +55,8 @@ final class RtmpPushSession implements Subscriber {
             return;
         }
         this.ctx = ctx;
-        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize, new RtmpSentHeaders(), false, true);
+        // H.265 as Enhanced RTMP hvc1: what YouTube, SRS 6, ffmpeg 6.1+ and this server take.
+        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize, new RtmpSentHeaders(), false, true, false);
         tracks.values().forEach(writer::track);
         if (metadata != null) {
             writer.metadata(metadata);
