@@ -108,6 +108,9 @@ public final class ExternalTool {
         if (tool.equals("node")) {
             return "nodejs npm";
         }
+        if (tool.equals("promtool")) {
+            return "prometheus";
+        }
         if (tool.startsWith("gst-")) {
             return "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly";
         }

@@ -143,7 +143,11 @@ public final class DemoServer {
             if (quiet) {
                 return;
             }
-            log.info("play {} via {} from {} (#{})", e.key(), e.protocol(), e.remoteAddress(), e.subscriptionId());
+            if (e.remoteAddress() == null) {   // a subscriber inside the server, such as the HLS segmenter
+                log.info("subscribe {} by {} (#{})", e.key(), e.protocol(), e.subscriptionId());
+            } else {
+                log.info("play {} via {} from {} (#{})", e.key(), e.protocol(), e.remoteAddress(), e.subscriptionId());
+            }
         }
 
         @Override

@@ -162,8 +162,9 @@ class ApiMetricsIT {
         assertTrue(metrics.contains("\nstreamkit_connections{protocol=\"http-flv\"} 1\n"), metrics);
         assertTrue(metrics.contains("\nstreamkit_streams 1\n"), metrics);
         assertTrue(metrics.contains("streamkit_stream_players{app=\"live\",name=\"x\",protocol=\"rtmp\"} 1"), metrics);
-        assertTrue(metrics.contains("streamkit_stream_bitrate_bits_per_second{app=\"live\",name=\"x\",direction=\"in\","
+        assertTrue(metrics.contains("streamkit_stream_bytes_per_second{app=\"live\",name=\"x\",direction=\"in\","
                 + "track=\"0\",type=\"video\"}"), metrics);
+        assertPromtoolAccepts(metrics);
         long bytesOut = number(metrics, "\nstreamkit_bytes_out_total (\\d+)");
         Await.until(Duration.ofSeconds(10), () -> number(body("/metrics"), "\nstreamkit_bytes_out_total (\\d+)") > bytesOut,
                 () -> "bytes out rising past " + bytesOut);
@@ -199,5 +200,17 @@ class ApiMetricsIT {
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** Prometheus's own linter on the exposition: names, units, types, HELP. */
+    private void assertPromtoolAccepts(String metrics) throws IOException, InterruptedException {
+        ExternalTool.require("promtool");
+        Path file = dir.resolve("metrics.txt");
+        Files.writeString(file, metrics);
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true)
+                .redirectInput(file.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool ran over 30 s");
+        assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out);
     }
 }

@@ -128,7 +128,9 @@ public final class HlsService {
                     continuing, s -> segmenterEnded(entry, s), disk == null ? st -> { } : st -> disk.write(st.key(), st.view()));
             entry.segmenter = segmenter;
             entry.stream.ended(false);
-            engine.subscribe(key, segmenter, SubscribeOptions.defaults().executor(loop).protocol("hls"))
+            // "hls-segmenter", not "hls": the one subscriber of a stream's HLS rendition is no viewer
+            // (HLS viewers fetch playlists and segments and never subscribe).
+            engine.subscribe(key, segmenter, SubscribeOptions.defaults().executor(loop).protocol("hls-segmenter"))
                     .whenComplete((sub, error) -> {
                         synchronized (entry) {
                             if (error != null) {

@@ -34,12 +34,14 @@ import java.util.concurrent.CompletionStage;
  *   <tr><td>{@code streamkit_frames_skipped_total}</td><td>counter</td><td></td></tr>
  *   <tr><td>{@code streamkit_publishes_rejected_total}</td><td>counter</td><td></td></tr>
  *   <tr><td>{@code streamkit_plays_rejected_total}</td><td>counter</td><td></td></tr>
- *   <tr><td>{@code streamkit_stream_bitrate_bits_per_second}</td><td>gauge</td><td>{@code app, name, direction}
+ *   <tr><td>{@code streamkit_stream_bytes_per_second}</td><td>gauge</td><td>{@code app, name, direction}
  *       ({@code in} per {@code track} with its {@code type}, or {@code out} for all players together)</td></tr>
  *   <tr><td>{@code streamkit_stream_players}</td><td>gauge</td><td>{@code app, name, protocol}</td></tr>
  * </table>
  *
- * <p>Bytes are media payload bytes, the same numbers as the API's. Runs on the connection's
+ * <p>Bytes are media payload bytes, the same numbers as the API's (whose bitrates are in bits
+ * per second, as players show them; the metric is in bytes, the base unit Prometheus names
+ * use). The output passes {@code promtool check metrics}. Runs on the connection's
  * event loop; a scrape walks the streams once and allocates one string.
  */
 public final class MetricsRoute implements HttpRouter.Route {
@@ -109,17 +111,18 @@ public final class MetricsRoute implements HttpRouter.Route {
                 "Play requests refused: denied, stream not found, or over the stream limit.");
         out.sample("streamkit_plays_rejected_total", stats.playsRejected());
 
-        out.family("streamkit_stream_bitrate_bits_per_second", "gauge",
-                "Payload bitrate of each stream over about the last second: in per track, out to all players.");
+        // Bytes, not bits: Prometheus names carry base units (promtool check metrics refuses "bits").
+        out.family("streamkit_stream_bytes_per_second", "gauge",
+                "Payload bytes per second of each stream over about the last second: in per track, out to all players.");
         for (StreamInfo s : streams) {
             String app = s.key().app();
             String name = s.key().name();
             for (Track t : s.tracks()) {
-                out.sample("streamkit_stream_bitrate_bits_per_second", t.stats().bitsPerSecond(), "app", app,
+                out.sample("streamkit_stream_bytes_per_second", t.stats().bitsPerSecond() / 8, "app", app,
                         "name", name, "direction", "in", "track", Integer.toString(t.id()),
                         "type", t.type().name().toLowerCase(java.util.Locale.ROOT));
             }
-            out.sample("streamkit_stream_bitrate_bits_per_second", s.bitsPerSecondOut(), "app", app, "name", name,
+            out.sample("streamkit_stream_bytes_per_second", s.bitsPerSecondOut() / 8, "app", app, "name", name,
                     "direction", "out");
         }
         out.family("streamkit_stream_players", "gauge", "Subscribers of each stream, by protocol.");

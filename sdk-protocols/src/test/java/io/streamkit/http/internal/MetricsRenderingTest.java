@@ -73,9 +73,9 @@ class MetricsRenderingTest {
                     "# TYPE streamkit_publishes_rejected_total counter",
                     "streamkit_publishes_rejected_total 1",
                     "streamkit_plays_rejected_total 2",
-                    "# TYPE streamkit_stream_bitrate_bits_per_second gauge",
-                    "streamkit_stream_bitrate_bits_per_second{app=\"live\",name=\"cam-1\",direction=\"in\",track=\"0\",type=\"video\"} 0",
-                    "streamkit_stream_bitrate_bits_per_second{app=\"live\",name=\"cam-1\",direction=\"out\"} 0")) {
+                    "# TYPE streamkit_stream_bytes_per_second gauge",
+                    "streamkit_stream_bytes_per_second{app=\"live\",name=\"cam-1\",direction=\"in\",track=\"0\",type=\"video\"} 0",
+                    "streamkit_stream_bytes_per_second{app=\"live\",name=\"cam-1\",direction=\"out\"} 0")) {
                 assertTrue(text.lines().anyMatch(line::equals), "missing line: " + line + "\n" + text);
             }
             for (String line : text.lines().toList()) {
