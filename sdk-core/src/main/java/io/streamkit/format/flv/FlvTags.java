@@ -32,6 +32,16 @@ public final class FlvTags {
     /** Longest audio header written: the enhanced header with a FourCC. */
     public static final int MAX_AUDIO_HEADER_LENGTH = 5;
 
+    /** Largest track id: Enhanced RTMP v2 carries it as a UI8. */
+    public static final int MAX_TRACK_ID = 255;
+
+    /**
+     * Most tracks one multitrack message may list, parsing. The spec sets no number; an
+     * ABR ladder of a few renditions plus a few languages is well under it, and the cap
+     * bounds the tags one message makes a parser create, whatever the message's size.
+     */
+    public static final int MAX_TRACKS_PER_MESSAGE = 16;
+
     /** Smallest composition time an SI24 holds, in milliseconds. */
     public static final int MIN_COMPOSITION_TIME = -(1 << 23);
 
