@@ -32,6 +32,9 @@
  *     the body, no id twice) and reject a message that breaks it. A track whose codec
  *     Streamkit cannot carry is IGNORED by {@code parseTracks} rather than failing the
  *     message, so one exotic variant does not cost a publisher its other tracks.</li>
+ * <li>Multitrack output: tracks 1 and up are written one track per message
+ *     (AvMultitrackType OneTrack), as FFmpeg 8 writes them, so each message's payload
+ *     stays the shared frame buffer; track 0 keeps the plain forms every player reads.</li>
  * <li>Legacy or enhanced output: legacy for H.264, AAC and MP3 (every player reads it),
  *     H.265 legacy only through CodecID 12 on request, enhanced for the rest.</li>
  * </ul>
