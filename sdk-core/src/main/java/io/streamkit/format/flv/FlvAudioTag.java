@@ -178,7 +178,7 @@ public record FlvAudioTag(Codec codec, FlvPacketKind kind, int soundRate, int ch
             return parseLegacy(c, soundFormat, first);
         }
         int packetType = ExHeader.skipModEx(c, first & 0x0f);
-        ExHeader h = ExHeader.read(c, packetType, FlvTags.AUDIO_MULTITRACK, "audio");
+        ExHeader h = ExHeader.read(c, packetType, ExHeader.Media.AUDIO);
         if (!h.multitrack()) {
             h.nextTrack();
             return track(c, h.fourCc(), 0, h.packetType(), 0, false);

@@ -183,7 +183,7 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
         if (frameType == FlvTags.FRAME_TYPE_COMMAND && packetType != FlvTags.VIDEO_METADATA) {
             return ignored(null, true, 0, "video command frame " + commandName(c));
         }
-        ExHeader h = ExHeader.read(c, packetType, FlvTags.VIDEO_MULTITRACK, "video");
+        ExHeader h = ExHeader.read(c, packetType, ExHeader.Media.VIDEO);
         if (!h.multitrack()) {
             h.nextTrack();
             return track(c, h, frameType, 0, false);
