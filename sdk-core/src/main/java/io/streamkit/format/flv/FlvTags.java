@@ -12,8 +12,18 @@ import java.util.Objects;
  *
  * <p>Every writer appends at the writer index of a buffer the caller owns and returns the
  * number of bytes written, at most {@value #MAX_VIDEO_HEADER_LENGTH} for video and
- * {@value #MAX_AUDIO_HEADER_LENGTH} for audio. What they write, {@link FlvVideoTag#parse}
- * and {@link FlvAudioTag#parse} read back to the same fields.
+ * {@value #MAX_AUDIO_HEADER_LENGTH} for audio; a writer that refuses its arguments writes
+ * nothing. What they write, {@link FlvVideoTag#parse} and {@link FlvAudioTag#parse} read
+ * back to the same fields; what the multitrack writers write, {@link FlvVideoTag#parseTracks}
+ * and {@link FlvAudioTag#parseTracks} do.
+ *
+ * <p><b>Multitrack.</b> Track 0, the default track, is written in the plain forms above.
+ * The {@code writeMultitrack*} writers put a frame or configuration of track 1 to
+ * {@value #MAX_TRACK_ID} into an Enhanced RTMP v2 multitrack packet of one track
+ * (AvMultitrackType OneTrack: the packet type, the FourCC, then the track id), one message
+ * per track and timestamp, as FFmpeg 8 writes them. A message per track keeps each
+ * message's payload the one shared frame buffer; ManyTracks would copy several frames into
+ * one body. Only players that announced multitrack support may be sent these.
  *
  * <p><b>Legacy or enhanced.</b> Legacy FLV carries H.264 (CodecID 7), AAC (SoundFormat
  * 10) and MP3 (SoundFormat 2); H.265 only through the non-standard CodecID 12 that
@@ -26,11 +36,29 @@ import java.util.Objects;
  */
 public final class FlvTags {
 
-    /** Longest video header written: enhanced CodedFrames with a FourCC and an SI24 composition time. */
-    public static final int MAX_VIDEO_HEADER_LENGTH = 8;
+    /**
+     * Longest video header written: a multitrack CodedFrames header (2 bytes of packet
+     * types, the FourCC, the track id and an SI24 composition time). Callers size header
+     * buffers by it; it grew from 8 to 10 with the multitrack writers.
+     */
+    public static final int MAX_VIDEO_HEADER_LENGTH = 10;
 
-    /** Longest audio header written: the enhanced header with a FourCC. */
-    public static final int MAX_AUDIO_HEADER_LENGTH = 5;
+    /**
+     * Longest audio header written: a multitrack header (2 bytes of packet types, the
+     * FourCC and the track id). Callers size header buffers by it; it grew from 5 to 7 with
+     * the multitrack writers.
+     */
+    public static final int MAX_AUDIO_HEADER_LENGTH = 7;
+
+    /** Largest track id: Enhanced RTMP v2 carries it as a UI8. */
+    public static final int MAX_TRACK_ID = 255;
+
+    /**
+     * Most tracks one multitrack message may list, parsing. The spec sets no number; an
+     * ABR ladder of a few renditions plus a few languages is well under it, and the cap
+     * bounds the tags one message makes a parser create, whatever the message's size.
+     */
+    public static final int MAX_TRACKS_PER_MESSAGE = 16;
 
     /** Smallest composition time an SI24 holds, in milliseconds. */
     public static final int MIN_COMPOSITION_TIME = -(1 << 23);
@@ -239,6 +267,137 @@ public final class FlvTags {
             }
             default -> throw new IllegalArgumentException(codec + " is not an audio codec");
         }
+    }
+
+    /**
+     * Writes the header of a coded video frame of track {@code trackId} (1 or more) in the
+     * multitrack form; the frame's payload follows it.
+     *
+     * <p>{@code ExHeader|FrameType|Multitrack, OneTrack|PacketType, FourCC, trackId}: for
+     * H.264 and H.265 CodedFramesX (7 bytes) when the composition time is 0, else CodedFrames
+     * and an SI24 (10 bytes); for AV1 and VP9 CodedFrames (7 bytes).
+     *
+     * @param out where to write
+     * @param trackId the track, 1 to {@value #MAX_TRACK_ID}; track 0 uses
+     *     {@link #writeVideoHeader(ByteBuf, Codec, boolean, int, boolean)}
+     * @param codec a video codec
+     * @param keyframe FrameType 1 (key frame) when set, else 2 (inter frame)
+     * @param compositionTimeMs pts minus dts in milliseconds, from {@value #MIN_COMPOSITION_TIME}
+     *     to {@value #MAX_COMPOSITION_TIME}; must be 0 for AV1 and VP9
+     * @return the number of bytes written
+     * @throws IllegalArgumentException when the track id is out of range, the codec is not
+     *     video, or the composition time does not fit or is not 0 for AV1 and VP9
+     * @see <a href="https://veovera.org/docs/enhanced/enhanced-rtmp-v2">Enhanced RTMP v2, Enhanced Video</a>
+     */
+    public static int writeMultitrackVideoHeader(ByteBuf out, int trackId, Codec codec, boolean keyframe,
+            int compositionTimeMs) {
+        checkTrackId(trackId);
+        videoFourCc(codec);
+        int frameType = keyframe ? FRAME_TYPE_KEY : FRAME_TYPE_INTER;
+        if (compositionTimeMs < MIN_COMPOSITION_TIME || compositionTimeMs > MAX_COMPOSITION_TIME) {
+            throw new IllegalArgumentException("composition time " + compositionTimeMs + " ms is outside the SI24 range "
+                    + MIN_COMPOSITION_TIME + " to " + MAX_COMPOSITION_TIME);
+        }
+        if (codec != Codec.H264 && codec != Codec.H265) {
+            if (compositionTimeMs != 0) {
+                throw new IllegalArgumentException(codec + " carries no composition time in Enhanced RTMP, got "
+                        + compositionTimeMs + " ms");
+            }
+            return writeOneTrackVideo(out, trackId, codec, frameType, VIDEO_CODED_FRAMES);
+        }
+        if (compositionTimeMs == 0) {
+            return writeOneTrackVideo(out, trackId, codec, frameType, VIDEO_CODED_FRAMES_X);
+        }
+        int n = writeOneTrackVideo(out, trackId, codec, frameType, VIDEO_CODED_FRAMES);
+        out.writeMedium(compositionTimeMs);
+        return n + 3;
+    }
+
+    /**
+     * Writes the header of a video sequence start of track {@code trackId} (1 or more) in the
+     * multitrack form; the decoder configuration record (avcC, hvcC, av1C or vpcC) follows it.
+     *
+     * @param out where to write
+     * @param trackId the track, 1 to {@value #MAX_TRACK_ID}; track 0 uses
+     *     {@link #writeVideoSequenceStart(ByteBuf, Codec, boolean)}
+     * @param codec a video codec
+     * @return the number of bytes written, 7
+     * @throws IllegalArgumentException when the track id is out of range or the codec is not video
+     */
+    public static int writeMultitrackVideoSequenceStart(ByteBuf out, int trackId, Codec codec) {
+        checkTrackId(trackId);
+        return writeOneTrackVideo(out, trackId, codec, FRAME_TYPE_KEY, VIDEO_SEQUENCE_START);
+    }
+
+    /**
+     * Writes a whole end-of-sequence video tag body of track {@code trackId} (1 or more) in
+     * the multitrack form: nothing follows it.
+     *
+     * @param out where to write
+     * @param trackId the track, 1 to {@value #MAX_TRACK_ID}; track 0 uses
+     *     {@link #writeVideoSequenceEnd(ByteBuf, Codec, boolean)}
+     * @param codec a video codec
+     * @return the number of bytes written, 7
+     * @throws IllegalArgumentException when the track id is out of range or the codec is not video
+     */
+    public static int writeMultitrackVideoSequenceEnd(ByteBuf out, int trackId, Codec codec) {
+        checkTrackId(trackId);
+        return writeOneTrackVideo(out, trackId, codec, FRAME_TYPE_KEY, VIDEO_SEQUENCE_END);
+    }
+
+    /**
+     * Writes the header of an audio tag body of track {@code trackId} (1 or more) in the
+     * multitrack form; the configuration or coded frame follows it.
+     *
+     * <p>{@code 0x95} (SoundFormat 9, Multitrack), OneTrack with SequenceStart (config) or
+     * CodedFrames, the FourCC and the track id, 7 bytes. AAC uses the FourCC {@code mp4a}
+     * (its SequenceStart carries the AudioSpecificConfig, its frames are raw access units),
+     * Opus {@code Opus} (OpusHead, then Opus packets), MP3 {@code .mp3} (frames only).
+     *
+     * @param out where to write
+     * @param trackId the track, 1 to {@value #MAX_TRACK_ID}; track 0 uses
+     *     {@link #writeAudioHeader(ByteBuf, Codec, int, int, boolean)}
+     * @param codec an audio codec: AAC, MP3 or Opus
+     * @param config whether the payload is the configuration rather than a frame
+     * @return the number of bytes written, 7
+     * @throws IllegalArgumentException when the track id is out of range, the codec is not
+     *     audio, or {@code config} is set for MP3
+     * @see <a href="https://veovera.org/docs/enhanced/enhanced-rtmp-v2">Enhanced RTMP v2, Enhanced Audio</a>
+     */
+    public static int writeMultitrackAudioHeader(ByteBuf out, int trackId, Codec codec, boolean config) {
+        checkTrackId(trackId);
+        int fourCc = switch (Objects.requireNonNull(codec, "codec")) {
+            case AAC -> FOURCC_MP4A;
+            case OPUS -> FOURCC_OPUS;
+            case MP3 -> {
+                if (config) {
+                    throw new IllegalArgumentException("MP3 has no configuration record to write a header for");
+                }
+                yield FOURCC_MP3;
+            }
+            default -> throw new IllegalArgumentException(codec + " is not an audio codec");
+        };
+        out.writeByte(SOUND_FORMAT_EX_HEADER << 4 | AUDIO_MULTITRACK);
+        out.writeByte(ExHeader.MULTITRACK_ONE_TRACK << 4 | (config ? AUDIO_SEQUENCE_START : AUDIO_CODED_FRAMES));
+        out.writeInt(fourCc);
+        out.writeByte(trackId);
+        return 7;
+    }
+
+    private static void checkTrackId(int trackId) {
+        if (trackId < 1 || trackId > MAX_TRACK_ID) {
+            throw new IllegalArgumentException("multitrack track id " + trackId + " is outside 1 to " + MAX_TRACK_ID
+                    + (trackId == 0 ? "; track 0 is written in the plain form" : ""));
+        }
+    }
+
+    private static int writeOneTrackVideo(ByteBuf out, int trackId, Codec codec, int frameType, int packetType) {
+        int fourCc = videoFourCc(codec);
+        out.writeByte(EX_HEADER_BIT | frameType << 4 | VIDEO_MULTITRACK);
+        out.writeByte(ExHeader.MULTITRACK_ONE_TRACK << 4 | packetType);
+        out.writeInt(fourCc);
+        out.writeByte(trackId);
+        return 7;
     }
 
     private static int writeLegacyVideo(ByteBuf out, Codec codec, int frameType, int packetType, int cts) {

@@ -3,6 +3,7 @@ package io.streamkit.format.flv;
 import io.netty.buffer.ByteBuf;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.stream.Codec;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,17 +24,23 @@ import java.util.Objects;
  *
  * <p><b>Errors and skips.</b> A codec Streamkit cannot carry (legacy Sorenson H.263,
  * Screen video, VP6; FourCC {@code vp08} or an unknown one), a reserved FrameType,
- * VideoPacketType, AVCPacketType or AvMultitrackType, or a header that ends early throws
+ * VideoPacketType, AVCPacketType or AvMultitrackType, a multitrack track list that breaks
+ * its limits (see {@link #parseTracks}), or a header that ends early throws
  * {@link MediaFormatException}: a publisher sending those would never produce a playable
- * track, and the RTMP server rejects the publish with the message. Single tags that are
+ * track, and the RTMP server rejects the publish with the message. (One exception: in
+ * what {@link #parseTracks} returns, a track of a multitrack packet with a FourCC Streamkit
+ * cannot carry is IGNORED, so the other tracks still play.) Single tags that are
  * harmless to drop come back as {@link FlvPacketKind#IGNORED} with a {@link #reason()}:
  * an empty body, a video info/command frame (FrameType 5, in either form, whatever its
- * codec), a multitrack packet without track 0, and MPEG2TSSequenceStart.
+ * codec), a multitrack packet without track 0 (from {@link #parse}), and
+ * MPEG2TSSequenceStart.
  *
- * <p><b>Multitrack.</b> Only track 0 is mapped: a packet without the multitrack wrapper is
- * track 0, and in a multitrack packet the track with id 0 is parsed and the others are
- * counted in {@link #ignoredTracks()}. Track 0 is what the spec recommends for the default
- * track, so the choice is stable from packet to packet.
+ * <p><b>Multitrack.</b> A packet without the multitrack wrapper is track 0, the track the
+ * spec recommends for the default. {@link #parse} maps track 0 only: in a multitrack packet
+ * the track with id 0 is parsed and the others are counted in {@link #ignoredTracks()}, so
+ * a caller that knows one track per media stays stable from packet to packet.
+ * {@link #parseTracks} returns every track of the packet, each with its {@link #trackId()}
+ * and its own payload range in the one body.
  *
  * <p><b>Payload.</b> {@link #payloadOffset()} is relative to the body's reader index at
  * parse time; {@link #retainedPayload(ByteBuf)} slices it without a copy.
@@ -43,7 +50,9 @@ import java.util.Objects;
  * @param keyframe FrameType 1 (key frame) or 4 (generated key frame); meaningful for {@link FlvPacketKind#FRAME}
  * @param compositionTime pts minus dts in milliseconds, sign-extended SI24; 0 where the form carries none
  * @param enhanced whether the tag uses the Enhanced RTMP header (IsExHeader set)
- * @param ignoredTracks tracks of a multitrack packet that were not mapped
+ * @param trackId the track, 0 to {@value FlvTags#MAX_TRACK_ID}: 0 for a packet without the
+ *     multitrack wrapper and for every tag {@link #parse} returns
+ * @param ignoredTracks tracks of a multitrack packet that were not mapped; 0 from {@link #parseTracks}
  * @param reason why an {@link FlvPacketKind#IGNORED} tag maps nothing; {@code null} otherwise
  * @param payloadOffset where the payload starts, in bytes from the start of the body
  * @param payloadLength the payload's length in bytes; 0 for an empty payload or an ignored tag
@@ -51,7 +60,7 @@ import java.util.Objects;
  * @see <a href="https://veovera.org/docs/legacy/video-file-format-v10-1-spec.pdf">FLV v10.1 Annex E.4.3.1 VIDEODATA</a>
  */
 public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int compositionTime, boolean enhanced,
-        int ignoredTracks, String reason, int payloadOffset, int payloadLength) {
+        int trackId, int ignoredTracks, String reason, int payloadOffset, int payloadLength) {
 
     /**
      * Checks the fields.
@@ -61,12 +70,14 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
      * @param keyframe see the record component of that name
      * @param compositionTime see the record component of that name
      * @param enhanced see the record component of that name
+     * @param trackId see the record component of that name
      * @param ignoredTracks see the record component of that name
      * @param reason see the record component of that name
      * @param payloadOffset see the record component of that name
      * @param payloadLength see the record component of that name
      * @throws NullPointerException when {@code kind} is null, or {@code codec} is null for a kind other than IGNORED
-     * @throws IllegalArgumentException when an offset, length or count is negative
+     * @throws IllegalArgumentException when an offset, length or count is negative, or the
+     *     track id is outside 0 to {@value FlvTags#MAX_TRACK_ID}
      */
     public FlvVideoTag {
         Objects.requireNonNull(kind, "kind");
@@ -77,20 +88,88 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
             throw new IllegalArgumentException("negative offset " + payloadOffset + ", length " + payloadLength
                     + " or ignored tracks " + ignoredTracks);
         }
+        if (trackId < 0 || trackId > FlvTags.MAX_TRACK_ID) {
+            throw new IllegalArgumentException("track id " + trackId + " is outside 0 to " + FlvTags.MAX_TRACK_ID);
+        }
     }
 
     /**
-     * Parses the header of a video tag body.
+     * Parses the header of a video tag body and maps its default track, track 0.
+     *
+     * <p>A message without the multitrack wrapper is track 0. Of a multitrack message only
+     * the track with id 0 is mapped and the others are counted in {@link #ignoredTracks()};
+     * a multitrack message without track 0 comes back {@link FlvPacketKind#IGNORED}. The
+     * whole track list is checked all the same (see {@link #parseTracks}). Use
+     * {@link #parseTracks} to read every track.
      *
      * <p>Borrows {@code body}: reads its readable bytes by absolute index, never moves its
      * reader index, never retains or releases it, never reads past its writer index.
      *
      * @param body the whole tag body (the RTMP message payload), header first
-     * @return what the tag carries and where its payload is
+     * @return what the tag carries and where its payload is; {@link #trackId()} is always 0
      * @throws MediaFormatException when the header is truncated, uses a reserved value or
      *     names a codec Streamkit does not carry; the message names the value and the rule
      */
     public static FlvVideoTag parse(ByteBuf body) {
+        return read(body, null);
+    }
+
+    /**
+     * Parses the header of a video tag body and appends one tag per track to {@code out}:
+     * every track of an Enhanced RTMP v2 multitrack message, or the one tag {@link #parse}
+     * returns for any other message (track 0, possibly {@link FlvPacketKind#IGNORED}).
+     *
+     * <p>Each appended tag carries its {@link #trackId()}, its codec (from the track's
+     * FourCC), the message's frame type and packet type, its own composition time (read for
+     * {@code avc1} and {@code hvc1} CodedFrames) and its own {@link #payloadOffset()} and
+     * {@link #payloadLength()} relative to the body, so {@link #retainedPayload(ByteBuf)}
+     * slices each track out of the one body without a copy. Nothing is allocated besides
+     * the tags and what {@code out} needs to grow.
+     *
+     * <p>Limits, checked for the whole message before anything is returned:
+     * <table>
+     * <caption>What a multitrack message may hold</caption>
+     * <tr><th>what</th><th>limit</th></tr>
+     * <tr><td>tracks in a ManyTracks or ManyTracksManyCodecs list</td><td>1 to
+     *     {@value FlvTags#MAX_TRACKS_PER_MESSAGE}</td></tr>
+     * <tr><td>sizeOfTrack</td><td>what is left of the body</td></tr>
+     * <tr><td>a track id</td><td>once per message</td></tr>
+     * <tr><td>the inner packet type</td><td>not Multitrack, ModEx or reserved</td></tr>
+     * </table>
+     * A track of a multitrack message whose FourCC Streamkit cannot carry (say {@code vvc1})
+     * comes back {@link FlvPacketKind#IGNORED} with its id and a reason instead of failing
+     * the message, so one exotic variant does not cost the others; so does a track's
+     * MPEG2TSSequenceStart. {@link #ignoredTracks()} is 0 on every appended tag.
+     *
+     * <p>Borrows {@code body} as {@link #parse} does.
+     *
+     * @param body the whole tag body (the RTMP message payload), header first
+     * @param out a modifiable list to append to; left as it was when this throws
+     * @return how many tags were appended, at least 1
+     * @throws MediaFormatException when the header or the track list is truncated, breaks a
+     *     limit above, uses a reserved value, or a message without the multitrack wrapper
+     *     names a codec Streamkit does not carry; the message names the value and the rule
+     * @see <a href="https://veovera.org/docs/enhanced/enhanced-rtmp-v2">Enhanced RTMP v2, Multitrack Streaming</a>
+     */
+    public static int parseTracks(ByteBuf body, List<FlvVideoTag> out) {
+        int start = out.size();
+        try {
+            FlvVideoTag single = read(body, out);
+            if (single != null) {
+                out.add(single);
+            }
+        } catch (MediaFormatException e) {
+            out.subList(start, out.size()).clear();
+            throw e;
+        }
+        return out.size() - start;
+    }
+
+    /**
+     * Reads a body: returns its one tag, or, for a multitrack message when {@code all} is
+     * given, appends every track to {@code all} and returns {@code null}.
+     */
+    private static FlvVideoTag read(ByteBuf body, List<FlvVideoTag> all) {
         TagCursor c = new TagCursor(body, "video tag");
         if (c.remaining() == 0) {
             return ignored(null, false, 0, "empty video tag body");
@@ -104,36 +183,71 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
         if (frameType == FlvTags.FRAME_TYPE_COMMAND && packetType != FlvTags.VIDEO_METADATA) {
             return ignored(null, true, 0, "video command frame " + commandName(c));
         }
-        ExHeader.Selection track = ExHeader.select(c, packetType, FlvTags.VIDEO_MULTITRACK, "video");
-        if (track.reason() != null) {
-            return ignored(null, true, track.ignoredTracks(), track.reason());
+        ExHeader h = ExHeader.read(c, packetType, ExHeader.Media.VIDEO);
+        if (!h.multitrack()) {
+            h.nextTrack();
+            return track(c, h, frameType, 0, false);
         }
-        Codec codec = codecOf(track.fourCc());
-        boolean keyframe = checkFrameType(frameType, track.packetType());
-        int compositionTime = 0;
-        FlvPacketKind kind;
-        switch (track.packetType()) {
-            case FlvTags.VIDEO_SEQUENCE_START -> kind = FlvPacketKind.CONFIG;
-            case FlvTags.VIDEO_CODED_FRAMES -> {
-                kind = FlvPacketKind.FRAME;
-                if (codec == Codec.H264 || codec == Codec.H265) {
-                    compositionTime = c.si24("CompositionTime");
-                }
+        if (all != null) {
+            while (h.nextTrack()) {
+                all.add(track(c, h, frameType, 0, true));
             }
-            case FlvTags.VIDEO_CODED_FRAMES_X -> kind = FlvPacketKind.FRAME;
-            case FlvTags.VIDEO_SEQUENCE_END -> kind = FlvPacketKind.END_OF_SEQUENCE;
-            case FlvTags.VIDEO_METADATA -> {
-                kind = FlvPacketKind.METADATA;
-                keyframe = false;
+            return null;
+        }
+        int offset = -1;
+        int length = 0;
+        int fourCc = 0;
+        while (h.nextTrack()) {
+            if (h.trackId() == 0) {
+                offset = h.dataOffset();
+                length = h.dataLength();
+                fourCc = h.fourCc();
             }
-            case FlvTags.VIDEO_MPEG2TS_SEQUENCE_START -> {
-                return ignored(codec, true, track.ignoredTracks(),
-                        "MPEG2TSSequenceStart (Streamkit reads the SequenceStart configuration record)");
-            }
-            default -> throw new MediaFormatException("VideoPacketType " + track.packetType()
+        }
+        if (offset < 0) {
+            return ignored(null, true, h.tracks(), h.multitrackType() == ExHeader.MULTITRACK_ONE_TRACK
+                    ? "video track " + h.trackId() + " (only track 0 is mapped)"
+                    : "video multitrack packet of " + h.tracks() + " track(s) without track 0 (only track 0 is mapped)");
+        }
+        c.limit(offset, length);
+        return track(c, fourCc, 0, frameType, h.packetType(), h.tracks() - 1, false);
+    }
+
+    private static FlvVideoTag track(TagCursor c, ExHeader h, int frameType, int ignoredTracks, boolean lenient) {
+        return track(c, h.fourCc(), h.trackId(), frameType, h.packetType(), ignoredTracks, lenient);
+    }
+
+    /**
+     * Reads one track's data, the cursor limited to it.
+     *
+     * @param lenient whether an unsupported FourCC gives an IGNORED tag rather than an exception
+     */
+    private static FlvVideoTag track(TagCursor c, int fourCc, int trackId, int frameType, int packetType,
+            int ignoredTracks, boolean lenient) {
+        Codec codec = codecOf(fourCc, lenient);
+        boolean keyframe = checkFrameType(frameType, packetType);
+        FlvPacketKind kind = switch (packetType) {
+            case FlvTags.VIDEO_SEQUENCE_START -> FlvPacketKind.CONFIG;
+            case FlvTags.VIDEO_CODED_FRAMES, FlvTags.VIDEO_CODED_FRAMES_X -> FlvPacketKind.FRAME;
+            case FlvTags.VIDEO_SEQUENCE_END -> FlvPacketKind.END_OF_SEQUENCE;
+            case FlvTags.VIDEO_METADATA -> FlvPacketKind.METADATA;
+            case FlvTags.VIDEO_MPEG2TS_SEQUENCE_START -> FlvPacketKind.IGNORED;
+            default -> throw new MediaFormatException("VideoPacketType " + packetType
                     + " is reserved (0 to 7 defined)");
+        };
+        if (codec == null) {
+            return new FlvVideoTag(null, FlvPacketKind.IGNORED, false, 0, true, trackId, ignoredTracks,
+                    "video track " + trackId + ": " + unsupported(fourCc), 0, 0);
         }
-        return new FlvVideoTag(codec, kind, keyframe, compositionTime, true, track.ignoredTracks(), null,
+        if (kind == FlvPacketKind.IGNORED) {
+            return new FlvVideoTag(codec, FlvPacketKind.IGNORED, false, 0, true, trackId, ignoredTracks,
+                    "MPEG2TSSequenceStart (Streamkit reads the SequenceStart configuration record)", 0, 0);
+        }
+        int compositionTime = 0;
+        if (packetType == FlvTags.VIDEO_CODED_FRAMES && (codec == Codec.H264 || codec == Codec.H265)) {
+            compositionTime = c.si24("CompositionTime");
+        }
+        return new FlvVideoTag(codec, kind, keyframe, compositionTime, true, trackId, ignoredTracks, null,
                 c.offset(), c.remaining());
     }
 
@@ -151,7 +265,7 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
         int packetType = c.u8("AVCPacketType");
         if (packetType == FlvTags.AVC_END_OF_SEQUENCE && c.remaining() < 3) {
             // Some encoders end the stream with a bare two-byte end-of-sequence tag; it carries nothing anyway.
-            return new FlvVideoTag(codec, FlvPacketKind.END_OF_SEQUENCE, keyframe, 0, false, 0, null,
+            return new FlvVideoTag(codec, FlvPacketKind.END_OF_SEQUENCE, keyframe, 0, false, 0, 0, null,
                     c.offset() + c.remaining(), 0);
         }
         int compositionTime = c.si24("CompositionTime");
@@ -161,7 +275,7 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
             case FlvTags.AVC_END_OF_SEQUENCE -> FlvPacketKind.END_OF_SEQUENCE;
             default -> throw new MediaFormatException("AVCPacketType " + packetType + " is not 0, 1 or 2");
         };
-        return new FlvVideoTag(codec, kind, keyframe, compositionTime, false, 0, null, c.offset(), c.remaining());
+        return new FlvVideoTag(codec, kind, keyframe, compositionTime, false, 0, 0, null, c.offset(), c.remaining());
     }
 
     /** Returns whether the frame type is a key frame; throws for reserved types (ignored for Metadata). */
@@ -176,15 +290,23 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
         };
     }
 
-    private static Codec codecOf(int fourCc) {
-        return switch (fourCc) {
+    /** Returns the codec of a FourCC; for one Streamkit cannot carry, null when lenient, else throws. */
+    private static Codec codecOf(int fourCc, boolean lenient) {
+        Codec codec = switch (fourCc) {
             case FlvTags.FOURCC_AVC1 -> Codec.H264;
             case FlvTags.FOURCC_HVC1 -> Codec.H265;
             case FlvTags.FOURCC_AV01 -> Codec.AV1;
             case FlvTags.FOURCC_VP09 -> Codec.VP9;
-            default -> throw new MediaFormatException("video FourCC " + TagCursor.fourCcName(fourCc)
-                    + " is not supported; supported: 'avc1', 'hvc1', 'av01', 'vp09'");
+            default -> null;
         };
+        if (codec == null && !lenient) {
+            throw new MediaFormatException(unsupported(fourCc));
+        }
+        return codec;
+    }
+
+    private static String unsupported(int fourCc) {
+        return "video FourCC " + TagCursor.fourCcName(fourCc) + " is not supported; supported: 'avc1', 'hvc1', 'av01', 'vp09'";
     }
 
     private static String legacyCodecName(int codecId) {
@@ -203,7 +325,7 @@ public record FlvVideoTag(Codec codec, FlvPacketKind kind, boolean keyframe, int
     }
 
     private static FlvVideoTag ignored(Codec codec, boolean enhanced, int ignoredTracks, String reason) {
-        return new FlvVideoTag(codec, FlvPacketKind.IGNORED, false, 0, enhanced, ignoredTracks, reason, 0, 0);
+        return new FlvVideoTag(codec, FlvPacketKind.IGNORED, false, 0, enhanced, 0, ignoredTracks, reason, 0, 0);
     }
 
     /**

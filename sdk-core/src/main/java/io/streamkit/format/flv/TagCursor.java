@@ -40,9 +40,14 @@ final class TagCursor {
 
     void need(int n, String field) {
         if (end - pos < n) {
-            throw new MediaFormatException(what + " truncated: " + field + " needs " + n + " byte"
-                    + (n == 1 ? "" : "s") + " at offset " + offset() + ", " + remaining() + " left");
+            throw truncated(n, field);
         }
+    }
+
+    /** Built off the hot path, which stays small enough for the JIT to inline. */
+    private MediaFormatException truncated(int n, String field) {
+        return new MediaFormatException(what + " truncated: " + field + " needs " + n + " byte"
+                + (n == 1 ? "" : "s") + " at offset " + offset() + ", " + remaining() + " left");
     }
 
     int u8(String field) {

@@ -23,8 +23,18 @@
  *     (empty body, video command frame, multitrack packet without track 0,
  *     MPEG2TSSequenceStart, MultichannelConfig) parses as
  *     {@link io.streamkit.format.flv.FlvPacketKind#IGNORED} with a reason.</li>
- * <li>Multitrack: only track 0 is mapped, the track Enhanced RTMP recommends for the
- *     default and the one a plain packet implies; other tracks are counted.</li>
+ * <li>Multitrack (Enhanced RTMP v2): {@code parse} maps track 0, the track the spec
+ *     recommends for the default and the one a plain packet implies, and counts the
+ *     others; {@code parseTracks} returns every track of a message, each a payload range
+ *     of the one body, so a multitrack message costs one record per track and no copy.
+ *     Both check the whole track list (at most
+ *     {@value io.streamkit.format.flv.FlvTags#MAX_TRACKS_PER_MESSAGE} tracks, sizes within
+ *     the body, no id twice) and reject a message that breaks it. A track whose codec
+ *     Streamkit cannot carry is IGNORED by {@code parseTracks} rather than failing the
+ *     message, so one exotic variant does not cost a publisher its other tracks.</li>
+ * <li>Multitrack output: tracks 1 and up are written one track per message
+ *     (AvMultitrackType OneTrack), as FFmpeg 8 writes them, so each message's payload
+ *     stays the shared frame buffer; track 0 keeps the plain forms every player reads.</li>
  * <li>Legacy or enhanced output: legacy for H.264, AAC and MP3 (every player reads it),
  *     H.265 legacy only through CodecID 12 on request, enhanced for the rest.</li>
  * </ul>
