@@ -52,6 +52,37 @@ class GopCacheTest {
     }
 
     @Test
+    void aSecondVideoTracksKeyframesNeitherRestartTheCacheNorStartPlayers() {
+        try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults())) {
+            Publisher pub = fx.engine.publish(key);
+            Track main = pub.addTrack(TestMedia.h264());
+            Track second = pub.addTrack(TestMedia.h264());   // a multitrack stream's track 1
+            pub.write(main, 0, 0, true, TestMedia.payload(0, 1_000));
+            pub.write(second, 10_000, 10_000, true, TestMedia.payload(1, 1_000));
+            pub.write(main, 40_000, 40_000, false, TestMedia.payload(2, 1_000));
+            pub.write(second, 50_000, 50_000, true, TestMedia.payload(3, 1_000));   // its keyframe: no restart
+
+            RecordingSubscriber late = new RecordingSubscriber();
+            fx.engine.subscribe(key, late).toCompletableFuture().join();
+            Await.until(Duration.ofSeconds(5), () -> late.frames.size() == 4, () -> "cached: " + late.frames.size());
+            assertEquals(0, late.frames.get(0).seq(), "starts at the first track's keyframe, with the whole GOP");
+
+            RecordingSubscriber waiting = new RecordingSubscriber();
+            Publisher restart = fx.engine.publish(StreamKey.of("live", "gop2"));
+            Track m2 = restart.addTrack(TestMedia.h264());
+            Track s2 = restart.addTrack(TestMedia.h264());
+            restart.write(s2, 0, 0, true, TestMedia.payload(10, 500));   // no keyframe of the first track yet
+            fx.engine.subscribe(StreamKey.of("live", "gop2"), waiting).toCompletableFuture().join();
+            restart.write(s2, 40_000, 40_000, true, TestMedia.payload(11, 500));
+            restart.write(m2, 80_000, 80_000, true, TestMedia.payload(12, 500));
+            Await.until(Duration.ofSeconds(5), () -> waiting.frames.size() == 1, () -> "frames: " + waiting.frames.size());
+            assertEquals(12, waiting.frames.get(0).seq(), "a player starts at the first video track's keyframe");
+            restart.close();
+            pub.close();
+        }
+    }
+
+    @Test
     void aGopLargerThanTheCacheIsNotKeptAndPlayersWaitForTheNextKeyframe() {
         try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults().withGopCacheMaxBytes(10_000))) {
             Publisher pub = fx.engine.publish(key);

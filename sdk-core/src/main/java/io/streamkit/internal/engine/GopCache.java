@@ -1,14 +1,16 @@
 package io.streamkit.internal.engine;
 
 import io.streamkit.stream.MediaFrame;
-import io.streamkit.stream.MediaType;
+import io.streamkit.stream.Track;
 import java.util.ArrayDeque;
 
 /**
  * The frames a new subscriber starts with, so it plays at once (ARCHITECTURE.md rule 5).
  *
- * <p>A stream with video keeps every frame (all tracks) since the last video keyframe; a
- * GOP larger than {@code maxBytes} is dropped and caching resumes at the next keyframe. An
+ * <p>A stream with video keeps every frame (all tracks) since the last keyframe of its first
+ * video track (the one players start at; a multitrack stream's other video tracks have
+ * keyframes of their own); a GOP larger than {@code maxBytes} is dropped and caching resumes
+ * at the next keyframe. An
  * audio-only stream keeps the last {@code audioWindowMicros} of audio. Holds one reference
  * per cached frame. Guarded by the hub's lock.
  */
@@ -26,19 +28,25 @@ final class GopCache {
         this.audioWindowMicros = audioWindowMicros;
     }
 
-    void add(MediaFrame frame, boolean streamHasVideo) {
+    /**
+     * Adds a frame, retained, or drops what can no longer start a player.
+     *
+     * @param frame the frame, lent
+     * @param primaryVideo the stream's first video track, or {@code null} without video
+     */
+    void add(MediaFrame frame, Track primaryVideo) {
         if (maxBytes == 0) {
             return;
         }
         int size = frame.content().readableBytes();
-        if (streamHasVideo) {
-            boolean videoKey = frame.keyframe() && frame.track().type() == MediaType.VIDEO;
+        if (primaryVideo != null) {
+            boolean videoKey = frame.keyframe() && frame.track() == primaryVideo;
             if (videoKey) {
                 clear();
                 overflowed = false;
             } else if (overflowed || frames.isEmpty()) {
                 return;   // no keyframe since the start or the last overflow: nothing to start at
-            } else if (frames.peekFirst().track().type() != MediaType.VIDEO) {
+            } else if (frames.peekFirst().track() != primaryVideo) {
                 clear();  // an audio window from before video appeared is no start for a video player
                 return;
             }

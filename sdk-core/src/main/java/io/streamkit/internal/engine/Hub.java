@@ -67,7 +67,8 @@ final class Hub {
     private boolean published;
     private boolean removed;
     private ScheduledFuture<?> graceTimer;
-    private volatile boolean hasVideo;
+    /** The first video track: its keyframes start players and the GOP cache; {@code null} without video. */
+    private volatile EngineTrack primaryVideo;
     private volatile boolean live;
 
     // statistics: bytesIn has one writer at a time (under the lock), read anywhere; the rest guarded
@@ -98,7 +99,18 @@ final class Hub {
     }
 
     boolean hasVideo() {
-        return hasVideo;
+        return primaryVideo != null;
+    }
+
+    /**
+     * Returns the stream's first video track: a multitrack stream's other video tracks have
+     * keyframes of their own, and a player that started at one would start the first track
+     * on a picture it cannot decode. Any thread.
+     *
+     * @return the track, or {@code null} when the stream has no video
+     */
+    Track primaryVideo() {
+        return primaryVideo;
     }
 
     /** Whether a publisher owns the stream now; any thread. */
@@ -182,8 +194,8 @@ final class Hub {
                 tracks.add(track);
             }
             track.claim(session, format);
-            if (format.type() == MediaType.VIDEO) {
-                hasVideo = true;
+            if (format.type() == MediaType.VIDEO && primaryVideo == null) {
+                primaryVideo = track;
             }
             offerAll(new Control.TrackChanged(track));
             return track;
@@ -233,7 +245,7 @@ final class Hub {
             MediaFrame frame = MediaFrame.of(track, outDts, outDts + cts, key, payload);
             track.count(frame);
             bytesIn.add(frame.content().readableBytes());
-            gop.add(frame, hasVideo);
+            gop.add(frame, primaryVideo);
             LoopFanOut[] targets = loops;
             for (LoopFanOut loop : targets) {
                 loop.offerFrame(frame);

@@ -2,6 +2,7 @@ package io.streamkit.internal.engine;
 
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.Track;
 import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -84,16 +85,16 @@ final class LoopFanOut implements Runnable {
 
     @Override
     public void run() {
-        boolean streamHasVideo = hub.hasVideo();
+        Track primaryVideo = hub.primaryVideo();
         Object item;
         int n = 0;
         while (n < BATCH && (item = queue.poll()) != null) {
             n++;
             if (item instanceof MediaFrame frame) {
                 queuedFrames.decrementAndGet();
-                deliver(frame, streamHasVideo);
+                deliver(frame, primaryVideo);
             } else {
-                handle(item, streamHasVideo);
+                handle(item, primaryVideo);
             }
         }
         for (int i = 0, size = subs.size(); i < size; i++) {
@@ -105,7 +106,7 @@ final class LoopFanOut implements Runnable {
         }
     }
 
-    private void deliver(MediaFrame frame, boolean streamHasVideo) {
+    private void deliver(MediaFrame frame, Track primaryVideo) {
         try {
             if (overflowed) {
                 overflowed = false;
@@ -115,7 +116,7 @@ final class LoopFanOut implements Runnable {
             }
             for (int i = 0; i < subs.size(); i++) {
                 Sub sub = subs.get(i);
-                if (!sub.deliver(frame, streamHasVideo)) {
+                if (!sub.deliver(frame, primaryVideo)) {
                     subs.remove(i--);   // it threw and ended
                 }
             }
@@ -124,7 +125,7 @@ final class LoopFanOut implements Runnable {
         }
     }
 
-    private void handle(Object command, boolean streamHasVideo) {
+    private void handle(Object command, Track primaryVideo) {
         if (command instanceof Control.Join join) {
             Sub sub = join.sub();
             MediaFrame[] cached = join.cached();
@@ -132,7 +133,7 @@ final class LoopFanOut implements Runnable {
                 if (sub.start(join.tracks(), join.metadata())) {
                     subs.add(sub);
                     for (MediaFrame f : cached) {
-                        if (!sub.deliver(f, streamHasVideo)) {
+                        if (!sub.deliver(f, primaryVideo)) {
                             subs.remove(sub);
                             break;
                         }

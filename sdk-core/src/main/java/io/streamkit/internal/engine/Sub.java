@@ -2,7 +2,6 @@ package io.streamkit.internal.engine;
 
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
-import io.streamkit.stream.MediaType;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
 import io.streamkit.stream.Subscriber;
@@ -153,12 +152,20 @@ final class Sub implements Subscription {
         }
     }
 
-    boolean deliver(MediaFrame frame, boolean streamHasVideo) {
+    /**
+     * Hands a frame to the subscriber unless it waits for a keyframe or cannot take it.
+     *
+     * @param frame the frame, lent
+     * @param primaryVideo the stream's first video track, whose keyframes start and restart
+     *     subscribers; {@code null} without video (every audio frame is a start)
+     * @return false when the subscriber threw and has ended
+     */
+    boolean deliver(MediaFrame frame, Track primaryVideo) {
         if (ended) {
             return false;
         }
         if (waitingForKeyframe) {
-            boolean startable = frame.keyframe() && (!streamHasVideo || frame.track().type() == MediaType.VIDEO);
+            boolean startable = frame.keyframe() && (primaryVideo == null || frame.track() == primaryVideo);
             if (!startable) {
                 if (skipping) {
                     framesSkipped.increment();   // frames before a new player's (or publisher's) first keyframe are no skip

@@ -28,7 +28,10 @@ import java.util.Map;
  *
  * <p>The FLV header goes when the player is attached, once the engine has announced the
  * stream's tracks (publishers send their sequence headers first), or with the first frame of a
- * stream that had none yet, so its audio and video flags say which tracks the stream has. Metadata and sequence headers are held until the next frame and go
+ * stream that had none yet, so its audio and video flags say which tracks the stream has. FLV
+ * players cannot say they take multitrack, so of a multitrack stream they get the first track
+ * of each media (the publisher's track 0). Metadata and sequence headers are held until the
+ * next frame and go
  * just before it: sequence headers at its time on the player's timeline ({@link PlayerTimeline}),
  * metadata at 0 (libavformat takes an {@code onMetaData} tag at any other time for a subtitle
  * stream). By default a player's first frame is at 0, and a player joining a running stream, or
@@ -63,7 +66,8 @@ final class FlvPlayer implements Subscriber {
     private final List<Track> pendingConfigs = new ArrayList<>(2);
     private Map<String, Object> pendingMetadata;
     private boolean headerSent;
-    private boolean videoEnhanced;
+    private Track firstVideo;
+    private Track firstAudio;
     private long firstKeyframeNanos;
 
     /**
@@ -122,19 +126,25 @@ final class FlvPlayer implements Subscriber {
     public void onTrack(Track track) {
         start();
         if (track.type() == MediaType.VIDEO) {
-            // H.265 as Enhanced RTMP hvc1, the standard form: FFmpeg 6.1 to 7.1 read only it, FFmpeg 8
-            // and mpegts.js read it too; HTTP has no connect in which a player could say otherwise.
-            videoEnhanced = !FlvTags.hasLegacyForm(track.codec(), false);
+            if (firstVideo != null && firstVideo.id() != track.id() && firstVideo.id() < track.id()) {
+                return;   // a further video track of a multitrack stream
+            }
+            firstVideo = track;
+        } else {
+            if (firstAudio != null && firstAudio.id() != track.id() && firstAudio.id() < track.id()) {
+                return;
+            }
+            firstAudio = track;
         }
         if (!headerSent) {
-            tracks.removeIf(t -> t.id() == track.id());
+            tracks.removeIf(t -> t.type() == track.type());
             tracks.add(track);
         }
-        pendingConfigs.removeIf(t -> t.id() == track.id());
+        pendingConfigs.removeIf(t -> t.type() == track.type());
         pendingConfigs.add(track);
     }
 
-    /** Takes the metadata; it goes before the next frame, at that frame's time. */
+    /** Takes the metadata; it goes before the next frame, at 0. */
     @Override
     public void onMetadata(Map<String, Object> values) {
         start();
@@ -143,6 +153,10 @@ final class FlvPlayer implements Subscriber {
 
     @Override
     public void onFrame(MediaFrame frame) {
+        Track track = frame.track();
+        if (track != firstVideo && track != firstAudio) {
+            return;
+        }
         start();
         long time = timeline.at(frame);
         if (!headerSent) {
@@ -154,14 +168,23 @@ final class FlvPlayer implements Subscriber {
             pendingMetadata = null;
         }
         for (int i = 0; i < pendingConfigs.size(); i++) {
-            write(FlvTagEncoder.configTag(channel.alloc(), pendingConfigs.get(i), time, videoEnhanced));
+            Track t = pendingConfigs.get(i);
+            write(FlvTagEncoder.configTag(channel.alloc(), t, time, enhanced(t)));
         }
         pendingConfigs.clear();
         if (firstKeyframeNanos == 0 && frame.keyframe()) {
             firstKeyframeNanos = System.nanoTime();
         }
-        shared.frameTag(output, frame, time, frame.track().type() == MediaType.VIDEO && videoEnhanced,
-                framing == Framing.CHUNKED);
+        shared.frameTag(output, frame, time, enhanced(track), framing == Framing.CHUNKED);
+    }
+
+    /**
+     * Whether a track's tags take the Enhanced RTMP form: for codecs without a legacy one, and
+     * for H.265, which goes as hvc1, the standard form (FFmpeg 6.1 to 7.1 read only it, FFmpeg 8
+     * and mpegts.js read it too); HTTP has no connect in which a player could ask for CodecID 12.
+     */
+    private static boolean enhanced(Track track) {
+        return !FlvTags.hasLegacyForm(track.codec(), false);
     }
 
     private void sendHeader() {

@@ -320,8 +320,10 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.write(RtmpMessages.setChunkSize(alloc, config.chunkSize()));
         ctx.writeAndFlush(RtmpMessages.command(alloc, RtmpMessages.CSID_COMMAND, 0, "_result", txid,
                 RtmpMessages.map("fmsVer", "FMS/3,5,7,7009", "capabilities", 31.0, "mode", 1.0,
-                        // Enhanced RTMP: the FourCCs this server takes and forwards (CanForward 0x04)
-                        "videoFourCcInfoMap", FOURCC_FORWARD_VIDEO, "audioFourCcInfoMap", FOURCC_FORWARD_AUDIO),
+                        // Enhanced RTMP: the FourCCs this server takes and forwards (CanForward 0x04),
+                        // and multitrack (capsEx 0x02)
+                        "videoFourCcInfoMap", FOURCC_FORWARD_VIDEO, "audioFourCcInfoMap", FOURCC_FORWARD_AUDIO,
+                        "capsEx", 2.0),
                 RtmpMessages.map("level", "status", "code", "NetConnection.Connect.Success",
                         "description", "Connection succeeded.", "objectEncoding", objectEncoding)));
         log.debug("rtmp {} #{}: connected to app '{}'", remote, id, app);
@@ -450,7 +452,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key,
                 WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), sentHeaders, config.absoluteTime(),
-                peer.hevcCodecId12());
+                peer);
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
                         .protocol("rtmp").remoteAddress(remote))

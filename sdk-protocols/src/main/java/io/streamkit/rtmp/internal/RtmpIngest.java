@@ -14,6 +14,8 @@ import io.streamkit.stream.Codec;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.Track;
 import io.streamkit.stream.TrackFormat;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -23,6 +25,14 @@ import org.slf4j.LoggerFactory;
  * Turns one published RTMP stream's messages into tracks, frames and metadata: each audio
  * or video message body is an FLV tag body (legacy or Enhanced RTMP); its payload becomes
  * a frame's payload as a slice, without a copy. Runs on the connection's event loop.
+ *
+ * <p><b>Tracks.</b> Every track of an Enhanced RTMP multitrack publish becomes an engine
+ * track, not only track 0: a plain message is track 0, a multitrack message names its tracks
+ * (FFmpeg 8 sends tracks 1 and up as one-track multitrack messages). Tracks are added in the
+ * order their sequence headers (or, for MP3, first frames) come, so the first of each media,
+ * which players without multitrack get, is the publisher's track 0 when it announces that
+ * first, as encoders do. The engine's track limit bounds how many a publisher may add; past
+ * it the publish fails with the reason.
  *
  * <p><b>Keyframes.</b> For H.264 and H.265 a frame is a keyframe when its bitstream says a
  * decoder can start there, whatever the FLV frame type says: an H.264 access unit with an
@@ -38,11 +48,22 @@ final class RtmpIngest {
     private static final Logger log = LoggerFactory.getLogger(RtmpIngest.class);
 
     private final Publisher publisher;
-    private Track video;
-    private Track audio;
-    private int nalUnitLength;   // of the video track's configuration record; 0 when not H.264/H.265
+    private final Map<Integer, In> videoTracks = new HashMap<>(4);
+    private final Map<Integer, In> audioTracks = new HashMap<>(4);
+    private final List<FlvVideoTag> videoTags = new ArrayList<>(2);
+    private final List<FlvAudioTag> audioTags = new ArrayList<>(2);
     private long framesBeforeConfig;
     private long keyframeFlagsCorrected;
+
+    /** One of the publisher's tracks, by its Enhanced RTMP track id. */
+    private static final class In {
+        final Track track;
+        int nalUnitLength;   // of the configuration record; 0 when not H.264/H.265
+
+        In(Track track) {
+            this.track = track;
+        }
+    }
 
     RtmpIngest(Publisher publisher) {
         this.publisher = publisher;
@@ -54,7 +75,7 @@ final class RtmpIngest {
 
     /** Whether a track has been added: the stream is playable. */
     boolean hasTracks() {
-        return video != null || audio != null;
+        return !videoTracks.isEmpty() || !audioTracks.isEmpty();
     }
 
     /** Frames dropped because their track's configuration had not arrived. */
@@ -68,37 +89,49 @@ final class RtmpIngest {
     }
 
     /**
-     * Takes a video message body (not released here).
+     * Takes a video message body (not released here): every track it carries.
      *
-     * @throws MediaFormatException when the body is malformed or its codec unsupported
+     * @throws MediaFormatException when the body is malformed, its codec unsupported, or it
+     *     adds a track past the stream's limit
      */
     void video(ByteBuf body, long timestampMs) {
-        FlvVideoTag tag = FlvVideoTag.parse(body);
+        videoTags.clear();
+        FlvVideoTag.parseTracks(body, videoTags);
+        for (int i = 0; i < videoTags.size(); i++) {
+            video(body, videoTags.get(i), timestampMs);
+        }
+        videoTags.clear();
+    }
+
+    private void video(ByteBuf body, FlvVideoTag tag, long timestampMs) {
         switch (tag.kind()) {
             case CONFIG -> {
                 TrackFormat format = TrackFormat.of(tag.codec(), tag.payload(body));
                 int lengthSize = nalUnitLength(format);
-                if (video == null) {
-                    video = publisher.addTrack(format);
+                In in = videoTracks.get(tag.trackId());
+                if (in == null) {
+                    in = new In(addTrack(format, "video", tag.trackId()));
+                    videoTracks.put(tag.trackId(), in);
                 } else {
-                    publisher.updateTrack(video, format);
+                    publisher.updateTrack(in.track, format);
                 }
-                nalUnitLength = lengthSize;
+                in.nalUnitLength = lengthSize;
             }
             case FRAME -> {
-                if (video == null || tag.payloadLength() == 0) {
+                In in = videoTracks.get(tag.trackId());
+                if (in == null || tag.payloadLength() == 0) {
                     framesBeforeConfig++;
                     return;
                 }
-                if (video.codec() != tag.codec()) {
-                    throw new MediaFormatException("video frame of codec " + tag.codec() + " on a " + video.codec()
+                if (in.track.codec() != tag.codec()) {
+                    throw new MediaFormatException("video frame of codec " + tag.codec() + " on a " + in.track.codec()
                             + " track without a new sequence header");
                 }
                 long dts = timestampMs * 1000;
                 ByteBuf payload = tag.retainedPayload(body);
                 boolean keyframe = switch (tag.codec()) {
-                    case H264 -> H264AccessUnits.isRandomAccessPoint(payload, nalUnitLength);
-                    case H265 -> H265AccessUnits.isRandomAccessPoint(payload, nalUnitLength);
+                    case H264 -> H264AccessUnits.isRandomAccessPoint(payload, in.nalUnitLength);
+                    case H265 -> H265AccessUnits.isRandomAccessPoint(payload, in.nalUnitLength);
                     default -> tag.keyframe();
                 };
                 if (keyframe != tag.keyframe() && keyframeFlagsCorrected++ == 0) {
@@ -107,7 +140,7 @@ final class RtmpIngest {
                             + "from now on", publisher.key(), tag.codec(), timestampMs, keyframe
                             ? "an inter frame but holds an " + point : "a keyframe but holds no " + point);
                 }
-                publisher.write(video, dts, dts + tag.compositionTime() * 1000L, keyframe, payload);
+                publisher.write(in.track, dts, dts + tag.compositionTime() * 1000L, keyframe, payload);
             }
             default -> {
                 // end of sequence, metadata, ignored: nothing for the engine
@@ -125,33 +158,55 @@ final class RtmpIngest {
     }
 
     /**
-     * Takes an audio message body (not released here).
+     * Takes an audio message body (not released here): every track it carries.
      *
-     * @throws MediaFormatException when the body is malformed or its codec unsupported
+     * @throws MediaFormatException when the body is malformed, its codec unsupported, or it
+     *     adds a track past the stream's limit
      */
     void audio(ByteBuf body, long timestampMs) {
-        FlvAudioTag tag = FlvAudioTag.parse(body);
+        audioTags.clear();
+        FlvAudioTag.parseTracks(body, audioTags);
+        for (int i = 0; i < audioTags.size(); i++) {
+            audio(body, audioTags.get(i), timestampMs);
+        }
+        audioTags.clear();
+    }
+
+    private void audio(ByteBuf body, FlvAudioTag tag, long timestampMs) {
         if (tag.kind() == FlvPacketKind.CONFIG) {
             TrackFormat format = TrackFormat.of(tag.codec(), tag.payload(body));
-            if (audio == null) {
-                audio = publisher.addTrack(format);
+            In in = audioTracks.get(tag.trackId());
+            if (in == null) {
+                audioTracks.put(tag.trackId(), new In(addTrack(format, "audio", tag.trackId())));
             } else {
-                publisher.updateTrack(audio, format);
+                publisher.updateTrack(in.track, format);
             }
             return;
         }
         if (tag.kind() != FlvPacketKind.FRAME || tag.payloadLength() == 0) {
             return;
         }
-        if (audio == null) {
+        In in = audioTracks.get(tag.trackId());
+        if (in == null) {
             if (tag.codec().requiresConfig()) {
                 framesBeforeConfig++;
                 return;
             }
-            audio = publisher.addTrack(TrackFormat.of(tag.codec()));   // MP3: every frame carries its own header
+            // MP3: every frame carries its own header
+            in = new In(addTrack(TrackFormat.of(tag.codec()), "audio", tag.trackId()));
+            audioTracks.put(tag.trackId(), in);
         }
         long dts = timestampMs * 1000;
-        publisher.write(audio, dts, dts, true, tag.retainedPayload(body));
+        publisher.write(in.track, dts, dts, true, tag.retainedPayload(body));
+    }
+
+    /** Adds a track, turning the engine's track limit into the publisher's format error. */
+    private Track addTrack(TrackFormat format, String media, int trackId) {
+        try {
+            return publisher.addTrack(format);
+        } catch (IllegalStateException tooMany) {
+            throw new MediaFormatException(media + " track " + trackId + ": " + tooMany.getMessage());
+        }
     }
 
     /**

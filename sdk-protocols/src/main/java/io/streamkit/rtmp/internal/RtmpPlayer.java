@@ -52,15 +52,14 @@ final class RtmpPlayer implements Subscriber {
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
      * @param sent the connection's record of the last message on each chunk stream
      * @param absoluteTime whether the player sees the stream's clock rather than its own timeline from 0
-     * @param hevcCodecId12 whether H.265 goes with the legacy CodecID 12 rather than as Enhanced
-     *     RTMP {@code hvc1}, which the player did not announce ({@link RtmpPeerCapabilities})
+     * @param peer what the player announced it takes in its connect ({@code hvc1}, multitrack)
      */
     RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key, WriteBatch batch,
-               RtmpSentHeaders sent, boolean absoluteTime, boolean hevcCodecId12) {
+               RtmpSentHeaders sent, boolean absoluteTime, RtmpPeerCapabilities peer) {
         this.ctx = ctx;
         this.streamId = streamId;
         this.key = key;
-        this.media = new RtmpMediaWriter(ctx, streamId, chunkSize, sent, absoluteTime, false, hevcCodecId12);
+        this.media = new RtmpMediaWriter(ctx, streamId, chunkSize, sent, absoluteTime, false, peer);
         // Frames' bytes start past the chunk encoder and the idle handler, which only pass
         // buffers on (the idle handler sees the flush): at the handler before the transport or TLS.
         ChannelHandlerContext idle = ctx.pipeline().context(RtmpServerInitializer.IDLE);

@@ -32,6 +32,9 @@ final class RtmpPushSession implements Subscriber {
     /** Bytes held while connecting: the engine's default GOP cache bound. */
     static final long MAX_PENDING_BYTES = 16L << 20;
 
+    /** What a pushed stream is written for: H.265 as hvc1, one track of each media (a server's players may be legacy). */
+    private static final RtmpPeerCapabilities PUSH_PEER = new RtmpPeerCapabilities(java.util.Set.of("hvc1"), false);
+
     private final Consumer<EndReason> onLocalEnd;
     private final Map<Integer, Track> tracks = new LinkedHashMap<>();
     private final ArrayDeque<MediaFrame> pending = new ArrayDeque<>();
@@ -56,7 +59,7 @@ final class RtmpPushSession implements Subscriber {
         }
         this.ctx = ctx;
         // H.265 as Enhanced RTMP hvc1: what YouTube, SRS 6, ffmpeg 6.1+ and this server take.
-        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize, new RtmpSentHeaders(), false, true, false);
+        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize, new RtmpSentHeaders(), false, true, PUSH_PEER);
         tracks.values().forEach(writer::track);
         if (metadata != null) {
             writer.metadata(metadata);

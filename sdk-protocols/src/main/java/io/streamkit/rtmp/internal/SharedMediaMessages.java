@@ -23,7 +23,9 @@ import io.streamkit.stream.MediaType;
  * player's timestamp and message stream id: a player's first frame of a track, or one after a
  * gap in what it sent there, and these are shared only by players with the same timeline. In
  * steady state every player of a stream writes the delta forms, so per-player timelines cost
- * nothing. Both carry the chunk size and whether the video header takes the Enhanced RTMP form.
+ * nothing. Both carry the chunk size, whether the video header takes the Enhanced RTMP form,
+ * and for a multitrack player's further tracks their Enhanced RTMP track id (a one-track
+ * multitrack message, as FFmpeg 8 writes them).
  */
 final class SharedMediaMessages {
     private static final SharedEncoding CACHE = new SharedEncoding(SharedMediaMessages::build);
@@ -32,8 +34,9 @@ final class SharedMediaMessages {
     private static final long ENHANCED = 1;
     private static final long ABSOLUTE = 2;
     private static final int CHUNK_SIZE_SHIFT = 2;        // 24 bits: RtmpChunkDecoder.MAX_CHUNK_SIZE
-    private static final int CSID_SHIFT = 26;             // 17 bits: chunk stream ids up to 65599
-    private static final int STREAM_ID_SHIFT = 43;        // 21 bits: absolute forms only
+    private static final int CSID_SHIFT = 26;             // 6 bits: media chunk streams are below 64
+    private static final int TRACK_SHIFT = 32;            // 8 bits: an Enhanced RTMP track id, 0 for the plain form
+    private static final int STREAM_ID_SHIFT = 40;        // 21 bits: absolute forms only
 
     /** Largest message stream id an absolute form can name: ids are reused, so a connection stays far below it. */
     static final int MAX_STREAM_ID = (1 << 21) - 1;
@@ -74,29 +77,35 @@ final class SharedMediaMessages {
     /**
      * The form with a type-1 header: the message follows one of the same message stream on {@code csid}.
      *
-     * @param csid the chunk stream, 2 to 65599
+     * @param csid the chunk stream, 2 to 63
      * @param chunkSize the chunk size the peer was told (at most 24 bits)
      * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @param track the Enhanced RTMP track id of a multitrack message (1 to 255), or 0 for a plain one
      * @return the form's variant
      */
-    static long delta(int csid, int chunkSize, boolean enhanced) {
-        return ((long) csid << CSID_SHIFT) | ((long) chunkSize << CHUNK_SIZE_SHIFT) | (enhanced ? ENHANCED : 0);
+    static long delta(int csid, int chunkSize, boolean enhanced, int track) {
+        if (csid < 2 || csid >= RtmpSentHeaders.MAX_TRACKED_CSID || track < 0 || track > 255) {
+            throw new IllegalArgumentException("chunk stream " + csid + " or track " + track + " out of range");
+        }
+        return ((long) track << TRACK_SHIFT) | ((long) csid << CSID_SHIFT) | ((long) chunkSize << CHUNK_SIZE_SHIFT)
+                | (enhanced ? ENHANCED : 0);
     }
 
     /**
      * The form with a type-0 header.
      *
-     * @param csid the chunk stream, 2 to 65599
+     * @param csid the chunk stream, 2 to 63
      * @param streamId the message stream id, 0 to {@value #MAX_STREAM_ID}
      * @param chunkSize the chunk size the peer was told (at most 24 bits)
      * @param enhanced whether the video header takes the Enhanced RTMP form
+     * @param track the Enhanced RTMP track id of a multitrack message (1 to 255), or 0 for a plain one
      * @return the form's variant
      */
-    static long absolute(int csid, int streamId, int chunkSize, boolean enhanced) {
+    static long absolute(int csid, int streamId, int chunkSize, boolean enhanced, int track) {
         if (streamId < 0 || streamId > MAX_STREAM_ID) {
             throw new IllegalArgumentException("message stream id " + streamId + " outside 0-" + MAX_STREAM_ID);
         }
-        return ((long) streamId << STREAM_ID_SHIFT) | delta(csid, chunkSize, enhanced) | ABSOLUTE;
+        return ((long) streamId << STREAM_ID_SHIFT) | delta(csid, chunkSize, enhanced, track) | ABSOLUTE;
     }
 
     /** Drops the remembered messages of this thread; the next frame will be encoded afresh. */
@@ -109,11 +118,19 @@ final class SharedMediaMessages {
         boolean enhanced = (form & ENHANCED) != 0;
         int fmt = (form & ABSOLUTE) != 0 ? 0 : 1;
         int chunkSize = (int) ((form >>> CHUNK_SIZE_SHIFT) & 0xFFFFFF);
-        int csid = (int) ((form >>> CSID_SHIFT) & 0x1FFFF);
+        int csid = (int) ((form >>> CSID_SHIFT) & 0x3F);
+        int track = (int) ((form >>> TRACK_SHIFT) & 0xFF);
         int streamId = (int) (form >>> STREAM_ID_SHIFT);
         boolean video = frame.track().type() == MediaType.VIDEO;
         ByteBuf header = alloc.buffer(FlvTags.MAX_VIDEO_HEADER_LENGTH);
-        if (video) {
+        if (track > 0) {
+            if (video) {
+                FlvTags.writeMultitrackVideoHeader(header, track, frame.track().codec(), frame.keyframe(),
+                        PlayerTimeline.compositionTime(frame));
+            } else {
+                FlvTags.writeMultitrackAudioHeader(header, track, frame.track().codec(), false);
+            }
+        } else if (video) {
             FlvTags.writeVideoHeader(header, frame.track().codec(), frame.keyframe(),
                     PlayerTimeline.compositionTime(frame), enhanced);
         } else {

@@ -51,7 +51,7 @@ class RtmpPlayerBatchTest {
         channel = new EmbeddedChannel(counter, new RtmpChunkEncoder(), anchor);
         channel.freezeTime();
         player = new RtmpPlayer(anchor.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "batch"),
-                WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS)), new RtmpSentHeaders(), false, true);
+                WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS)), new RtmpSentHeaders(), false, RtmpPeerCapabilities.LEGACY);
         player.onTrack(video);
         player.onTrack(audio);
         player.onFlush();
@@ -97,7 +97,7 @@ class RtmpPlayerBatchTest {
         long first = counter.bytes;
         deliver(frame(video, 40, false, 2_000));
         assertEquals(first, counter.bytes);
-        player.onUnpublished();   // written and flushed at once, after the queued frame
+        player.pause(true);   // its status is written and flushed at once, after the queued frame
         assertEquals(2, counter.flushes);
         assertEquals(first + 2_000 + 5 + 8, counter.bytes - counter.lastWrite,
                 "the queued frame (a type-1 header, its body) went out before the status");
@@ -143,7 +143,7 @@ class RtmpPlayerBatchTest {
                 channels.add(new EmbeddedChannel(c, new RtmpChunkEncoder(), a));
                 counters.add(c);
                 RtmpPlayer p = new RtmpPlayer(a.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "batch"), batch,
-                        new RtmpSentHeaders(), false, true);
+                        new RtmpSentHeaders(), false, RtmpPeerCapabilities.LEGACY);
                 p.onTrack(video);
                 p.onTrack(audio);
                 p.onFlush();
@@ -168,7 +168,7 @@ class RtmpPlayerBatchTest {
             assertEquals(1, counters.get(8).writes, "the second writes the window's frames in one buffer");
             assertEquals(1, counters.get(16).writes, "and so does every further one");
         } finally {
-            group.forEach(RtmpPlayer::onUnpublished);
+            group.forEach(p -> p.pause(true));
             channels.forEach(c -> assertFalse(c.finish()));
             counters.forEach(c -> c.keep = false);
         }

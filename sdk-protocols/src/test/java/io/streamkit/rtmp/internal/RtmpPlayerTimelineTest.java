@@ -163,7 +163,7 @@ class RtmpPlayerTimelineTest {
             channel = new EmbeddedChannel(new Keep(wire), new RtmpChunkEncoder(), anchor);
             anchor.ctx.writeAndFlush(RtmpMessages.setChunkSize(anchor.ctx.alloc(), CHUNK_SIZE));
             player = new RtmpPlayer(anchor.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "timeline"), null,
-                    new RtmpSentHeaders(), absolute, true);
+                    new RtmpSentHeaders(), absolute, RtmpPeerCapabilities.LEGACY);
             player.onTrack(video);
             player.onTrack(audio);
         }
