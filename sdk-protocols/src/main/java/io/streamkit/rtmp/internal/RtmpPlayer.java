@@ -155,9 +155,11 @@ final class RtmpPlayer implements Subscriber {
 
     @Override
     public void onUnpublished() {
-        output.drain();
-        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
-                key + " is now unpublished.", null));
+        // Nothing is said while the publisher may come back within the reconnect grace: libavformat
+        // and librtmp take NetStream.Play.UnpublishNotify for the end of the play and leave, so
+        // every FFmpeg-, VLC-, librtmp- and OBS-based player would lose the grace. The player
+        // just gets no frames; if the grace runs out, onEnd says UnpublishNotify and Play.Stop.
+        output.flush();
     }
 
     @Override
