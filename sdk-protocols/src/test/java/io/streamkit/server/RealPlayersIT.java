@@ -151,19 +151,27 @@ class RealPlayersIT {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void everyPlayerSeesThePublishedTracksFromZeroWithoutJumpsBeforeAndAfterAReconnect() throws Exception {
         joinAfter(publishedNanos, JOIN_AFTER);
-        // One ffprobe per protocol joins now and keeps reading across the reconnect.
-        Map<String, Process> across = new LinkedHashMap<>();
-        Map<String, Long> acrossEnded = new ConcurrentHashMap<>();
+        // One ffprobe per protocol, and rtmpdump (librtmp), join now and keep reading across the reconnect.
+        List<Across> across = new ArrayList<>();
         for (String protocol : List.of("RTMP", "HTTP-FLV")) {
-            Path out = dir.resolve("across-" + protocol + ".txt");
-            Process p = processes.start(out, dir.resolve("across-" + protocol + ".err"),
-                    Players.ffprobeLive(url(Kind.AV, protocol), "%+600"));
-            p.onExit().thenRun(() -> acrossEnded.put(protocol, System.nanoTime()));
-            across.put(protocol, p);
+            String stem = "across-ffprobe-" + protocol;
+            across.add(new Across("ffprobe", protocol, processes.start(dir.resolve(stem + ".txt"), dir.resolve(stem + ".err"),
+                    Players.ffprobeLive(url(Kind.AV, protocol), "%+600")), dir.resolve(stem + ".err"),
+                    () -> Timeline.fromFfprobe(Players.read(dir.resolve(stem + ".txt")))));
+        }
+        Path dumped = dir.resolve("across-rtmpdump.flv");
+        List<Row> rows = new ArrayList<>();
+        if (!ExternalTool.installed("rtmpdump")) {
+            rows.add(new Row("rtmpdump", "RTMP", Kind.AV.label, "across", ExternalTool.ci() ? Row.FAIL : Row.SKIP,
+                    ExternalTool.missingMessage("rtmpdump")));
+        } else {
+            Path log = dir.resolve("across-rtmpdump.log");
+            across.add(new Across("rtmpdump", "RTMP", processes.start(log, log, List.of("rtmpdump", "-q", "--live",
+                    "-r", url(Kind.AV, "RTMP"), "-o", dumped.toString())), log, () -> Players.probe(processes, dumped)));
         }
         long acrossJoined = System.nanoTime();
 
-        List<Row> rows = new ArrayList<>(runPhase("first"));
+        rows.addAll(runPhase("first"));
 
         // The encoders drop and come back within the grace; players join 5 s after. SIGKILL, as a
         // crash or a lost network would: a stopped ffmpeg flushes x264's lookahead first, so its
@@ -182,8 +190,8 @@ class RealPlayersIT {
         joinAfter(publishedNanos, JOIN_AFTER);
         rows.addAll(runPhase("reconnected"));
 
-        for (Map.Entry<String, Process> e : across.entrySet()) {
-            rows.add(acrossRow(e.getKey(), e.getValue(), acrossJoined, dropped, acrossEnded));
+        for (Across a : across) {
+            rows.add(acrossRow(a, acrossJoined, dropped));
         }
 
         String table = Row.table(rows);
@@ -544,26 +552,43 @@ class RealPlayersIT {
         return rows;
     }
 
-    /** The ffprobe that joined before the drop: still reading after the reconnect, without a jump. */
-    private Row acrossRow(String protocol, Process p, long joinedNanos, long droppedNanos, Map<String, Long> ended) {
-        boolean wasReading = Processes.stop(p);
-        Timeline t = Timeline.fromFfprobe(Players.read(dir.resolve("across-" + protocol + ".txt")));
-        List<String> problems = new ArrayList<>(t.problems(Kind.AV.tracks, true, 0, Long.MAX_VALUE));
+    /** A player that joined before the drop, with what it needs to be judged after the reconnect. */
+    private record Across(String client, String protocol, Process process, Path log, Supplier<Timeline> result) {
+        Across {
+            process.onExit().thenRun(() -> ENDED.put(process, System.nanoTime()));
+        }
+    }
+
+    /** When each across player's process ended, for the evidence. */
+    private static final Map<Process, Long> ENDED = new ConcurrentHashMap<>();
+
+    /** A player that joined before the drop: still reading after the reconnect, without a jump. */
+    private Row acrossRow(Across a, long joinedNanos, long droppedNanos) {
+        boolean wasReading = Processes.stop(a.process());
+        List<String> problems = new ArrayList<>();
+        Timeline t = new Timeline();
+        try {
+            t = a.result().get();
+            problems.addAll(t.problems(Kind.AV.tracks, true, 0, Long.MAX_VALUE));
+        } catch (AssertionError | RuntimeException e) {
+            problems.add(String.valueOf(e.getMessage()).replace('\n', ' '));
+        }
         if (!wasReading) {
-            long endedAfterDrop = (ended.getOrDefault(protocol, System.nanoTime()) - droppedNanos) / 1_000_000;
-            problems.add("ffprobe ended by itself (exit " + p.exitValue() + ") " + endedAfterDrop
+            long endedAfterDrop = (ENDED.getOrDefault(a.process(), System.nanoTime()) - droppedNanos) / 1_000_000;
+            problems.add(a.client() + " ended by itself (exit " + a.process().exitValue() + ") " + endedAfterDrop
                     + " ms after the publishers dropped" + (endedAfterDrop < GRACE.toMillis() ? ", within the grace" : "")
-                    + "; stderr: [" + Processes.tail(dir.resolve("across-" + protocol + ".err")).replace('\n', ' ') + "]");
+                    + "; its output: [" + Processes.tail(a.log()).replace('\n', ' ') + "]");
         }
         // The timeline skips the time the publisher was away; the rest must be there.
         long beforeDrop = droppedNanos - joinedNanos;
-        long played = t.of("video").isEmpty() ? 0 : t.of("video").get(t.of("video").size() - 1) - t.of("video").get(0);
+        List<Long> video = t.of("video");
+        long played = video.isEmpty() ? 0 : video.get(video.size() - 1) - video.get(0);
         long needed = TimeUnit.NANOSECONDS.toMicros(beforeDrop) + TimeUnit.SECONDS.toMicros(5);
         if (played < needed) {
             problems.add("video covers " + played / 1000 + " ms; it joined " + beforeDrop / 1_000_000
                     + " ms before the drop and should have read at least 5 s after the reconnect");
         }
-        return new Row("ffprobe", protocol, Kind.AV.label, "across", problems.isEmpty() ? Row.PASS : Row.FAIL,
+        return new Row(a.client(), a.protocol(), Kind.AV.label, "across", problems.isEmpty() ? Row.PASS : Row.FAIL,
                 problems.isEmpty() ? t.summary() : String.join("; ", problems) + " (" + t.summary() + ")");
     }
 

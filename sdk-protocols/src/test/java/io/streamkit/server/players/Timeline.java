@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
  * it wrote, probed with ffprobe; {@link #problems} checks it against what was published.
  */
 public final class Timeline {
-    /** AAC at 44.1 kHz: 1024 samples a frame. */
-    public static final long AUDIO_FRAME_MICROS = 1024L * 1_000_000 / 44_100;
     /** The publishers' 25 fps video. */
     public static final long VIDEO_FRAME_MICROS = 40_000;
     /** RTMP and FLV carry whole milliseconds: a step may be one millisecond off the exact one. */
@@ -162,7 +160,7 @@ public final class Timeline {
                 problems.add(type + ": first frame at " + ms(times.get(0)) + " ms, not within "
                         + ms(START_TOLERANCE_MICROS) + " ms of 0");
             }
-            long limit = 2 * interval(type) + ROUNDING_MICROS;
+            long limit = twoFrames(type) + ROUNDING_MICROS;
             List<String> jumps = new ArrayList<>();
             for (int i = 1; i < times.size(); i++) {
                 long step = times.get(i) - times.get(i - 1);
@@ -198,8 +196,9 @@ public final class Timeline {
         return b.isEmpty() ? "no frames" : b.toString();
     }
 
-    private static long interval(String type) {
-        return type.equals("audio") ? AUDIO_FRAME_MICROS : VIDEO_FRAME_MICROS;
+    /** Two frame intervals of a type in µs, rounded up: AAC at 44.1 kHz has 1024 samples a frame (46440 for two), 25 fps video 80000. */
+    private static long twoFrames(String type) {
+        return type.equals("audio") ? (2 * 1024L * 1_000_000 + 44_099) / 44_100 : 2 * VIDEO_FRAME_MICROS;
     }
 
     private static String ms(long micros) {
