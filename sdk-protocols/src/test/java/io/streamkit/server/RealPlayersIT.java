@@ -118,7 +118,7 @@ class RealPlayersIT {
     private final Map<StreamKey, List<String>> playRequests = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);   // playlist polls, capture deadlines
     private final List<String[]> playlists = new CopyOnWriteArrayList<>();   // {seconds since start, status, body}
     private final CompletableFuture<Void> hlsWatched = new CompletableFuture<>();
     private long publishedNanos;
