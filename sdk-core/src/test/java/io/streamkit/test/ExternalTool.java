@@ -26,15 +26,45 @@ public final class ExternalTool {
      * @param tool the executable's name
      */
     public static void require(String tool) {
-        if (find(tool) != null) {
+        if (installed(tool)) {
             return;
         }
-        String message = tool + " is not installed; install it (Debian: apt-get install " + debianPackages(tool)
-                + ") to run this interop test";
-        if ("true".equals(System.getenv("CI"))) {
+        String message = missingMessage(tool);
+        if (ci()) {
             throw new AssertionError(message + " (CI=true: interop tests must run)");
         }
         Assumptions.abort(message);
+    }
+
+    /**
+     * Tells whether {@code tool} is on the PATH, for a test that runs many tools and reports
+     * each missing one in its own row rather than skipping everything.
+     *
+     * @param tool the executable's name
+     * @return whether it can be run
+     */
+    public static boolean installed(String tool) {
+        return find(tool) != null;
+    }
+
+    /**
+     * Says that {@code tool} is missing and which Debian packages bring it.
+     *
+     * @param tool the executable's name
+     * @return a message for a skipped or failed test
+     */
+    public static String missingMessage(String tool) {
+        return tool + " is not installed; install it (Debian: apt-get install " + debianPackages(tool)
+                + ") to run this interop test";
+    }
+
+    /**
+     * Tells whether the tests run in CI ({@code CI=true}), where a missing tool is a failure.
+     *
+     * @return whether {@code CI=true}
+     */
+    public static boolean ci() {
+        return "true".equals(System.getenv("CI"));
     }
 
     /**
@@ -48,7 +78,7 @@ public final class ExternalTool {
             return;
         }
         String message = file + " is missing; " + hint;
-        if ("true".equals(System.getenv("CI"))) {
+        if (ci()) {
             throw new AssertionError(message + " (CI=true: interop tests must run)");
         }
         Assumptions.abort(message);
@@ -114,7 +144,16 @@ public final class ExternalTool {
         if (tool.startsWith("gst-")) {
             return "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly";
         }
-        return tool;
+        if (tool.equals("cvlc") || tool.equals("vlc")) {
+            return "vlc-bin vlc-plugin-base";   // the binary, and the access, demux and mux plugins it plays with
+        }
+        if (tool.equals("promtool")) {
+            return "prometheus";   // Debian ships promtool only with the server
+        }
+        if (tool.equals("setpriv")) {
+            return "util-linux";
+        }
+        return tool;   // rtmpdump, flvmeta, chromium, openssl: the package has the tool's name
     }
 
     private static Path find(String tool) {
