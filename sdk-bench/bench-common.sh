@@ -68,7 +68,8 @@ wait_port() {   # host port seconds
 }
 
 # Starts the demo server on SERVER_CORE doing the work nginx-rtmp does in these benchmarks (no
-# HLS, no log line per player), waits for its RTMP port and sets SERVER_PID.
+# HLS, no log line per player), waits for its RTMP port and sets SERVER_PID. DEMO_CP, when set,
+# is the class path of another build's demo server (compare.sh's BEFORE).
 start_demo() {   # log rtmp-port http-port [java option...] -- [demo server option...]
     local log=$1 rtmp=$2 http=$3 jvm=()
     shift 3
@@ -78,7 +79,7 @@ start_demo() {   # log rtmp-port http-port [java option...] -- [demo server opti
     done
     (($#)) && shift
     # shellcheck disable=SC2086
-    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS "${jvm[@]}" -cp "$EXAMPLES_JAR:$BENCH_JAR" \
+    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS "${jvm[@]}" -cp "${DEMO_CP:-$EXAMPLES_JAR:$BENCH_JAR}" \
         io.streamkit.examples.DemoServer --rtmp-port "$rtmp" --http-port "$http" --no-hls --quiet "$@" \
         >"$log" 2>&1 &
     SERVER_PID=$!

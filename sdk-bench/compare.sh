@@ -17,7 +17,9 @@
 #      JVM is warm before the measured ramp; their few seconds of CPU count against the server),
 #      SERVERS="streamkit streamkit-nobatch nginx" (streamkit: the demo server with its default
 #      350 ms write batching; streamkit-nobatch: --write-batch 0, every frame written at once;
-#      both with --no-hls --quiet, as nginx-rtmp here segments no HLS and logs no line per player),
+#      both with --no-hls --quiet, as nginx-rtmp here segments no HLS and logs no line per player;
+#      before, before-nobatch: the same two from another checkout's build, BEFORE=<its root>,
+#      so a change is measured against the code before it in the same rounds),
 #      SK_JAVA_OPTS (the demo server's JVM, see bench-common.sh; its GC log is summarised),
 #      SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
 # Build first: ./mvnw -q install -DskipTests -pl sdk-bench,sdk-examples -am
@@ -93,6 +95,15 @@ CONF
     URL=rtmp://127.0.0.1:$NGX_RTMP/live/demo
 }
 
+# The class path of BEFORE's build: its benchmark jar (which holds the demo server's classes) and examples jar.
+before_cp() {
+    local jar ex
+    jar=${BEFORE:?set BEFORE to the root of a checkout built with ./mvnw -q install -DskipTests -pl sdk-bench,sdk-examples -am}/sdk-bench/target/benchmarks.jar
+    ex=$(ls "$BEFORE"/sdk-examples/target/streamkit-examples-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1)
+    [[ -f $jar && -n $ex ]] || { echo "BEFORE=$BEFORE has no built jars" >&2; exit 1; }
+    echo "$ex:$jar"
+}
+
 stop_pid() {
     kill "$1" 2>/dev/null || true
     local i
@@ -103,6 +114,11 @@ stop_pid() {
     kill -9 "$1" 2>/dev/null || true
 }
 
+BEFORE_CP=
+if [[ " $SERVERS " == *" before"* ]]; then
+    BEFORE_CP=$(before_cp) || exit 1
+fi
+
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
 declare -A SPID SURL SFF BASE_RSS
@@ -111,8 +127,11 @@ for server in $SERVERS; do
     case $server in
         streamkit) start_streamkit streamkit $((SK_RTMP + port)) $((SK_HTTP + port)) ;;
         streamkit-nobatch) start_streamkit streamkit-nobatch $((SK_RTMP + port)) $((SK_HTTP + port)) --write-batch 0 ;;
+        before) DEMO_CP=$BEFORE_CP start_streamkit before $((SK_RTMP + port)) $((SK_HTTP + port)) ;;
+        before-nobatch) DEMO_CP=$BEFORE_CP start_streamkit before-nobatch $((SK_RTMP + port)) $((SK_HTTP + port)) \
+            --write-batch 0 ;;
         nginx) start_nginx ;;
-        *) echo "unknown server $server (streamkit, streamkit-nobatch, nginx)" >&2; exit 2 ;;
+        *) echo "unknown server $server (streamkit, streamkit-nobatch, before, before-nobatch, nginx)" >&2; exit 2 ;;
     esac
     port=$((port + 2))   # 19350, 19352: clear of nginx-rtmp's 19351
     SPID[$server]=$SERVER_PID

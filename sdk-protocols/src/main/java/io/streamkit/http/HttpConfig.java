@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * The HTTP port's settings: one port carries HTTP-FLV, WebSocket-FLV, the JSON API and
- * metrics (and HLS as it lands), and the application's own {@link HttpRoute}s. Built with
+ * metrics, HLS when it is on, and the application's own {@link HttpRoute}s. Built with
  * {@link Builder} inside
  * {@code MediaServer.builder().http(8080, h -> h.corsOrigin("https://player.example"))}.
  *
@@ -21,6 +21,9 @@ import java.util.Objects;
  *       {@code GET /api/clients}, {@code DELETE /api/streams/{app}/{name}}, {@code DELETE /api/clients/{id}};
  *       the {@code DELETE} calls need {@code Authorization: Bearer} with the {@code apiToken}</td></tr>
  *   <tr><td>{@code /metrics}</td><td>Prometheus text exposition format 0.0.4</td></tr>
+ *   <tr><td>{@code /{app}/{name}.m3u8}, {@code /{app}/{name}/{seq}.ts}</td><td>HLS, when the server has it
+ *       ({@code MediaServer.Builder.hls()}); segment URLs are signed by the playlist</td></tr>
+ *   <tr><td>any path, {@code OPTIONS}</td><td>a CORS preflight answer</td></tr>
  *   <tr><td>a prefix given to {@link Builder#route}</td><td>the application's route</td></tr>
  * </table>
  *

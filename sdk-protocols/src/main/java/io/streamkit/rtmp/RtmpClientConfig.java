@@ -12,7 +12,7 @@ import java.time.Duration;
  *   <tr><td>{@code connectTimeout}</td><td>{@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s</td><td>a reachable server answers a SYN in well under a second; past this it is down</td></tr>
  *   <tr><td>{@code handshakeTimeout}</td><td>{@value #DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} s</td><td>a real server finishes in one round trip</td></tr>
  *   <tr><td>{@code startTimeout}</td><td>{@value #DEFAULT_START_TIMEOUT_SECONDS} s</td><td>from TCP connect to {@code NetStream.Publish.Start}, or to the first track of a pull: covers the server's auth callback and the remote encoder's first sequence header</td></tr>
- *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>no byte in either direction that long: the peer is gone</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>no byte in either direction that long, or a server that takes nothing it is sent that long: the peer is gone</td></tr>
  *   <tr><td>{@code maxMessageSize}</td><td>{@value #DEFAULT_MAX_MESSAGE_SIZE}</td><td>a 4K keyframe at a high bitrate, with room to spare</td></tr>
  *   <tr><td>{@code chunkSize}</td><td>{@value #DEFAULT_CHUNK_SIZE}</td><td>announced with Set Chunk Size before publishing, as OBS and ffmpeg do</td></tr>
  *   <tr><td>{@code reconnectMinDelay}</td><td>{@value #DEFAULT_RECONNECT_MIN_DELAY_SECONDS} s</td><td>a pusher's first retry: quick enough to hide a server restart</td></tr>

@@ -17,7 +17,7 @@ import java.util.Objects;
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
  *   <tr><td>{@code maxStreamsPerConnection}</td><td>{@value #DEFAULT_MAX_STREAMS_PER_CONNECTION}</td><td>a client publishes or plays one or two</td></tr>
  *   <tr><td>{@code handshakeTimeout}</td><td>{@value #DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} s</td><td>a real client finishes in one round trip</td></tr>
- *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>no byte in either direction that long: the peer is gone</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>no byte in either direction that long, or a peer that takes nothing it is sent that long: the peer is gone</td></tr>
  *   <tr><td>{@code windowAckSize}</td><td>{@value #DEFAULT_WINDOW_ACK_SIZE}</td><td>what Flash Media Server announced; clients expect about this</td></tr>
  *   <tr><td>{@code writeBatch}</td><td>{@value #DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>one write per player per window instead of one per frame, as the merged writes of the best C servers; 0 writes every frame at once</td></tr>
  *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param maxConnections RTMP connections at once
  * @param maxStreamsPerConnection {@code createStream} calls per connection
  * @param handshakeTimeout time for the handshake
- * @param idleTimeout time without traffic before a connection is closed
+ * @param idleTimeout time without traffic, or with a peer that takes nothing, before a connection is closed
  * @param windowAckSize the acknowledgement window this server announces
  * @param writeBatch how long a player's frames may wait to be written together; zero for at once
  * @param absoluteTime whether players see the stream's clock (SRS's {@code atc}) rather than a
@@ -194,7 +194,9 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         }
 
         /**
-         * Sets the time without traffic in either direction after which a connection is closed.
+         * Sets the time after which a connection is closed when nothing was read or written, or
+         * when its peer took nothing of what it was sent (its socket full the whole time, as a
+         * player's whose machine vanished).
          *
          * @param timeout above zero
          * @return this builder

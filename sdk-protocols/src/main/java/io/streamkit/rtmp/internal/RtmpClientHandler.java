@@ -196,8 +196,10 @@ abstract class RtmpClientHandler extends ChannelInboundHandlerAdapter {
             sendConnect();
             return;
         }
-        if (evt instanceof IdleStateEvent) {
-            fail(new RtmpProtocolException("no traffic from rtmp://" + remote() + " for " + config.idleTimeout()));
+        if (evt instanceof IdleStateEvent idle) {
+            fail(new RtmpProtocolException((idle.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE
+                    ? "rtmp://" + remote() + " took nothing it was sent" : "no traffic from rtmp://" + remote())
+                    + " for " + config.idleTimeout()));
             return;
         }
         super.userEventTriggered(ctx, evt);

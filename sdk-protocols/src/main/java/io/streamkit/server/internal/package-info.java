@@ -29,6 +29,21 @@
  *       much CPU as the system calls without batching; going past it took the server from
  *       0.75x to 1.3x nginx-rtmp's delivered bits per CPU-second in steady state at 1,000
  *       players. The idle handler is told of these writes, as it cannot see them.</li>
+ *   <li>Every player has a timeline of its own ({@code PlayerTimeline}): its first frame at 0,
+ *       the stream's spacing after it; absolute time (the stream's clock) is a protocol option.
+ *       What a player writes depends on its timeline, and encode once stays true by keeping
+ *       the time out of the shared bytes wherever the format allows: an RTMP frame goes with a
+ *       type-1 header whose timestamp is a delta, the same for every player in step, so in
+ *       steady state all players of a stream share every frame's form whenever they joined;
+ *       FLV tags carry absolute timestamps, so a tag is shared by the players that started at
+ *       the same keyframe (the time is part of a form's identity in {@code SharedEncoding}),
+ *       and a tag for another timeline costs a small header buffer, the payload slice being the
+ *       same memory. Rejected: a header per player per frame (a write per player that shared
+ *       copies avoid) and quantised origins (a first frame must be at 0).</li>
+ *   <li>A connection that neither reads nor writes for its idle timeout, or whose channel
+ *       stays unwritable that long although the server writes (a dead peer's full socket), is
+ *       closed ({@code IdleTimeoutHandler}): skipping a stalled player's frames alone would
+ *       keep its subscription for the minutes TCP retransmits.</li>
  * </ul>
  */
 package io.streamkit.server.internal;
