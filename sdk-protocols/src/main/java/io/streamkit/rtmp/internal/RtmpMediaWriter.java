@@ -50,7 +50,8 @@ final class RtmpMediaWriter {
     private final int streamId;
     private final int chunkSize;
     private final boolean publishing;
-    private final RtmpPeerCapabilities peer;
+    private final boolean multitrack;
+    private final boolean hevcCodecId12;
     private final RtmpSentHeaders sent;
     private final PlayerTimeline timeline;
     private final SharedMediaMessages shared;
@@ -77,7 +78,8 @@ final class RtmpMediaWriter {
         this.chunkSize = chunkSize;
         this.sent = sent;
         this.publishing = publishing;
-        this.peer = peer;
+        this.multitrack = peer.multitrack();
+        this.hevcCodecId12 = peer.hevcCodecId12();   // once: a per-frame set lookup cost every player ~8 % of its CPU
         this.timeline = new PlayerTimeline(absoluteTime);
         this.shared = SharedMediaMessages.forThisLoop();
     }
@@ -110,16 +112,18 @@ final class RtmpMediaWriter {
      * @return the bytes written, 0 for a frame of a track the peer does not get
      */
     int frame(MediaFrame frame) {
-        int track = trackOf(frame);
+        Track t = frame.track();
+        MediaType type = t.type();
+        int track = trackOf(frame, t, type);
         if (track < 0) {
             return 0;
         }
         long time = timeline.at(frame);
         writePending(time);
-        int csid = csid(frame.track().type(), track);
+        int csid = csid(type, track);
         long last = sent.last(csid, streamId);
         sent.sent(csid, streamId, time);
-        boolean enhanced = enhanced(frame.track());
+        boolean enhanced = enhanced(t);
         return last >= 0 && time >= last
                 ? shared.write(ctx, frame, SharedMediaMessages.delta(csid, chunkSize, enhanced, track), time - last)
                 : shared.write(ctx, frame, SharedMediaMessages.absolute(csid, streamId, chunkSize, enhanced, track), time);
@@ -130,7 +134,9 @@ final class RtmpMediaWriter {
      * metadata and sequence headers are written first, after draining the output.
      */
     void frame(MediaFrame frame, PlayerOutput output) {
-        int track = trackOf(frame);
+        Track t = frame.track();
+        MediaType type = t.type();
+        int track = trackOf(frame, t, type);
         if (track < 0) {
             return;
         }
@@ -139,10 +145,10 @@ final class RtmpMediaWriter {
             output.drain();
             writePending(time);
         }
-        int csid = csid(frame.track().type(), track);
+        int csid = csid(type, track);
         long last = sent.last(csid, streamId);
         sent.sent(csid, streamId, time);
-        boolean enhanced = enhanced(frame.track());
+        boolean enhanced = enhanced(t);
         if (last >= 0 && time >= last) {
             shared.write(output, frame, SharedMediaMessages.delta(csid, chunkSize, enhanced, track), time - last);
         } else {
@@ -155,20 +161,19 @@ final class RtmpMediaWriter {
      * stream's tracks of its media), or -1 when the peer does not get it: a further track for
      * a peer without multitrack, or a further video track before its first keyframe.
      */
-    private int trackOf(MediaFrame frame) {
-        Track t = frame.track();
-        List<Track> media = t.type() == MediaType.VIDEO ? video : audio;
+    private int trackOf(MediaFrame frame, Track t, MediaType type) {
+        List<Track> media = type == MediaType.VIDEO ? video : audio;
         if (!media.isEmpty() && media.get(0) == t) {
             return 0;
         }
-        if (!peer.multitrack()) {
+        if (!multitrack) {
             return -1;
         }
         int k = media.indexOf(t);
         if (k <= 0 || k > 63) {
             return -1;
         }
-        if (t.type() == MediaType.VIDEO && (startedExtraVideo & (1L << k)) == 0) {
+        if (type == MediaType.VIDEO && (startedExtraVideo & (1L << k)) == 0) {
             if (!frame.keyframe()) {
                 return -1;
             }
@@ -185,7 +190,7 @@ final class RtmpMediaWriter {
     }
 
     private boolean enhanced(Track track) {
-        return !FlvTags.hasLegacyForm(track.codec(), peer.hevcCodecId12());
+        return !FlvTags.hasLegacyForm(track.codec(), hevcCodecId12);
     }
 
     private void writePending(long time) {
@@ -212,7 +217,7 @@ final class RtmpMediaWriter {
         }
         boolean isVideo = track.type() == MediaType.VIDEO;
         int id = (isVideo ? video : audio).indexOf(track);
-        if (id < 0 || id > 0 && (!peer.multitrack() || id > 63)) {
+        if (id < 0 || id > 0 && (!multitrack || id > 63)) {
             return;
         }
         ByteBuf body = ctx.alloc().buffer(FlvTags.MAX_VIDEO_HEADER_LENGTH + track.format().configLength());

@@ -33,7 +33,8 @@ public final class PlayerTimeline {
      * @return milliseconds, zero or more
      */
     public long at(MediaFrame frame) {
-        long ms = Math.floorDiv(frame.dts(), 1000);
+        long dts = frame.dts();
+        long ms = dts >= 0 ? dts / 1000 : Math.floorDiv(dts, 1000);
         if (!started) {
             started = true;
             origin = absolute ? Math.min(0, ms) : ms;
