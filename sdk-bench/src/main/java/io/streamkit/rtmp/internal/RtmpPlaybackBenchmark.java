@@ -194,7 +194,7 @@ public class RtmpPlaybackBenchmark {
             channels[i] = new EmbeddedChannel(sinks[i], new RtmpChunkEncoder(), anchor);
             channels[i].config().setAllocator(PooledByteBufAllocator.DEFAULT);
             rtmpPlayers[i] = new RtmpPlayer(anchor.ctx, STREAM_ID, RtmpConfig.DEFAULT_CHUNK_SIZE, key, batch,
-                    new RtmpSentHeaders(), false, RtmpPeerCapabilities.LEGACY);
+                    0, false, RtmpPeerCapabilities.LEGACY, () -> { });
             rtmpPlayers[i].onTrack(video);
             rtmpPlayers[i].onTrack(audio);
             rtmpPlayers[i].onFlush();

@@ -61,7 +61,8 @@ final class FlvPlayer implements Subscriber {
     private final PlayerOutput output;
     private boolean started;
     private final FlvTagEncoder shared;
-    private final PlayerTimeline timeline;
+    private final boolean absoluteTime;
+    private long origin = PlayerTimeline.NOT_STARTED;
     private final List<Track> tracks = new ArrayList<>();
     private final List<Track> pendingConfigs = new ArrayList<>(2);
     private Map<String, Object> pendingMetadata;
@@ -93,7 +94,7 @@ final class FlvPlayer implements Subscriber {
         this.output = new PlayerOutput(frames, channel, channel, batch,
                 framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null);
         this.shared = FlvTagEncoder.forThisLoop();
-        this.timeline = new PlayerTimeline(absoluteTime);
+        this.absoluteTime = absoluteTime;
     }
 
     /** When the first video keyframe (or, without video, the first frame) was written, or 0. */
@@ -158,7 +159,10 @@ final class FlvPlayer implements Subscriber {
             return;
         }
         start();
-        long time = timeline.at(frame);
+        if (origin == PlayerTimeline.NOT_STARTED) {
+            origin = PlayerTimeline.origin(frame, absoluteTime);
+        }
+        long time = PlayerTimeline.at(frame, origin);
         if (!headerSent) {
             sendHeader();
         }

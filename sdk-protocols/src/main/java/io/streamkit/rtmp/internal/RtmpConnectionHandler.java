@@ -65,7 +65,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             "vp09", 4.0);
     /** And every audio one. */
     private static final Map<String, Object> FOURCC_FORWARD_AUDIO = Map.of("Opus", 4.0, "mp4a", 4.0, ".mp3", 4.0);
-    private final RtmpSentHeaders sentHeaders = new RtmpSentHeaders();
+    /** Chunk stream blocks of the plays on this connection, bit b for block b ({@link RtmpMediaWriter#BLOCKS}). */
+    private int usedBlocks;
     private RtmpPeerCapabilities peer = RtmpPeerCapabilities.LEGACY;
     private int nextStreamId = 1;
     private long droppedBeforeStart;
@@ -80,6 +81,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** What one message stream (from createStream) is doing. */
     private static final class StreamState {
+        int block = -1;
         RtmpIngest ingest;
         RtmpPlayer player;
         Subscription subscription;
@@ -450,9 +452,13 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                     + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
             return;
         }
+        st.block = takeBlock();
+        int block = st.block;
+        // The block is free again only once the player has ended: frames already on their way to
+        // it would otherwise share chunk streams with the next play's.
         RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key,
-                WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), sentHeaders, config.absoluteTime(),
-                peer);
+                WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), block, config.absoluteTime(),
+                peer, () -> releaseBlock(block));
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
                         .protocol("rtmp").remoteAddress(remote))
@@ -482,7 +488,27 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The lowest chunk stream block no play of this connection owns, or -1 when all are taken. */
+    private int takeBlock() {
+        int free = Integer.numberOfTrailingZeros(~usedBlocks);
+        if (free >= RtmpMediaWriter.BLOCKS) {
+            return -1;
+        }
+        usedBlocks |= 1 << free;
+        return free;
+    }
+
+    private void releaseBlock(int block) {
+        if (block >= 0) {
+            usedBlocks &= ~(1 << block);
+        }
+    }
+
     private void stop(StreamState st) {
+        if (st.subscription == null && st.block >= 0) {
+            releaseBlock(st.block);   // its player never started: nothing can reach it
+            st.block = -1;
+        }
         if (st.ingest != null) {
             st.ingest.publisher().close();
             st.ingest = null;

@@ -37,12 +37,13 @@ final class RtmpPlayer implements Subscriber {
     private final StreamKey key;
     private final RtmpMediaWriter media;
     private boolean started;
-    private boolean ended;
+    private boolean over;
     private boolean receiveAudio = true;
     private boolean receiveVideo = true;
     private boolean paused;
     private boolean waitingForKeyframe;
     private final PlayerOutput output;
+    private final Runnable ended;
 
     /**
      * @param ctx the connection handler's context, on the connection's event loop
@@ -50,16 +51,19 @@ final class RtmpPlayer implements Subscriber {
      * @param chunkSize the chunk size the client was told
      * @param key the stream played
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
-     * @param sent the connection's record of the last message on each chunk stream
+     * @param block which of the connection's chunk stream blocks the play owns, or -1 for none
+     *     ({@link RtmpMediaWriter})
      * @param absoluteTime whether the player sees the stream's clock rather than its own timeline from 0
      * @param peer what the player announced it takes in its connect ({@code hvc1}, multitrack)
+     * @param ended run once when the play has ended and no frame can reach it any more
      */
     RtmpPlayer(ChannelHandlerContext ctx, int streamId, int chunkSize, StreamKey key, WriteBatch batch,
-               RtmpSentHeaders sent, boolean absoluteTime, RtmpPeerCapabilities peer) {
+               int block, boolean absoluteTime, RtmpPeerCapabilities peer, Runnable ended) {
         this.ctx = ctx;
         this.streamId = streamId;
         this.key = key;
-        this.media = new RtmpMediaWriter(ctx, streamId, chunkSize, sent, absoluteTime, false, peer);
+        this.media = new RtmpMediaWriter(ctx, streamId, chunkSize, block, absoluteTime, false, peer);
+        this.ended = ended;
         // Frames' bytes start past the chunk encoder and the idle handler, which only pass
         // buffers on (the idle handler sees the flush): at the handler before the transport or TLS.
         ChannelHandlerContext idle = ctx.pipeline().context(RtmpServerInitializer.IDLE);
@@ -72,7 +76,7 @@ final class RtmpPlayer implements Subscriber {
 
     /** Sends the start of play: Stream Begin and the statuses a player waits for. On the event loop. */
     void start() {
-        if (started || ended) {
+        if (started || over) {
             return;
         }
         started = true;
@@ -172,7 +176,10 @@ final class RtmpPlayer implements Subscriber {
 
     @Override
     public void onEnd(EndReason reason) {
-        ended = true;
+        if (!over) {
+            ended.run();
+        }
+        over = true;
         if (!ctx.channel().isActive() || reason == EndReason.CANCELLED) {
             output.close();
             return;   // the client stopped playing, or is gone

@@ -59,7 +59,7 @@ final class RtmpPushSession implements Subscriber {
         }
         this.ctx = ctx;
         // H.265 as Enhanced RTMP hvc1: what YouTube, SRS 6, ffmpeg 6.1+ and this server take.
-        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize, new RtmpSentHeaders(), false, true, PUSH_PEER);
+        this.writer = new RtmpMediaWriter(ctx, streamId, chunkSize, 0, false, true, PUSH_PEER);
         tracks.values().forEach(writer::track);
         if (metadata != null) {
             writer.metadata(metadata);

@@ -84,7 +84,7 @@ final class SharedMediaMessages {
      * @return the form's variant
      */
     static long delta(int csid, int chunkSize, boolean enhanced, int track) {
-        if (csid < 2 || csid >= RtmpSentHeaders.MAX_TRACKED_CSID || track < 0 || track > 255) {
+        if (csid < 2 || csid > 63 || track < 0 || track > 255) {
             throw new IllegalArgumentException("chunk stream " + csid + " or track " + track + " out of range");
         }
         return ((long) track << TRACK_SHIFT) | ((long) csid << CSID_SHIFT) | ((long) chunkSize << CHUNK_SIZE_SHIFT)
@@ -106,6 +106,16 @@ final class SharedMediaMessages {
             throw new IllegalArgumentException("message stream id " + streamId + " outside 0-" + MAX_STREAM_ID);
         }
         return ((long) streamId << STREAM_ID_SHIFT) | delta(csid, chunkSize, enhanced, track) | ABSOLUTE;
+    }
+
+    /**
+     * Returns whether a form starts with a type-0 header, whose time is absolute.
+     *
+     * @param form a form from {@link #delta} or {@link #absolute}
+     * @return {@code true} for an absolute form
+     */
+    static boolean isAbsolute(long form) {
+        return (form & ABSOLUTE) != 0;
     }
 
     /** Drops the remembered messages of this thread; the next frame will be encoded afresh. */

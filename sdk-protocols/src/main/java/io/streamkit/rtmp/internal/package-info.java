@@ -15,11 +15,14 @@
  *       only when they equal the stored extended timestamp.</li>
  *   <li>Control and command messages go out with a type-0 header and type-3 continuations.
  *       Media goes with a type-1 header, whose timestamp is a delta, whenever the chunk stream's
- *       previous message was the same play's ({@code RtmpSentHeaders}), else with a type-0 header:
- *       each player has its own timeline (its first frame at 0), and the delta is the same for
- *       every player in step whenever it joined, so a frame's chunked bytes are still built once
- *       per loop and shared ({@code SharedMediaMessages}); ffmpeg, librtmp, GStreamer's rtmp2 and
- *       nginx-rtmp's own relays read type-1 deltas, and nginx-rtmp sends media the same way.</li>
+ *       previous message was the same play's earlier frame, else with a type-0 header: each
+ *       player has its own timeline (its first frame at 0), and the delta is the same for every
+ *       player in step whenever it joined, so a frame's chunked bytes are still built once per
+ *       loop and shared ({@code SharedMediaMessages}). Each play owns a block of chunk streams
+ *       the connection hands out (12; a play past them sends type-0 headers only) and frees
+ *       once its player has ended, so no two plays of a connection interleave on one chunk
+ *       stream. ffmpeg, librtmp, GStreamer's rtmp2 and nginx-rtmp's own relays read type-1
+ *       deltas, and nginx-rtmp sends media the same way.</li>
  *   <li>The client reuses the server's chunk decoder and encoder, {@code RtmpIngest}
  *       for pulls (payloads stay slices) and {@code RtmpMediaWriter}, the
  *       server's play encoding, for pushes, so a pushed frame is the same shared bytes a player gets.</li>

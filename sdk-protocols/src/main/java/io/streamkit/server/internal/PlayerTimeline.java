@@ -12,39 +12,44 @@ import io.streamkit.stream.MediaFrame;
  *
  * <p>Times are whole milliseconds, as RTMP and FLV carry them, taken from the frame's decode
  * time; a frame that comes before the player's origin (audio sampled just before the keyframe
- * it starts with) is put at 0, so a track never goes back. Confined to the player's event loop.
+ * it starts with) is put at 0, so a track never goes back.
+ *
+ * <p>Static helpers over an origin the player keeps in a field of its own: a player's state
+ * is read for every frame it gets, and at thousands of players each further object it points
+ * to is a cache miss per frame.
  */
 public final class PlayerTimeline {
-    private final boolean absolute;
-    private boolean started;
-    private long origin;
+    /** The origin of a player that has placed no frame yet. */
+    public static final long NOT_STARTED = Long.MIN_VALUE;
 
-    /**
-     * @param absolute whether the player sees the stream's clock rather than its own from 0
-     */
-    public PlayerTimeline(boolean absolute) {
-        this.absolute = absolute;
+    private PlayerTimeline() {
     }
 
     /**
-     * Returns a frame's decode time on this timeline; the first frame asked about fixes the origin.
+     * Returns the origin a player's first frame fixes.
+     *
+     * @param first the player's first frame, lent
+     * @param absolute whether the player sees the stream's clock rather than its own from 0
+     * @return the origin in milliseconds, for {@link #at}
+     */
+    public static long origin(MediaFrame first, boolean absolute) {
+        return absolute ? Math.min(0, millis(first)) : millis(first);
+    }
+
+    /**
+     * Returns a frame's decode time on a timeline.
      *
      * @param frame the frame, lent
+     * @param origin the timeline's origin, from {@link #origin}
      * @return milliseconds, zero or more
      */
-    public long at(MediaFrame frame) {
-        long dts = frame.dts();
-        long ms = dts >= 0 ? dts / 1000 : Math.floorDiv(dts, 1000);
-        if (!started) {
-            started = true;
-            origin = absolute ? Math.min(0, ms) : ms;
-        }
-        return Math.max(0, ms - origin);
+    public static long at(MediaFrame frame, long origin) {
+        return Math.max(0, millis(frame) - origin);
     }
 
     /**
      * Returns the composition time offset of a frame in whole milliseconds, so that its
-     * presentation time on this timeline is {@code at(frame) + compositionTime(frame)}.
+     * presentation time on a timeline is {@code at(frame) + compositionTime(frame)}.
      *
      * @param frame the frame, lent
      * @return milliseconds, zero or more
@@ -53,12 +58,8 @@ public final class PlayerTimeline {
         return (int) Math.min(Integer.MAX_VALUE, Math.floorDiv(frame.pts(), 1000) - Math.floorDiv(frame.dts(), 1000));
     }
 
-    /**
-     * Returns whether a frame has been placed yet.
-     *
-     * @return whether the origin is fixed
-     */
-    public boolean started() {
-        return started;
+    private static long millis(MediaFrame frame) {
+        long dts = frame.dts();
+        return dts >= 0 ? dts / 1000 : Math.floorDiv(dts, 1000);
     }
 }

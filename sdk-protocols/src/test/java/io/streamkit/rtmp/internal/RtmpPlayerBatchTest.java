@@ -51,7 +51,7 @@ class RtmpPlayerBatchTest {
         channel = new EmbeddedChannel(counter, new RtmpChunkEncoder(), anchor);
         channel.freezeTime();
         player = new RtmpPlayer(anchor.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "batch"),
-                WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS)), new RtmpSentHeaders(), false, RtmpPeerCapabilities.LEGACY);
+                WriteBatch.of(channel.eventLoop(), TimeUnit.MILLISECONDS.toNanos(WINDOW_MS)), 0, false, RtmpPeerCapabilities.LEGACY, () -> { });
         player.onTrack(video);
         player.onTrack(audio);
         player.onFlush();
@@ -143,7 +143,7 @@ class RtmpPlayerBatchTest {
                 channels.add(new EmbeddedChannel(c, new RtmpChunkEncoder(), a));
                 counters.add(c);
                 RtmpPlayer p = new RtmpPlayer(a.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "batch"), batch,
-                        new RtmpSentHeaders(), false, RtmpPeerCapabilities.LEGACY);
+                        0, false, RtmpPeerCapabilities.LEGACY, () -> { });
                 p.onTrack(video);
                 p.onTrack(audio);
                 p.onFlush();

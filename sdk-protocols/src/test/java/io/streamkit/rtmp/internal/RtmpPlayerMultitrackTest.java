@@ -1,18 +1,9 @@
 package io.streamkit.rtmp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandlerAdapter;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.streamkit.format.flv.FlvAudioTag;
-import io.streamkit.format.flv.FlvPacketKind;
 import io.streamkit.format.flv.FlvVideoTag;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
@@ -21,7 +12,6 @@ import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -105,40 +95,34 @@ class RtmpPlayerMultitrackTest {
 
     /** A player on an embedded connection whose wire is kept and read back. */
     private final class Player {
-        final EmbeddedChannel channel;
+        final EmbeddedRtmpConnection connection = new EmbeddedRtmpConnection(4096);
         final RtmpPlayer player;
-        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
 
         Player(RtmpPeerCapabilities peer) {
-            Anchor anchor = new Anchor();
-            channel = new EmbeddedChannel(new Keep(wire), new RtmpChunkEncoder(), anchor);
-            anchor.ctx.writeAndFlush(RtmpMessages.setChunkSize(anchor.ctx.alloc(), 4096));
-            player = new RtmpPlayer(anchor.ctx, 1, 4096, StreamKey.of("live", "multi"), null, new RtmpSentHeaders(), false,
-                    peer);
+            player = new RtmpPlayer(connection.ctx(), 1, 4096, StreamKey.of("live", "multi"), null, 0,
+                    false, peer, () -> { });
             for (Track t : List.of(video0, audio0, video1, audio1)) {
                 player.onTrack(t);
             }
         }
 
         List<String> read() {
-            EmbeddedChannel decoding = new EmbeddedChannel(new RtmpChunkDecoder());
-            decoding.writeInbound(Unpooled.wrappedBuffer(wire.toByteArray()));
             List<String> out = new ArrayList<>();
-            for (RtmpMessage m; (m = decoding.readInbound()) != null; ) {
+            for (RtmpMessage m : connection.messages()) {
                 try {
                     ByteBuf body = m.payload();
                     if (m.type() == RtmpMessage.VIDEO) {
                         List<FlvVideoTag> tags = new ArrayList<>();
                         FlvVideoTag.parseTracks(body, tags);
                         for (FlvVideoTag t : tags) {
-                            out.add("csid " + m.chunkStreamId() + " video track " + t.trackId() + " " + kind(t.kind())
+                            out.add("csid " + m.chunkStreamId() + " video track " + t.trackId() + " " + t.kind()
                                     + " @" + m.timestamp());
                         }
                     } else if (m.type() == RtmpMessage.AUDIO) {
                         List<FlvAudioTag> tags = new ArrayList<>();
                         FlvAudioTag.parseTracks(body, tags);
                         for (FlvAudioTag t : tags) {
-                            out.add("csid " + m.chunkStreamId() + " audio track " + t.trackId() + " " + kind(t.kind())
+                            out.add("csid " + m.chunkStreamId() + " audio track " + t.trackId() + " " + t.kind()
                                     + " @" + m.timestamp());
                         }
                     }
@@ -146,47 +130,12 @@ class RtmpPlayerMultitrackTest {
                     m.release();
                 }
             }
-            assertFalse(decoding.finish());
             return out;
         }
 
         void close() {
             player.onEnd(EndReason.CANCELLED);
-            assertFalse(channel.finish());
-        }
-    }
-
-    private static String kind(FlvPacketKind kind) {
-        return kind.name();
-    }
-
-    /** Where the connection handler sits: behind the encoder. */
-    private static final class Anchor extends ChannelHandlerAdapter {
-        ChannelHandlerContext ctx;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-        }
-    }
-
-    /** Keeps the bytes written at the head, and releases them. */
-    private static final class Keep extends ChannelDuplexHandler {
-        private final ByteArrayOutputStream wire;
-
-        Keep(ByteArrayOutputStream wire) {
-            this.wire = wire;
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof ByteBuf b) {
-                byte[] copy = new byte[b.readableBytes()];
-                b.getBytes(b.readerIndex(), copy);
-                wire.writeBytes(copy);
-            }
-            ReferenceCountUtil.release(msg);
-            promise.trySuccess();
+            connection.close();
         }
     }
 }

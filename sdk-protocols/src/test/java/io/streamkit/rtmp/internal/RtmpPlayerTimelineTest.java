@@ -2,23 +2,15 @@ package io.streamkit.rtmp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandlerAdapter;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +46,7 @@ class RtmpPlayerTimelineTest {
     void tearDown() {
         for (Player p : players) {
             p.player.onEnd(io.streamkit.stream.EndReason.CANCELLED);
-            assertFalse(p.channel.finish());
+            p.connection.close();
         }
         SharedMediaMessages.forThisLoop().forget();
         publisher.close();
@@ -85,14 +77,14 @@ class RtmpPlayerTimelineTest {
         Player late = player(false);   // joins at the next GOP
         deliver(frame(video, 12_000, true, 2_000), early, late);
         deliver(frame(audio, 12_010, false, 300), early, late);
-        int from = early.wire.size();
-        int lateFrom = late.wire.size();
+        int from = early.connection.size();
+        int lateFrom = late.connection.size();
         deliver(frame(video, 12_040, false, 5_000), early, late);
         deliver(frame(audio, 12_033, false, 300), early, late);
         deliver(frame(video, 12_080, false, 5_000), early, late);
 
-        byte[] earlyTail = java.util.Arrays.copyOfRange(early.wire.toByteArray(), from, early.wire.size());
-        byte[] lateTail = java.util.Arrays.copyOfRange(late.wire.toByteArray(), lateFrom, late.wire.size());
+        byte[] earlyTail = early.connection.bytes(from);
+        byte[] lateTail = late.connection.bytes(lateFrom);
         assertArrayEquals(earlyTail, lateTail, "type-1 headers carry deltas: the same bytes for both timelines");
         assertTrue(earlyTail.length > 10_000);
         assertEquals(List.of("video-config 0", "audio-config 0", "video 0", "video 40", "video 2000", "audio 2010",
@@ -131,6 +123,56 @@ class RtmpPlayerTimelineTest {
                 p.messages());
     }
 
+    @Test
+    void twoPlaysOnOneConnectionKeepTheirTimelinesOnChunkStreamsOfTheirOwn() {
+        EmbeddedRtmpConnection connection = new EmbeddedRtmpConnection(CHUNK_SIZE);
+        RtmpPlayer first = new RtmpPlayer(connection.ctx(), 1, CHUNK_SIZE, StreamKey.of("live", "timeline"), null, 0,
+                false, RtmpPeerCapabilities.LEGACY, () -> { });
+        RtmpPlayer second = new RtmpPlayer(connection.ctx(), 2, CHUNK_SIZE, StreamKey.of("live", "timeline"), null, 1,
+                false, RtmpPeerCapabilities.LEGACY, () -> { });
+        RtmpPlayer third = new RtmpPlayer(connection.ctx(), 3, CHUNK_SIZE, StreamKey.of("live", "timeline"), null, -1,
+                false, RtmpPeerCapabilities.LEGACY, () -> { });   // no block left: type-0 headers only
+        for (RtmpPlayer p : List.of(first, second, third)) {
+            p.onTrack(video);
+        }
+        deliverTo(frame(video, 1_000, true, 900), first);
+        deliverTo(frame(video, 1_040, false, 900), first);
+        deliverTo(frame(video, 2_000, true, 900), first, second, third);   // the others start here
+        deliverTo(frame(video, 2_040, false, 900), first, second, third);
+        deliverTo(frame(video, 2_080, false, 900), first, second, third);
+        java.util.Map<Integer, List<String>> byStream = new java.util.TreeMap<>();
+        for (RtmpMessage m : connection.messages()) {
+            try {
+                if (m.type() == RtmpMessage.VIDEO) {
+                    byStream.computeIfAbsent(m.streamId(), k -> new ArrayList<>())
+                            .add("csid " + m.chunkStreamId() + " @" + m.timestamp());
+                }
+            } finally {
+                m.release();
+            }
+        }
+        assertEquals(List.of("csid 6 @0", "csid 6 @0", "csid 6 @40", "csid 6 @1000", "csid 6 @1040", "csid 6 @1080"),
+                byStream.get(1), "the sequence header, then the frames");
+        assertEquals(List.of("csid 40 @0", "csid 40 @0", "csid 40 @40", "csid 40 @80"), byStream.get(2));
+        assertEquals(List.of("csid 62 @0", "csid 62 @0", "csid 62 @40", "csid 62 @80"), byStream.get(3),
+                "a play without a block: type-0 headers on the chunk stream kept for such plays");
+        for (RtmpPlayer p : List.of(first, second, third)) {
+            p.onEnd(io.streamkit.stream.EndReason.CANCELLED);
+        }
+        connection.close();
+    }
+
+    private void deliverTo(MediaFrame frame, RtmpPlayer... to) {
+        try {
+            for (RtmpPlayer p : to) {
+                p.onFrame(frame);
+                p.onFlush();
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
     private Player player(boolean absolute) {
         Player p = new Player(absolute);
         players.add(p);
@@ -154,26 +196,20 @@ class RtmpPlayerTimelineTest {
 
     /** A player on an embedded connection, its wire kept. */
     private final class Player {
-        final EmbeddedChannel channel;
+        final EmbeddedRtmpConnection connection = new EmbeddedRtmpConnection(CHUNK_SIZE);
         final RtmpPlayer player;
-        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
 
         Player(boolean absolute) {
-            Anchor anchor = new Anchor();
-            channel = new EmbeddedChannel(new Keep(wire), new RtmpChunkEncoder(), anchor);
-            anchor.ctx.writeAndFlush(RtmpMessages.setChunkSize(anchor.ctx.alloc(), CHUNK_SIZE));
-            player = new RtmpPlayer(anchor.ctx, 1, CHUNK_SIZE, StreamKey.of("live", "timeline"), null,
-                    new RtmpSentHeaders(), absolute, RtmpPeerCapabilities.LEGACY);
+            player = new RtmpPlayer(connection.ctx(), 1, CHUNK_SIZE, StreamKey.of("live", "timeline"), null,
+                    0, absolute, RtmpPeerCapabilities.LEGACY, () -> { });
             player.onTrack(video);
             player.onTrack(audio);
         }
 
         /** The media and data messages read back: kind and timestamp. */
         List<String> messages() {
-            EmbeddedChannel decoding = new EmbeddedChannel(new RtmpChunkDecoder());
-            decoding.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(wire.toByteArray()));
             List<String> out = new ArrayList<>();
-            for (RtmpMessage m; (m = decoding.readInbound()) != null; ) {
+            for (RtmpMessage m : connection.messages()) {
                 try {
                     ByteBuf body = m.payload();
                     switch (m.type()) {
@@ -194,38 +230,7 @@ class RtmpPlayerTimelineTest {
                     m.release();
                 }
             }
-            assertFalse(decoding.finish());
             return out;
-        }
-    }
-
-    /** Where the connection handler sits: behind the encoder. */
-    private static final class Anchor extends ChannelHandlerAdapter {
-        ChannelHandlerContext ctx;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-        }
-    }
-
-    /** Keeps the bytes written at the head, and releases them. */
-    private static final class Keep extends ChannelDuplexHandler {
-        private final ByteArrayOutputStream wire;
-
-        Keep(ByteArrayOutputStream wire) {
-            this.wire = wire;
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof ByteBuf b) {
-                byte[] copy = new byte[b.readableBytes()];
-                b.getBytes(b.readerIndex(), copy);
-                wire.writeBytes(copy);
-            }
-            ReferenceCountUtil.release(msg);
-            promise.trySuccess();
         }
     }
 }
