@@ -36,6 +36,7 @@ import java.util.Objects;
  *   <tr><td>{@code requestTimeout}</td><td>{@value #DEFAULT_REQUEST_TIMEOUT_SECONDS} s</td><td>a whole request must arrive within it: a client trickling bytes (slowloris) is cut off</td></tr>
  *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>a connection that neither reads nor writes that long, or whose peer takes no byte of what it is sent that long (a dead player's full socket), is closed: a gone player does not hold its subscription for the minutes TCP takes to notice; as RTMP's</td></tr>
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
+ *   <tr><td>{@code maxConnectionsPerAddress}</td><td>{@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}</td><td>one client address cannot take every slot; viewers behind one NAT use one or two connections each</td></tr>
  *   <tr><td>{@code writeBatch}</td><td>{@value io.streamkit.rtmp.RtmpConfig#DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>HTTP-FLV and WebSocket-FLV players are written once per window, as RTMP's; 0 writes every frame at once</td></tr>
  *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each FLV player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
  *   <tr><td>{@code corsOrigin}</td><td>{@code *}</td><td>browser players on other origins work out of the box</td></tr>
@@ -55,11 +56,12 @@ import java.util.Objects;
  * @param apiToken the bearer token mutating API calls need, or {@code null} to turn them off
  * @param routes the application's routes by path prefix, in the order added
  * @param tls HTTPS on a second port with the same routes, or {@code null} for none
+ * @param maxConnectionsPerAddress HTTP connections at once from one client address
  */
 public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
                          Duration requestTimeout, int maxConnections, Duration idleTimeout, Duration writeBatch,
                          boolean absoluteTime, String corsOrigin, String apiToken,
-                         Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls) {
+                         Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls, int maxConnectionsPerAddress) {
 
     /** Default request-line limit. */
     public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
@@ -71,6 +73,8 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
     public static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
     /** Default connection limit. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default limit of connections from one address. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
     /** Default idle and stall timeout in seconds: RTMP's, longer than any pause between a player's requests. */
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
 
@@ -90,6 +94,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
      * @param apiToken API bearer token or {@code null}
      * @param routes application routes by prefix, each prefix as {@link Builder#route} accepts
      * @param tls HTTPS settings, or {@code null}
+     * @param maxConnectionsPerAddress connection limit per client address
      */
     public HttpConfig {
         Builder.check("port", port, 0, 65_535);
@@ -101,6 +106,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
             throw new IllegalArgumentException("requestTimeout " + requestTimeout + " must be above zero");
         }
         Builder.check("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
+        Builder.check("maxConnectionsPerAddress", maxConnectionsPerAddress, 1, Integer.MAX_VALUE);
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout " + idleTimeout + " must be above zero");
@@ -134,6 +140,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
         private Duration requestTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private Duration writeBatch = Duration.ofMillis(io.streamkit.rtmp.RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
         private boolean absoluteTime;
@@ -303,6 +310,17 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         }
 
         /**
+         * Sets how many connections one client address may have open at once.
+         *
+         * @param connections at least 1; default {@value HttpConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
+         * @return this builder
+         */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = check("maxConnectionsPerAddress", connections, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
          * Also serves HTTPS on a second port, with the application's certificate: the same
          * streams, API and routes as the plain port.
          *
@@ -324,7 +342,8 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
          */
         public HttpConfig build() {
             return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
-                    maxConnections, idleTimeout, writeBatch, absoluteTime, corsOrigin, apiToken, routes, tls);
+                    maxConnections, idleTimeout, writeBatch, absoluteTime, corsOrigin, apiToken, routes, tls,
+                    maxConnectionsPerAddress);
         }
 
         static String checkPrefix(String prefix) {

@@ -16,6 +16,9 @@ import java.util.Objects;
  *   <tr><td>{@code maxChunkStreams}</td><td>{@value #DEFAULT_MAX_CHUNK_STREAMS}</td><td>encoders use a handful</td></tr>
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
  *   <tr><td>{@code maxStreamsPerConnection}</td><td>{@value #DEFAULT_MAX_STREAMS_PER_CONNECTION}</td><td>a client publishes or plays one or two</td></tr>
+ *   <tr><td>{@code maxConnectionsPerAddress}</td><td>{@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}</td><td>one client address cannot take every slot; an edge server pulling hundreds of streams from one origin needs it raised</td></tr>
+ *   <tr><td>{@code connectTimeout}</td><td>{@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s</td><td>from the accepted TCP connection to the {@code connect} command, handshake included: a real client sends it in its first round trips</td></tr>
+ *   <tr><td>{@code startTimeout}</td><td>{@value #DEFAULT_START_TIMEOUT_SECONDS} s</td><td>from {@code connect} to the first {@code publish} or {@code play} command: encoders and players send it at once (a slow auth callback does not count, it has its own timeout)</td></tr>
  *   <tr><td>{@code handshakeTimeout}</td><td>{@value #DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} s</td><td>a real client finishes in one round trip</td></tr>
  *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>no byte in either direction that long, or a peer that takes nothing it is sent that long: the peer is gone</td></tr>
  *   <tr><td>{@code windowAckSize}</td><td>{@value #DEFAULT_WINDOW_ACK_SIZE}</td><td>what Flash Media Server announced; clients expect about this</td></tr>
@@ -36,10 +39,14 @@ import java.util.Objects;
  * @param absoluteTime whether players see the stream's clock (SRS's {@code atc}) rather than a
  *     timeline of their own that starts at 0 with their first frame (the default)
  * @param tls RTMPS on a second port, or {@code null} for none
+ * @param maxConnectionsPerAddress RTMP connections at once from one client address
+ * @param connectTimeout time from the accepted connection to the {@code connect} command
+ * @param startTimeout time from {@code connect} to the first {@code publish} or {@code play}
  */
 public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
                          int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
-                         Duration writeBatch, boolean absoluteTime, io.streamkit.server.TlsConfig tls) {
+                         Duration writeBatch, boolean absoluteTime, io.streamkit.server.TlsConfig tls,
+                         int maxConnectionsPerAddress, Duration connectTimeout, Duration startTimeout) {
 
     /** Default outgoing chunk size (see the table above for the reason). */
     public static final int DEFAULT_CHUNK_SIZE = 60_000;
@@ -51,6 +58,12 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /** Default stream limit per connection. */
     public static final int DEFAULT_MAX_STREAMS_PER_CONNECTION = 8;
+    /** Default limit of connections from one address. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+    /** Default time to the connect command in seconds. */
+    public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+    /** Default time from connect to publish or play in seconds. */
+    public static final int DEFAULT_START_TIMEOUT_SECONDS = 10;
     /** Default handshake timeout in seconds. */
     public static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
     /** Default idle timeout in seconds. */
@@ -84,6 +97,9 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
      * @param writeBatch write batch window, zero to write each frame at once
      * @param absoluteTime whether players see the stream's clock
      * @param tls RTMPS settings, or {@code null}
+     * @param maxConnectionsPerAddress connection limit per client address
+     * @param connectTimeout time limit to the connect command
+     * @param startTimeout time limit from connect to publish or play
      */
     public RtmpConfig {
         Builder.check("port", port, 0, 65_535);
@@ -94,6 +110,9 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         Builder.check("maxStreamsPerConnection", maxStreamsPerConnection, 1, 1024);
         Builder.checkPositive("handshakeTimeout", handshakeTimeout);
         Builder.checkPositive("idleTimeout", idleTimeout);
+        Builder.check("maxConnectionsPerAddress", maxConnectionsPerAddress, 1, Integer.MAX_VALUE);
+        Builder.checkPositive("connectTimeout", connectTimeout);
+        Builder.checkPositive("startTimeout", startTimeout);
         Builder.check("windowAckSize", windowAckSize, 4096, Integer.MAX_VALUE);
         WriteBatch.checkWindow(writeBatch);
     }
@@ -115,6 +134,9 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private int maxChunkStreams = DEFAULT_MAX_CHUNK_STREAMS;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
+        private Duration startTimeout = Duration.ofSeconds(DEFAULT_START_TIMEOUT_SECONDS);
         private int maxStreamsPerConnection = DEFAULT_MAX_STREAMS_PER_CONNECTION;
         private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
@@ -179,6 +201,43 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
          */
         public Builder maxStreamsPerConnection(int streams) {
             this.maxStreamsPerConnection = check("maxStreamsPerConnection", streams, 1, 1024);
+            return this;
+        }
+
+        /**
+         * Sets how many connections one client address may have open at once.
+         *
+         * @param connections at least 1; default {@value RtmpConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
+         * @return this builder
+         */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = check("maxConnectionsPerAddress", connections, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * Sets the time a client has from its TCP connection to its {@code connect} command, the
+         * handshake included. A client that trickles bytes is closed at this deadline, however
+         * slowly it sends.
+         *
+         * @param timeout above zero; default {@value RtmpConfig#DEFAULT_CONNECT_TIMEOUT_SECONDS} s
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = checkPositive("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets the time a client has from its {@code connect} command to its first {@code publish}
+         * or {@code play} command. The application's auth callback runs after that and has its own
+         * timeout.
+         *
+         * @param timeout above zero; default {@value RtmpConfig#DEFAULT_START_TIMEOUT_SECONDS} s
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = checkPositive("startTimeout", timeout);
             return this;
         }
 
@@ -268,7 +327,8 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
          */
         public RtmpConfig build() {
             return new RtmpConfig(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections,
-                    maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, writeBatch, absoluteTime, tls);
+                    maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, writeBatch, absoluteTime, tls,
+                    maxConnectionsPerAddress, connectTimeout, startTimeout);
         }
 
         static int check(String name, int value, int min, int max) {

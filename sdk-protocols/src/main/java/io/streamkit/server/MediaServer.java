@@ -135,6 +135,7 @@ public interface MediaServer extends AutoCloseable {
         private io.streamkit.http.HttpConfig http;
         private io.streamkit.hls.HlsConfig hls;
         private io.streamkit.rtmp.RtmpClientConfig rtmpClient = io.streamkit.rtmp.RtmpClientConfig.defaults();
+        private ServerLimits limits = ServerLimits.defaults();
 
         Builder() {
         }
@@ -320,6 +321,22 @@ public interface MediaServer extends AutoCloseable {
         }
 
         /**
+         * Sets the limits that hold across protocols: the memory budget of unfinished input
+         * (server-wide and per client address) and the rate of log lines about clients' mistakes:
+         * {@code .limits(l -> l.memoryBudget(256L << 20).logLinesPerSecond(5))}. See
+         * {@link ServerLimits} for the defaults and why.
+         *
+         * @param options sets the limits on a builder that starts from the defaults
+         * @return this builder
+         */
+        public Builder limits(java.util.function.Consumer<ServerLimits.Builder> options) {
+            ServerLimits.Builder b = ServerLimits.builder();
+            options.accept(b);
+            this.limits = b.build();
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @return the running server
@@ -328,7 +345,7 @@ public interface MediaServer extends AutoCloseable {
         public MediaServer start() {
             io.streamkit.http.HttpConfig httpConfig = http == null && hls != null
                     ? io.streamkit.http.HttpConfig.builder(DEFAULT_HTTP_PORT).build() : http;
-            return RunningServer.start(engine, ioThreads, transport, allocator, rtmp, httpConfig, hls, rtmpClient);
+            return RunningServer.start(engine, ioThreads, transport, allocator, rtmp, httpConfig, hls, rtmpClient, limits);
         }
     }
 }

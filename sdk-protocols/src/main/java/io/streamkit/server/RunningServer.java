@@ -26,7 +26,10 @@ import io.streamkit.rtmp.RtmpPuller;
 import io.streamkit.rtmp.RtmpPusher;
 import io.streamkit.rtmp.internal.RtmpClientHost;
 import io.streamkit.rtmp.internal.RtmpServerInitializer;
+import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.MemoryBudget;
+import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.Transports;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
@@ -84,7 +87,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
 
     static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, Transport transport,
                              ByteBufAllocator allocator, RtmpConfig rtmp, HttpConfig http,
-                             HlsConfig hlsConfig, RtmpClientConfig rtmpClient) {
+                             HlsConfig hlsConfig, RtmpClientConfig rtmpClient, ServerLimits limits) {
         Transport resolved = Transports.resolve(transport);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), Transports.ioHandler(resolved));
@@ -103,8 +106,10 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 hls.start((Engine) engine);
             }
             ClientRegistry clients = new ClientRegistry();
+            ServerGuard guard = new ServerGuard(new ClientLog(limits.logLinesPerSecond(), limits.logBurst()),
+                    new MemoryBudget(limits.memoryBudget(), limits.memoryPerAddress()));
             if (rtmp != null) {
-                RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp, clients);
+                RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp, clients, guard);
                 rtmpChannel = bind(loops, allocator, plain, rtmp.port());
                 log.info("RTMP listening on {}", rtmpChannel.localAddress());
                 if (rtmp.tls() != null) {
@@ -114,7 +119,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
             }
             if (http != null) {
                 HttpServerInitializer plainHttp = new HttpServerInitializer((Engine) engine, http, clients,
-                        routes(engine, clients, http), hls == null ? null : new HlsRoute(hls));
+                        routes(engine, clients, http, guard), hls == null ? null : new HlsRoute(hls), guard);
                 httpChannel = bind(loops, allocator, plainHttp, http.port());
                 if (http.tls() != null) {
                     httpsChannel = bind(loops, allocator, plainHttp.withTls(), http.tls().port());
@@ -142,10 +147,11 @@ final class RunningServer implements MediaServer, RtmpClientHost {
     }
 
     /** The HTTP port's routes, longest prefix first so that nested prefixes resolve to the closest. */
-    private static Map<String, HttpRouter.Route> routes(StreamEngine engine, ClientRegistry clients, HttpConfig http) {
+    private static Map<String, HttpRouter.Route> routes(StreamEngine engine, ClientRegistry clients, HttpConfig http,
+                                                        ServerGuard guard) {
         List<Map.Entry<String, HttpRouter.Route>> all = new ArrayList<>();
         all.add(Map.entry("/api", new ApiRoute(engine, clients, http.apiToken())));
-        all.add(Map.entry("/metrics", new MetricsRoute(engine, clients)));
+        all.add(Map.entry("/metrics", new MetricsRoute(engine, clients, guard)));
         http.routes().forEach((prefix, route) -> all.add(Map.entry(prefix, new AppRoute(route))));
         all.sort(Comparator.comparingInt((Map.Entry<String, HttpRouter.Route> e) -> e.getKey().length()).reversed());
         Map<String, HttpRouter.Route> routes = new LinkedHashMap<>();

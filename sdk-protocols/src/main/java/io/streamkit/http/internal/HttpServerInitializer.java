@@ -8,22 +8,21 @@ import io.streamkit.http.HttpConfig;
 import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.ConnectionGate;
+import io.streamkit.server.internal.ServerGuard;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Builds each HTTP connection's pipeline and enforces the connection limit. */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The HTTP codec's name; FLV players write their body from its context. */
     public static final String CODEC = "http-codec";
-    private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
 
     private final HttpConfig config;
     private final HttpFlvService flv;
     private final Map<String, HttpRouter.Route> routes;
     private final HttpRouter.Route hls;
-    private final AtomicInteger connections;
+    private final ConnectionGate gate;
+    private final ServerGuard guard;
     private final io.netty.handler.ssl.SslContext tls;
 
     /**
@@ -36,7 +35,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      */
     public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
                                  Map<String, HttpRouter.Route> routes) {
-        this(engine, config, clients, routes, null);
+        this(engine, config, clients, routes, null, ServerGuard.lenient());
     }
 
     /**
@@ -47,20 +46,24 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      * @param clients where player connections register
      * @param routes path prefix to route for everything that is not a stream, tried longest first
      * @param hls the route for {@code .m3u8} and {@code .ts} paths, or {@code null} without HLS
+     * @param guard the server's memory budget and log of clients' mistakes
      */
     public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
-                                 Map<String, HttpRouter.Route> routes, HttpRouter.Route hls) {
-        this(config, new HttpFlvService(engine, clients, config.writeBatch(), config.absoluteTime()), routes, hls, null, new AtomicInteger());
+                                 Map<String, HttpRouter.Route> routes, HttpRouter.Route hls, ServerGuard guard) {
+        this(config, new HttpFlvService(engine, clients, config.writeBatch(), config.absoluteTime()), routes, hls, null,
+                guard, new ConnectionGate("http", config.maxConnections(), config.maxConnectionsPerAddress(), guard.log()));
     }
 
     private HttpServerInitializer(HttpConfig config, HttpFlvService flv, Map<String, HttpRouter.Route> routes,
-                                  HttpRouter.Route hls, io.netty.handler.ssl.SslContext tls, AtomicInteger connections) {
+                                  HttpRouter.Route hls, io.netty.handler.ssl.SslContext tls, ServerGuard guard,
+                                  ConnectionGate gate) {
         this.config = config;
         this.flv = flv;
         this.routes = routes;
         this.hls = hls;
         this.tls = tls;
-        this.connections = connections;
+        this.guard = guard;
+        this.gate = gate;
     }
 
     /**
@@ -71,7 +74,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      * @throws javax.net.ssl.SSLException when the certificate or key cannot be loaded
      */
     public HttpServerInitializer withTls() throws javax.net.ssl.SSLException {
-        return new HttpServerInitializer(config, flv, routes, hls, config.tls().serverContext(), connections);
+        return new HttpServerInitializer(config, flv, routes, hls, config.tls().serverContext(), guard, gate);
     }
 
     /**
@@ -80,18 +83,14 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      * @return the count
      */
     public int connections() {
-        return connections.get();
+        return gate.connections();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (connections.incrementAndGet() > config.maxConnections()) {
-            connections.decrementAndGet();
-            log.warn("http {}: refused, {} connections reach the limit", ch.remoteAddress(), config.maxConnections());
-            ch.close();
+        if (!gate.admit(ch, ch.remoteAddress())) {
             return;
         }
-        ch.closeFuture().addListener(f -> connections.decrementAndGet());
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.stream.EngineStats;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamInfo;
@@ -37,6 +38,9 @@ import java.util.concurrent.CompletionStage;
  *   <tr><td>{@code streamkit_stream_bytes_per_second}</td><td>gauge</td><td>{@code app, name, direction}
  *       ({@code in} per {@code track} with its {@code type}, or {@code out} for all players together)</td></tr>
  *   <tr><td>{@code streamkit_stream_players}</td><td>gauge</td><td>{@code app, name, protocol}</td></tr>
+ *   <tr><td>{@code streamkit_memory_budget_bytes}</td><td>gauge</td><td>{@code state}: used, limit</td></tr>
+ *   <tr><td>{@code streamkit_memory_budget_refusals_total}</td><td>counter</td><td></td></tr>
+ *   <tr><td>{@code streamkit_log_lines_suppressed_total}</td><td>counter</td><td></td></tr>
  * </table>
  *
  * <p>Bytes are media payload bytes, the same numbers as the API's (whose bitrates are in bits
@@ -50,16 +54,19 @@ public final class MetricsRoute implements HttpRouter.Route {
 
     private final StreamEngine engine;
     private final ClientRegistry clients;
+    private final ServerGuard guard;
 
     /**
      * Creates the metrics route.
      *
      * @param engine the streams
      * @param clients the connections
+     * @param guard the memory budget and client log whose use is shown
      */
-    public MetricsRoute(StreamEngine engine, ClientRegistry clients) {
+    public MetricsRoute(StreamEngine engine, ClientRegistry clients, ServerGuard guard) {
         this.engine = engine;
         this.clients = clients;
+        this.guard = guard;
     }
 
     @Override
@@ -81,10 +88,15 @@ public final class MetricsRoute implements HttpRouter.Route {
 
     /** Renders every metric now. */
     String render() {
-        return render(engine.stats(), clients.countByProtocol(), engine.streams());
+        return render(engine.stats(), clients.countByProtocol(), engine.streams(), guard);
     }
 
     static String render(EngineStats stats, Map<String, Integer> connections, List<StreamInfo> streams) {
+        return render(stats, connections, streams, ServerGuard.lenient());
+    }
+
+    static String render(EngineStats stats, Map<String, Integer> connections, List<StreamInfo> streams,
+                         ServerGuard guard) {
         PrometheusText out = new PrometheusText();
         Map<String, Integer> byProtocol = new TreeMap<>();
         for (String p : KNOWN_PROTOCOLS) {
@@ -130,6 +142,16 @@ public final class MetricsRoute implements HttpRouter.Route {
             s.subscribersByProtocol().forEach((protocol, n) -> out.sample("streamkit_stream_players", n,
                     "app", s.key().app(), "name", s.key().name(), "protocol", protocol));
         }
+        out.family("streamkit_memory_budget_bytes", "gauge",
+                "Bytes of unfinished inbound messages held now, and the server's budget for them.");
+        out.sample("streamkit_memory_budget_bytes", guard.memory().used(), "state", "used");
+        out.sample("streamkit_memory_budget_bytes", guard.memory().limit(), "state", "limit");
+        out.family("streamkit_memory_budget_refusals_total", "counter",
+                "Connections closed because their unfinished input would pass a share of the memory budget.");
+        out.sample("streamkit_memory_budget_refusals_total", guard.memory().refusals());
+        out.family("streamkit_log_lines_suppressed_total", "counter",
+                "Lines about clients' mistakes not written because of the log rate limit.");
+        out.sample("streamkit_log_lines_suppressed_total", guard.log().suppressed());
         return out.toString();
     }
 }

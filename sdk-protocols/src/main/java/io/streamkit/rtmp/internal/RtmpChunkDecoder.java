@@ -6,6 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.collection.IntObjectHashMap;
 import io.streamkit.rtmp.RtmpProtocolException;
+import io.streamkit.server.internal.ConnectionGate;
+import io.streamkit.server.internal.MemoryBudget;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -17,11 +20,20 @@ import java.util.List;
  * payload), so a partial chunk simply waits for more bytes. Payloads are sliced or gathered once (see the
  * package comment). Set Chunk Size and Abort take effect here, before the next chunk is read.
  *
+ * <p>Memory grows only with bytes received: a message over several chunks is gathered into a
+ * buffer that starts at its first chunk's size and grows as the next chunks arrive (to at most
+ * twice what has arrived), never into one of the length the peer declared; and every gathered
+ * byte is reserved in the server's {@link MemoryBudget} (this connection's, its address's and the
+ * server's shares) until its message completes. A header that declares 8 MiB and is followed by
+ * one chunk holds that chunk, not 8 MiB.
+ *
  * <table>
  *   <caption>Limits</caption>
  *   <tr><th>limit</th><th>default</th><th>on breach</th></tr>
  *   <tr><td>message size</td><td>{@value #DEFAULT_MAX_MESSAGE_SIZE} bytes, configurable</td><td>protocol error</td></tr>
  *   <tr><td>bytes of unfinished messages, all chunk streams together</td><td>twice the message size limit</td><td>protocol error</td></tr>
+ *   <tr><td>bytes of unfinished messages held by every connection of the address, and of the server</td><td>the
+ *       {@link MemoryBudget}'s shares</td><td>protocol error</td></tr>
  *   <tr><td>chunk streams in use</td><td>{@value #DEFAULT_MAX_CHUNK_STREAMS}, configurable</td><td>protocol error</td></tr>
  *   <tr><td>peer chunk size</td><td>1 to {@value #MAX_CHUNK_SIZE}</td><td>protocol error</td></tr>
  * </table>
@@ -38,17 +50,33 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
     static final int DEFAULT_MAX_CHUNK_STREAMS = 64;
 
     private static final int EXTENDED = 0xFFFFFF;
+    /** The largest chunk header: basic header 3, message header 11, extended timestamp 4. */
+    private static final int MAX_CHUNK_HEADER = 18;
 
     private final int maxMessageSize;
     private final int maxChunkStreams;
     private final long maxPendingBytes;
+    private final MemoryBudget budget;
+    private MemoryBudget.Account account;
     private final IntObjectHashMap<ChunkStream> streams = new IntObjectHashMap<>();
     private int chunkSize = INITIAL_CHUNK_SIZE;
     private long pendingBytes;
+    /** Bytes of a partial chunk waiting in the cumulation, reserved in the budget. */
+    private int waiting;
     private long bytesRead;
     private boolean failed;
 
     RtmpChunkDecoder(int maxMessageSize, int maxChunkStreams) {
+        this(maxMessageSize, maxChunkStreams, MemoryBudget.unlimited());
+    }
+
+    /**
+     * @param maxMessageSize largest message
+     * @param maxChunkStreams chunk streams in use at once
+     * @param budget where gathered bytes are reserved; this connection's share is three times the
+     *     message limit: two unfinished messages and a chunk of a third waiting to be complete
+     */
+    RtmpChunkDecoder(int maxMessageSize, int maxChunkStreams, MemoryBudget budget) {
         if (maxMessageSize < 1 || maxMessageSize > MAX_CHUNK_SIZE) {
             throw new IllegalArgumentException("maxMessageSize " + maxMessageSize + " outside 1-" + MAX_CHUNK_SIZE);
         }
@@ -58,6 +86,7 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
         this.maxMessageSize = maxMessageSize;
         this.maxChunkStreams = maxChunkStreams;
         this.maxPendingBytes = 2L * maxMessageSize;
+        this.budget = budget;
     }
 
     RtmpChunkDecoder() {
@@ -74,6 +103,21 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
         return chunkSize;
     }
 
+    /**
+     * Stops decoding for good: what has been read and what comes is dropped, what was gathered
+     * is released. The connection handler calls it when it closes the connection for an error,
+     * so that nothing read after the error is acted on.
+     */
+    void stop() {
+        failed = true;
+        releasePartials();
+    }
+
+    /** Bytes gathered in unfinished messages now, for tests. */
+    long heldBytes() {
+        return account == null ? 0 : account.held();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
@@ -84,16 +128,44 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
             while (in.isReadable()) {
                 int start = in.readerIndex();
                 if (!readChunk(ctx, in, out)) {
-                    return;
+                    break;
                 }
                 bytesRead += in.readerIndex() - start;
             }
+            holdWaiting(ctx, in.readableBytes());
         } catch (RtmpProtocolException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
             releasePartials();
             throw e;
         }
+    }
+
+    /**
+     * Reserves or gives back the budget for the bytes of a chunk that has partly arrived and
+     * waits in the decoder's cumulation (one chunk can be as large as the peer's chunk size).
+     */
+    private void holdWaiting(ChannelHandlerContext ctx, int waiting) {
+        if (waiting == this.waiting) {
+            return;
+        }
+        MemoryBudget.Account a = account(ctx);
+        if (waiting > this.waiting) {
+            if (!a.reserve(waiting - this.waiting)) {
+                throw new RtmpProtocolException(a.refusal());
+            }
+        } else {
+            a.release(this.waiting - waiting);
+        }
+        this.waiting = waiting;
+    }
+
+    private MemoryBudget.Account account(ChannelHandlerContext ctx) {
+        if (account == null) {
+            account = budget.open(ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a
+                    ? a.getAddress() : null, maxPendingBytes + maxMessageSize + MAX_CHUNK_HEADER);
+        }
+        return account;
     }
 
     /** Reads one whole chunk, or nothing when it has not fully arrived. */
@@ -221,10 +293,14 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
             cs.remaining = 0;
             pendingBytes -= n;
         } else {
-            // A message over several chunks is gathered once into one buffer of its length, so
-            // everything downstream reads contiguous bytes instead of a composite of hundreds of slices.
+            // A message over several chunks is gathered into one buffer, so everything downstream
+            // reads contiguous bytes instead of a composite of hundreds of slices.
+            if (!account(ctx).reserve(n)) {
+                throw new RtmpProtocolException(account.refusal());
+            }
             if (cs.payload == null) {
-                cs.payload = ctx.alloc().buffer(cs.length);
+                // Room for what has arrived; the buffer grows with the next chunks, up to the message's length.
+                cs.payload = ctx.alloc().buffer(n, cs.length);
             }
             cs.payload.writeBytes(in, pos, n);
             in.readerIndex(pos + n);
@@ -235,6 +311,7 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
             }
             part = cs.payload;
             cs.payload = null;
+            account.release(cs.length);
         }
         complete(csid, cs, part, out);
         return true;
@@ -259,6 +336,7 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
                 pendingBytes -= aborted.remaining;
                 aborted.remaining = 0;
                 if (aborted.payload != null) {
+                    account.release(aborted.payload.readableBytes());
                     aborted.payload.release();
                     aborted.payload = null;
                 }
@@ -270,6 +348,9 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         releasePartials();
+        if (account != null) {
+            account.close();
+        }
     }
 
     private void releasePartials() {
@@ -281,6 +362,10 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
             cs.remaining = 0;
         }
         pendingBytes = 0;
+        waiting = 0;
+        if (account != null) {
+            account.release(account.held());
+        }
     }
 
     /** What the previous chunk of one chunk stream said, for the headers that omit it. */

@@ -14,7 +14,10 @@ import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.hook.ConnectionEvent;
 import io.streamkit.internal.engine.Engine;
+import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.ConnectionGate;
+import io.streamkit.server.internal.IdleTimeoutHandler;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
@@ -30,6 +33,8 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,14 @@ import org.slf4j.LoggerFactory;
  * (NetConnection.Connect.Rejected, NetStream.Publish.BadName, NetStream.Play.StreamNotFound,
  * ...) with a description naming the reason, then closes; every protocol error closes the
  * connection with one log line. Nothing here touches another connection's state.
+ *
+ * <p>Deadlines: the {@code connect} command within the connect timeout of the accept (the
+ * handshake included), the first {@code publish} or {@code play} within the start timeout of
+ * {@code connect}; after that the idle handler closes a publisher that sends no media and a
+ * player that takes nothing for the idle timeout. Other messages keep a connection that neither
+ * publishes nor plays alive, bytes alone do not. After a protocol error, a refusal or a
+ * deadline, the connection acts on nothing more it has read: the chunk decoder stops and the
+ * messages already decoded are dropped.
  */
 final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RtmpConnectionHandler.class);
@@ -53,6 +66,12 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private ClientRegistry.Entry client;
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
+    private final ClientLog clientLog;
+    private IdleTimeoutHandler idle;
+    /** The pending deadline: connect, then publish or play; null once one came. */
+    private ScheduledFuture<?> deadline;
+    /** Set when the connection closes for an error, a refusal or a deadline: nothing more is acted on. */
+    private boolean closing;
 
     private boolean connected;
     private String app;
@@ -71,8 +90,10 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private int nextStreamId = 1;
     private long droppedBeforeStart;
 
-    RtmpConnectionHandler(Engine engine, RtmpConfig config, RtmpChunkDecoder decoder, ClientRegistry clients) {
+    RtmpConnectionHandler(Engine engine, RtmpConfig config, RtmpChunkDecoder decoder, ClientRegistry clients,
+                          ClientLog clientLog) {
         this.engine = engine;
+        this.clientLog = clientLog;
         this.clients = clients;
         this.config = config;
         this.decoder = decoder;
@@ -91,18 +112,21 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        this.remote = ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a ? a : null;
+        this.idle = ctx.pipeline().get(IdleTimeoutHandler.class);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         engine.fireConnect(new ConnectionEvent(id, "rtmp", remote));
         client = clients.register(id, "rtmp", remote, () -> ctx.channel().close());
+        arm(config.connectTimeout(), "no connect command");
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        disarm();
         for (StreamState st : streams.values()) {
             stop(st);
         }
@@ -116,11 +140,12 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent idle) {
-            log.info("rtmp {} #{}: {} for {}; closing", remote, id,
-                    idle.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE ? "the peer took nothing it was sent"
-                            : "no traffic", config.idleTimeout());
-            ctx.close();
+        if (evt instanceof IdleStateEvent event) {
+            clientLog.info(log, "rtmp {} #{}: {} for {}; closing", remote, id,
+                    event.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE ? "the peer took nothing it was sent"
+                            : streams.values().stream().anyMatch(st -> st.ingest != null) ? "no media"
+                            : "nothing of use", config.idleTimeout());
+            close();
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -128,15 +153,45 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closing) {
+            return;   // one line per connection: what follows the first error is its echo
+        }
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof RtmpProtocolException || c instanceof MediaFormatException) {
-            log.warn("rtmp {} #{}: {}; closing", remote, id, c.getMessage());
+            clientLog.warn(log, "rtmp {} #{}: {}; closing", remote, id, c.getMessage());
         } else if (c instanceof IOException) {
             log.debug("rtmp {} #{}: {}", remote, id, c.toString());
         } else {
             log.warn("rtmp {} #{}: unexpected error; closing", remote, id, c);
         }
+        close();
+    }
+
+    /** Closes for good: the decoder stops and nothing already read is acted on. */
+    private void close() {
+        closing = true;
+        disarm();
+        decoder.stop();
         ctx.close();
+    }
+
+    /** Arms the deadline of the next stage. */
+    private void arm(java.time.Duration timeout, String missing) {
+        disarm();
+        deadline = ctx.executor().schedule(() -> {
+            deadline = null;
+            if (!closing && ctx.channel().isActive()) {
+                clientLog.info(log, "rtmp {} #{}: {} within {}; closing", remote, id, missing, timeout);
+                close();
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void disarm() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
     }
 
     @Override
@@ -144,6 +199,14 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!(msg instanceof RtmpMessage m)) {
             ctx.fireChannelRead(msg);
             return;
+        }
+        if (closing) {
+            m.release();
+            return;
+        }
+        if (idle != null && (m.type() == RtmpMessage.AUDIO || m.type() == RtmpMessage.VIDEO
+                || m.type() == RtmpMessage.AGGREGATE || streams.values().stream().noneMatch(st -> st.ingest != null))) {
+            idle.progress();   // a publisher shows progress with media; anyone else with any message
         }
         try {
             handle(m);
@@ -246,9 +309,18 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                     ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0,
                             "_result", txid, null, Amf0.UNDEFINED));
             case "getStreamLength" -> ctx.writeAndFlush(streamLength(txid));
-            case "publish" -> publish(m.streamId(), string(values, 3));
-            case "play" -> play(m.streamId(), string(values, 3));
-            case "play2" -> play(m.streamId(), play2Name(arg(values, 3)));
+            case "publish" -> {
+                disarm();
+                publish(m.streamId(), string(values, 3));
+            }
+            case "play" -> {
+                disarm();
+                play(m.streamId(), string(values, 3));
+            }
+            case "play2" -> {
+                disarm();
+                play(m.streamId(), play2Name(arg(values, 3)));
+            }
             case "deleteStream" -> deleteStream(values.size() > 3 && values.get(3) instanceof Number n ? n.intValue() : m.streamId());
             case "closeStream" -> deleteStream(m.streamId());
             case "receiveAudio", "receiveVideo" -> {
@@ -314,6 +386,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         connectQuery = Map.copyOf(query);
         peer = RtmpPeerCapabilities.of(props);
         connected = true;
+        arm(config.startTimeout(), "no publish or play command");
         double objectEncoding = props.get("objectEncoding") instanceof Number n ? n.doubleValue() : 0;
 
         var alloc = ctx.alloc();
@@ -333,7 +406,10 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a connect that names no app with NetConnection.Connect.Rejected, then closes. */
     private void rejectConnect(double txid, String reason) {
-        log.info("rtmp {} #{}: NetConnection.Connect.Rejected: {}", remote, id, reason);
+        clientLog.info(log, "rtmp {} #{}: NetConnection.Connect.Rejected: {}", remote, id, reason);
+        closing = true;
+        disarm();
+        decoder.stop();
         ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), RtmpMessages.CSID_COMMAND, 0, "_error", txid, null,
                         RtmpMessages.map("level", "error", "code", "NetConnection.Connect.Rejected",
                                 "description", reason)))
@@ -532,7 +608,10 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends an error status that names the reason, then closes: the client prints the description. */
     private void refuse(int streamId, String code, String description) {
-        log.info("rtmp {} #{}: {}: {}", remote, id, code, description);
+        clientLog.info(log, "rtmp {} #{}: {}: {}", remote, id, code, description);
+        closing = true;
+        disarm();
+        decoder.stop();
         ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "error", code, description, null))
                 .addListener(ChannelFutureListener.CLOSE);
     }

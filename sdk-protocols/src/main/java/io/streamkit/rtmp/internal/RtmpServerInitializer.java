@@ -5,11 +5,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.ConnectionGate;
+import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.IdleTimeoutHandler;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds each accepted connection's pipeline: idle timeout, handshake, chunk decoder and
@@ -18,12 +17,12 @@ import org.slf4j.LoggerFactory;
 public final class RtmpServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The idle handler's name; players write media from its context (see {@code RtmpPlayer}). */
     static final String IDLE = "idle";
-    private static final Logger log = LoggerFactory.getLogger(RtmpServerInitializer.class);
 
     private final Engine engine;
     private final ClientRegistry clients;
     private final RtmpConfig config;
-    private final AtomicInteger connections;
+    private final ConnectionGate gate;
+    private final ServerGuard guard;
     private final io.netty.handler.ssl.SslContext tls;
 
     /**
@@ -32,18 +31,21 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
      * @param engine the engine publishers and players go through
      * @param config the RTMP settings
      * @param clients where connections register for the API
+     * @param guard the server's memory budget and log of clients' mistakes
      */
-    public RtmpServerInitializer(Engine engine, RtmpConfig config, ClientRegistry clients) {
-        this(engine, config, clients, null, new AtomicInteger());
+    public RtmpServerInitializer(Engine engine, RtmpConfig config, ClientRegistry clients, ServerGuard guard) {
+        this(engine, config, clients, guard, null,
+                new ConnectionGate("rtmp", config.maxConnections(), config.maxConnectionsPerAddress(), guard.log()));
     }
 
-    private RtmpServerInitializer(Engine engine, RtmpConfig config, ClientRegistry clients,
-                                  io.netty.handler.ssl.SslContext tls, AtomicInteger connections) {
+    private RtmpServerInitializer(Engine engine, RtmpConfig config, ClientRegistry clients, ServerGuard guard,
+                                  io.netty.handler.ssl.SslContext tls, ConnectionGate gate) {
         this.engine = engine;
         this.clients = clients;
         this.config = config;
+        this.guard = guard;
         this.tls = tls;
-        this.connections = connections;
+        this.gate = gate;
     }
 
     /**
@@ -55,7 +57,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
      */
     public RtmpServerInitializer withTls() throws javax.net.ssl.SSLException {
         io.netty.handler.ssl.SslContext context = config.tls().serverContext();
-        return new RtmpServerInitializer(engine, config, clients, context, connections);
+        return new RtmpServerInitializer(engine, config, clients, guard, context, gate);
     }
 
     /**
@@ -64,27 +66,23 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
      * @return the count
      */
     public int connections() {
-        return connections.get();
+        return gate.connections();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (connections.incrementAndGet() > config.maxConnections()) {
-            connections.decrementAndGet();
-            log.warn("rtmp {}: refused, {} connections reach the limit", ch.remoteAddress(), config.maxConnections());
-            ch.close();
+        if (!gate.admit(ch, ch.remoteAddress())) {
             return;
         }
-        ch.closeFuture().addListener(f -> connections.decrementAndGet());
-        RtmpChunkDecoder decoder = new RtmpChunkDecoder(config.maxMessageSize(), config.maxChunkStreams());
+        RtmpChunkDecoder decoder = new RtmpChunkDecoder(config.maxMessageSize(), config.maxChunkStreams(), guard.memory());
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast(IDLE, new IdleTimeoutHandler(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(IDLE, new IdleTimeoutHandler(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS, false))
                 .addLast("handshake", new RtmpHandshakeHandler(config.handshakeTimeout().toMillis()))
                 .addLast("chunk-decoder", decoder)
                 .addLast("chunk-encoder", new RtmpChunkEncoder())
-                .addLast("rtmp", new RtmpConnectionHandler(engine, config, decoder, clients));
+                .addLast("rtmp", new RtmpConnectionHandler(engine, config, decoder, clients, guard.log()));
     }
 }

@@ -20,20 +20,40 @@ import java.util.concurrent.TimeUnit;
  * player. This handler only sets a flag per read or write and looks at it from a timer that
  * runs four times per timeout, so a connection is reported between one and one and a quarter
  * timeouts after its last activity. Confined to the channel's event loop.
+ *
+ * <p>What counts as reading is the protocol's choice: any byte read, or only what the handler
+ * after it reports as progress ({@link #progress()}), such as a complete message, or for a
+ * publisher a media frame. With the second, a peer that sends a byte now and then to look alive
+ * is still closed at the timeout.
  */
 public final class IdleTimeoutHandler extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private final long tickNanos;
+    private final boolean readsCount;
     private boolean active;
     private long lastActive;
     private long unwritableSince = -1;
     private ScheduledFuture<?> timer;
 
     /**
+     * Creates a handler for which every byte read counts as activity.
+     *
      * @param timeout the idle time limit
      * @param unit its unit
      */
     public IdleTimeoutHandler(long timeout, TimeUnit unit) {
+        this(timeout, unit, true);
+    }
+
+    /**
+     * Creates a handler.
+     *
+     * @param timeout the idle time limit
+     * @param unit its unit
+     * @param readsCount whether any read counts as activity; if not, only {@link #progress()} and writes do
+     */
+    public IdleTimeoutHandler(long timeout, TimeUnit unit, boolean readsCount) {
+        this.readsCount = readsCount;
         this.timeoutNanos = unit.toNanos(timeout);
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("idle timeout must be above zero");
@@ -67,7 +87,9 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        active = true;
+        if (readsCount) {
+            active = true;
+        }
         ctx.fireChannelRead(msg);
     }
 
@@ -82,6 +104,11 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler {
     public void flush(ChannelHandlerContext ctx) throws Exception {
         active = true;
         ctx.flush();
+    }
+
+    /** Counts as activity: the peer sent something of use (a message, a frame). Event loop only. */
+    public void progress() {
+        active = true;
     }
 
     /** Counts as a write: for bytes written to the socket past the pipeline ({@link SocketWrite}). */

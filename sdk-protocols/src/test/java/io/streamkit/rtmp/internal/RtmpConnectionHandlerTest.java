@@ -61,7 +61,7 @@ class RtmpConnectionHandlerTest {
         RtmpConfig config = RtmpConfig.builder(0).maxStreamsPerConnection(2).build();
         RtmpChunkDecoder decoder = new RtmpChunkDecoder();
         server = new EmbeddedChannel(decoder, new RtmpChunkEncoder(), new RtmpConnectionHandler((Engine) engine, config, decoder,
-                new io.streamkit.server.internal.ClientRegistry()));
+                new io.streamkit.server.internal.ClientRegistry(), io.streamkit.server.internal.ServerGuard.lenient().log()));
     }
 
     @AfterEach
