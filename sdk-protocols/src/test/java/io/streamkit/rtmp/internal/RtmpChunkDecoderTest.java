@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.SharedEncoding;
 import io.netty.handler.codec.DecoderException;
 import io.streamkit.rtmp.RtmpProtocolException;
@@ -270,6 +272,89 @@ class RtmpChunkDecoderTest {
         }
         RtmpProtocolException e = fail(new RtmpChunkDecoder(1000, 8), hex.toString());
         assertEquals("unfinished messages would hold 2444 bytes, more than the limit of 2000", e.getMessage());
+    }
+
+    // ---- memory grows with bytes received, within the budget's shares ----
+
+    /** Issue 15's pattern: two 8 MiB messages declared, one chunk of each sent: 280 bytes must not pin 16 MiB. */
+    @Test
+    void aDeclaredLengthAllocatesNothingBeyondWhatArrived() {
+        MemoryBudget budget = new MemoryBudget(1L << 30, 1L << 30);
+        RtmpChunkDecoder decoder = new RtmpChunkDecoder(8 << 20, 64, budget);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        for (int csid = 4; csid <= 5; csid++) {
+            ch.writeInbound(hex(String.format("%02x", csid) + "000000" + "800000" + "09" + "01000000" + payload(128, csid)));
+        }
+        assertEquals(256, decoder.heldBytes(), "the two chunks, nothing declared");
+        assertEquals(256, budget.used());
+        long allocated = io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.PooledByteBufAllocator p
+                ? p.metric().usedDirectMemory() + p.metric().usedHeapMemory() : -1;
+        assertFalse(ch.finish());
+        assertEquals(0, budget.used(), "a closed connection gives its share back");
+        assertTrue(allocated < 8 << 20 || allocated == -1, "the pool holds " + allocated + " bytes");
+    }
+
+    @Test
+    void aGatheredMessageGivesItsBytesBackWhenComplete() {
+        MemoryBudget budget = new MemoryBudget(1L << 30, 1L << 30);
+        RtmpChunkDecoder decoder = new RtmpChunkDecoder(8 << 20, 64, budget);
+        String body = payload(307, 9);
+        List<RtmpMessage> out = decode(decoder, hex(
+                "04" + "0003e8" + "000133" + "09" + "3a300000" + body.substring(0, 256),
+                "c4" + body.substring(256, 512),
+                "c4" + body.substring(512)), 5);
+        assertEquals(1, out.size());
+        assertEquals(body, ByteBufUtil.hexDump(out.get(0).payload()));
+        assertEquals(0, budget.used());
+        release(out);
+    }
+
+    @Test
+    void theAddressShareIsEnforcedAcrossConnections() {
+        MemoryBudget budget = new MemoryBudget(1L << 30, 100_000);
+        List<EmbeddedChannel> open = new ArrayList<>();
+        RtmpProtocolException refused = null;
+        // Each connection sets a 60,000-byte chunk size and sends 40,000 bytes of a 1 MB message's first chunk.
+        io.streamkit.server.internal.ConnectionGate gate = new io.streamkit.server.internal.ConnectionGate("rtmp", 10, 10,
+                new io.streamkit.server.internal.ClientLog(100, 100));
+        for (int i = 0; i < 3 && refused == null; i++) {
+            EmbeddedChannel ch = new EmbeddedChannel(new RtmpChunkDecoder(8 << 20, 64, budget));
+            assertTrue(gate.admit(ch, new java.net.InetSocketAddress("192.0.2.7", 40_000 + i)));
+            open.add(ch);
+            ch.writeInbound(hex("02" + "000000" + "000004" + "01" + "00000000" + "0000ea60"));
+            RtmpMessage size = ch.readInbound();
+            size.release();
+            try {
+                ch.writeInbound(hex("04" + "000000" + "0f4240" + "09" + "01000000" + payload(40_000, i)));
+            } catch (DecoderException e) {
+                refused = assertInstanceOf(RtmpProtocolException.class, e.getCause());
+            }
+        }
+        // The connections share one address: two connections' 40,012 bytes (header and the part
+        // of the chunk) fit 100,000, the third's do not.
+        assertEquals(3, open.size());
+        assertTrue(refused != null && refused.getMessage().startsWith("connections from this address would hold"),
+                String.valueOf(refused));
+        assertEquals(1, budget.refusals());
+        for (EmbeddedChannel ch : open) {
+            ch.finishAndReleaseAll();
+        }
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void theServerBudgetIsEnforced() {
+        MemoryBudget budget = new MemoryBudget(40_000, 1 << 20);
+        EmbeddedChannel ch = new EmbeddedChannel(new RtmpChunkDecoder(8 << 20, 64, budget));
+        ch.writeInbound(hex("02" + "000000" + "000004" + "01" + "00000000" + "0000ea60"));
+        RtmpMessage size = ch.readInbound();
+        size.release();
+        DecoderException e = assertThrows(DecoderException.class,
+                () -> ch.writeInbound(hex("04" + "000000" + "0f4240" + "09" + "01000000" + payload(50_000, 1))));
+        assertEquals("the server would hold 50012 bytes of unfinished input, more than its memory budget of 40000",
+                e.getCause().getMessage());
+        ch.finishAndReleaseAll();
+        assertEquals(0, budget.used());
     }
 
     private static RtmpProtocolException fail(RtmpChunkDecoder decoder, String hex) {

@@ -306,6 +306,61 @@ class RtmpConnectionHandlerTest {
         assertEquals(0, video.stats().frames(), "the good tag before the bad one was not ingested either");
     }
 
+    // ---- deadlines and what happens after an error ----
+
+    @Test
+    void aClientThatNeverConnectsIsClosedAtTheConnectTimeout() {
+        server.advanceTimeBy(9_900, java.util.concurrent.TimeUnit.MILLISECONDS);
+        server.runScheduledPendingTasks();
+        assertTrue(server.isActive());
+        server.advanceTimeBy(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        server.runScheduledPendingTasks();
+        assertFalse(server.isActive(), "no connect within 10 s");
+    }
+
+    @Test
+    void aClientThatConnectsButNeitherPublishesNorPlaysIsClosedAtTheStartTimeout() {
+        server.advanceTimeBy(9_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        connect("live", "rtmp://127.0.0.1/live");
+        createStream();
+        server.advanceTimeBy(9_900, java.util.concurrent.TimeUnit.MILLISECONDS);
+        server.runScheduledPendingTasks();
+        assertTrue(server.isActive(), "the start timeout runs from connect");
+        server.advanceTimeBy(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        server.runScheduledPendingTasks();
+        assertFalse(server.isActive(), "no publish or play within 10 s of connect");
+    }
+
+    @Test
+    void aPublisherIsNotHeldToTheStartTimeout() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        send(20, stream, "publish", 0.0, null, "cam1", "live");
+        assertEquals("NetStream.Publish.Start", code(replies().get(1)));
+        server.advanceTimeBy(60, java.util.concurrent.TimeUnit.SECONDS);
+        server.runScheduledPendingTasks();
+        assertTrue(server.isActive());
+    }
+
+    @Test
+    void nothingReadAfterAProtocolErrorIsActedOn() {
+        connect("live", "rtmp://127.0.0.1/live");
+        int stream = createStream();
+        ByteBuf bad = Unpooled.buffer().writeByte(0);
+        ByteBuf wire = RtmpChunkWriter.encode(server.alloc(), 3, 99, 0, 0, bad, 128);
+        bad.release();
+        ByteBuf body = Unpooled.buffer();
+        Amf0Writer.writeAll(body, "publish", 0.0, null, "cam1", "live");
+        ByteBuf publish = RtmpChunkWriter.encode(server.alloc(), 3, 20, stream, 0, body, 128);
+        wire.writeBytes(publish);
+        publish.release();
+        body.release();
+        server.writeInbound(wire);   // both messages in one read
+        server.runPendingTasks();
+        assertFalse(server.isActive(), "closed on the unknown message type");
+        assertTrue(authRequests.isEmpty(), "the publish that came in the same read was not acted on");
+    }
+
     // ---- a tiny client ----
 
     private void connect(String app, String tcUrl) {

@@ -57,6 +57,34 @@ class IdleTimeoutHandlerTest {
     }
 
     @Test
+    void whenReadsDoNotCountAByteNowAndThenDoesNotKeepAPeerAliveButProgressDoes() {
+        Events events = new Events();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        IdleTimeoutHandler idle = new IdleTimeoutHandler(1000, TimeUnit.MILLISECONDS, false);
+        ch.pipeline().addLast(idle, events);
+        for (int i = 0; i < 4; i++) {
+            advance(ch, 300);
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));   // a trickle
+            ((io.netty.buffer.ByteBuf) ch.readInbound()).release();
+        }
+        assertEquals(List.of(IdleStateEvent.ALL_IDLE_STATE_EVENT), events.seen, "bytes alone are not progress");
+
+        Events second = new Events();
+        EmbeddedChannel other = new EmbeddedChannel();
+        other.freezeTime();
+        IdleTimeoutHandler watched = new IdleTimeoutHandler(1000, TimeUnit.MILLISECONDS, false);
+        other.pipeline().addLast(watched, second);
+        for (int i = 0; i < 10; i++) {
+            advance(other, 500);
+            watched.progress();   // what the protocol handler calls for a complete message
+        }
+        assertEquals(0, second.seen.size());
+        assertFalse(ch.finish());
+        assertFalse(other.finish());
+    }
+
+    @Test
     void aPeerThatTakesNothingForTheTimeoutIsReportedAlthoughWritesGoOn() {
         Events events = new Events();
         EmbeddedChannel ch = new EmbeddedChannel();
