@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>Run it with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl sdk-examples exec:java}.
  * Options: {@code --rtmp-port N} (default 1935), {@code --http-port N} (default 8080),
  * {@code --write-batch MS} (players' write batch window, default 350, 0 for none),
- * {@code --transport auto|epoll|io_uring|nio} (default auto), {@code --no-hls} (no HLS
+ * {@code --transport auto|epoll|io_uring|nio} (default auto), {@code --max-connections-per-address N}
+ * (RTMP's and HTTP's, default 1000 each), {@code --no-hls} (no HLS
  * segmenting) and {@code --quiet} (no log line per connection and play, only per stream);
  * each protocol starts here as it lands (see the README's feature table). The last two make
  * a fan-out benchmark do what the server it is compared with does.
@@ -35,7 +36,7 @@ public final class DemoServer {
      * Starts the demo server and waits for Ctrl-C.
      *
      * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T},
-     *     {@code --no-hls}, {@code --quiet}
+     *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
@@ -45,26 +46,30 @@ public final class DemoServer {
         Transport transport = Transport.AUTO;
         boolean hls = true;
         boolean quiet = false;
+        int perAddress = RtmpConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
                 case "--http-port" -> httpPort = port(args, ++i);
                 case "--write-batch" -> writeBatch = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                 case "--transport" -> transport = Transport.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
+                case "--max-connections-per-address" -> perAddress = Integer.parseInt(value(args, ++i));
                 case "--no-hls" -> hls = false;
                 case "--quiet" -> quiet = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
-                            + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--no-hls] [--quiet]");
+                            + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--max-connections-per-address N]"
+                            + " [--no-hls] [--quiet]");
                     System.exit(2);
                 }
             }
         }
         Duration batch = writeBatch;
+        int addressLimit = perAddress;
         MediaServer.Builder builder = MediaServer.builder()
                 .transport(transport)
-                .rtmp(rtmpPort, r -> r.writeBatch(batch))
-                .http(httpPort, h -> h.writeBatch(batch))
+                .rtmp(rtmpPort, r -> r.writeBatch(batch).maxConnectionsPerAddress(addressLimit))
+                .http(httpPort, h -> h.writeBatch(batch).maxConnectionsPerAddress(addressLimit))
                 .listener(new ConsoleListener(quiet));
         if (hls) {
             builder.hls();

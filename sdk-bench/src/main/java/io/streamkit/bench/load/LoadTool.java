@@ -227,6 +227,22 @@ public final class LoadTool {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, o.connectTimeoutMillis());
     }
 
+    /**
+     * The address a player connects from: against a loopback server, one of {@value #LOOPBACK_SOURCES}
+     * loopback addresses in turn, as an audience comes from many addresses (a server limits the
+     * connections of one address, 1,000 by default); else the system's choice.
+     */
+    private static java.net.SocketAddress localAddress(URI url, int id) {
+        String host = url.getHost();
+        if (host != null && host.startsWith("127.")) {
+            return new java.net.InetSocketAddress("127.0.0." + (1 + Math.floorMod(id, LOOPBACK_SOURCES)), 0);
+        }
+        return null;
+    }
+
+    /** Loopback source addresses: 64 x 1,000 players fit any per-address limit's default. */
+    private static final int LOOPBACK_SOURCES = 64;
+
     private static int port(URI url) {
         return url.getPort() > 0 ? url.getPort() : url.getScheme().startsWith("http") ? 80 : 1935;
     }
@@ -292,7 +308,7 @@ public final class LoadTool {
                     }
                 });
         stats.startNanos = System.nanoTime();
-        ChannelFuture f = b.connect(url.getHost(), port);
+        ChannelFuture f = b.connect(new java.net.InetSocketAddress(url.getHost(), port), localAddress(url, stats.id));
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 stats.fail("connect: " + done.cause());
