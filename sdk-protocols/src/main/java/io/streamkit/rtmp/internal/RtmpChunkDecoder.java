@@ -22,10 +22,11 @@ import java.util.List;
  *
  * <p>Memory grows only with bytes received: a message over several chunks is gathered into a
  * buffer that starts at its first chunk's size and grows as the next chunks arrive (to at most
- * twice what has arrived), never into one of the length the peer declared; and every gathered
- * byte is reserved in the server's {@link MemoryBudget} (this connection's, its address's and the
- * server's shares) until its message completes. A header that declares 8 MiB and is followed by
- * one chunk holds that chunk, not 8 MiB.
+ * twice what has arrived), never into one of the length the peer declared; and what such buffers
+ * hold (their capacity), and the buffer in which a chunk that has partly arrived waits, is
+ * reserved in the server's {@link MemoryBudget} (this connection's, its address's and the
+ * server's shares) before it is allocated and until its message completes. A header that
+ * declares 8 MiB and is followed by one chunk holds that chunk, not 8 MiB.
  *
  * <table>
  *   <caption>Limits</caption>
@@ -73,8 +74,9 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
     /**
      * @param maxMessageSize largest message
      * @param maxChunkStreams chunk streams in use at once
-     * @param budget where gathered bytes are reserved; this connection's share is three times the
-     *     message limit: two unfinished messages and a chunk of a third waiting to be complete
+     * @param budget where gathered bytes are reserved; this connection's share is four times the
+     *     message limit: two unfinished messages and the buffer of a chunk still arriving, which
+     *     grows in steps up to twice the message limit
      */
     RtmpChunkDecoder(int maxMessageSize, int maxChunkStreams, MemoryBudget budget) {
         if (maxMessageSize < 1 || maxMessageSize > MAX_CHUNK_SIZE) {
@@ -132,7 +134,7 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
                 }
                 bytesRead += in.readerIndex() - start;
             }
-            holdWaiting(ctx, in.readableBytes());
+            holdWaiting(ctx, in.isReadable() ? in.capacity() : 0);
         } catch (RtmpProtocolException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
@@ -142,8 +144,9 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Reserves or gives back the budget for the bytes of a chunk that has partly arrived and
-     * waits in the decoder's cumulation (one chunk can be as large as the peer's chunk size).
+     * Reserves or gives back the budget for the buffer in which a chunk that has partly arrived
+     * waits (one chunk can be as large as the peer's chunk size): its capacity, which is what it
+     * holds, up to twice what arrived as it grows by doubling.
      */
     private void holdWaiting(ChannelHandlerContext ctx, int waiting) {
         if (waiting == this.waiting) {
@@ -163,7 +166,7 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
     private MemoryBudget.Account account(ChannelHandlerContext ctx) {
         if (account == null) {
             account = budget.open(ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a
-                    ? a.getAddress() : null, maxPendingBytes + maxMessageSize + MAX_CHUNK_HEADER);
+                    ? a.getAddress() : null, maxPendingBytes + 2L * maxMessageSize + MAX_CHUNK_HEADER);
         }
         return account;
     }
@@ -295,12 +298,22 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
         } else {
             // A message over several chunks is gathered into one buffer, so everything downstream
             // reads contiguous bytes instead of a composite of hundreds of slices.
-            if (!account(ctx).reserve(n)) {
-                throw new RtmpProtocolException(account.refusal());
+            // Room for what has arrived; the buffer grows with the next chunks, up to the message's
+            // length, and what it will hold (its capacity) is reserved before it grows.
+            int capacity = cs.payload == null ? 0 : cs.payload.capacity();
+            int needed = (cs.payload == null ? 0 : cs.payload.writerIndex()) + n;
+            int grown = needed <= capacity ? capacity
+                    : cs.payload == null ? n : ctx.alloc().calculateNewCapacity(needed, cs.length);
+            if (grown > capacity) {
+                if (!account(ctx).reserve(grown - capacity)) {
+                    throw new RtmpProtocolException(account.refusal());
+                }
+                cs.reserved += grown - capacity;
             }
             if (cs.payload == null) {
-                // Room for what has arrived; the buffer grows with the next chunks, up to the message's length.
                 cs.payload = ctx.alloc().buffer(n, cs.length);
+            } else if (grown > capacity) {
+                cs.payload.capacity(grown);
             }
             cs.payload.writeBytes(in, pos, n);
             in.readerIndex(pos + n);
@@ -311,7 +324,8 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
             }
             part = cs.payload;
             cs.payload = null;
-            account.release(cs.length);
+            account.release(cs.reserved);
+            cs.reserved = 0;
         }
         complete(csid, cs, part, out);
         return true;
@@ -336,7 +350,8 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
                 pendingBytes -= aborted.remaining;
                 aborted.remaining = 0;
                 if (aborted.payload != null) {
-                    account.release(aborted.payload.readableBytes());
+                    account.release(aborted.reserved);
+                    aborted.reserved = 0;
                     aborted.payload.release();
                     aborted.payload = null;
                 }
@@ -360,6 +375,7 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
                 cs.payload = null;
             }
             cs.remaining = 0;
+            cs.reserved = 0;
         }
         pendingBytes = 0;
         waiting = 0;
@@ -379,5 +395,7 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
         int streamId;
         int remaining;
         ByteBuf payload;
+        /** Budget reserved for {@link #payload}: its capacity. */
+        long reserved;
     }
 }
