@@ -224,7 +224,7 @@ class RtmpHostileClientsIT {
         // The pool keeps memory in chunks (4 MiB) that live buffers (the GOP cache's frames, the
         // event loops' caches) still use, a chunk or two more or less from round to round (five
         // rounds: 8, 8, 8, 8, 12 MiB after, 136-140 MiB during);
-        // still use; a leak would show as a level that grows from one round to the next.
+        // a leak would show as a level that grows from one round to the next.
         long after2 = settled(after1 + Math.max(after1 / 10, 2 * chunk));
         System.out.printf("pooled direct memory: %d MiB before, %d MiB with 2,000 players and 516 attackers, %d MiB after;"
                 + " a second round: %d MiB, %d MiB after%n", before >> 20, during1 >> 20, after1 >> 20, during2 >> 20,
