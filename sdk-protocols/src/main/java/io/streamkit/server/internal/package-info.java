@@ -44,6 +44,19 @@
  *       stays unwritable that long although the server writes (a dead peer's full socket), is
  *       closed ({@code IdleTimeoutHandler}): skipping a stalled player's frames alone would
  *       keep its subscription for the minutes TCP retransmits.</li>
+ *   <li>What a peer makes the server hold is bounded by what it sent, never by what it declared
+ *       ({@code MemoryBudget}): bytes of unfinished inbound messages are reserved, at the
+ *       capacity of the buffers that hold them and before those grow, against three shares,
+ *       the connection's, its client address's and the server's. Player backlogs are not in
+ *       that budget: a player's unsent bytes stop at the write-buffer high mark (8 MiB), past
+ *       which it skips to the next keyframe, and they are the stream's frames, which every
+ *       player of the stream on a loop shares; counted per player they would be counted once
+ *       per player, and the memory they pin is a stream's recent frames, bounded per stream.</li>
+ *   <li>A connection is admitted once its client's address is known ({@code ConnectionGate}):
+ *       limits in total and per address, so a single address cannot fill a listener.</li>
+ *   <li>Clients' mistakes are logged once per connection, through one token bucket per server
+ *       ({@code ClientLog}); the lines it drops are counted as a metric. Logs are an attack
+ *       surface too: a flood of bad clients must not fill a disk.</li>
  * </ul>
  */
 package io.streamkit.server.internal;
