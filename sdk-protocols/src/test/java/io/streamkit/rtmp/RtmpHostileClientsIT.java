@@ -285,13 +285,27 @@ class RtmpHostileClientsIT {
         final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
+    /** A test client's handler: an error closes its connection. */
+    private abstract static class RawClient extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Connects a raw client to the server from a loopback source address, with unpooled buffers (the pool is the server's). */
+    private io.netty.channel.ChannelFuture open(int port, RawClient handler, String source) {
+        return new Bootstrap().group(clients).channel(NioSocketChannel.class)
+                .option(ChannelOption.ALLOCATOR, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
+                .handler(handler)
+                .connect(new InetSocketAddress("127.0.0.1", port), new InetSocketAddress(source, 0));
+    }
+
     /** Connects from {@code source}, does the handshake, then sends {@code payload} and waits for the close. */
     private Attacker attack(int port, String source, byte[] payload) {
         Attacker a = new Attacker();
-        new Bootstrap().group(clients).channel(NioSocketChannel.class)
-                .option(ChannelOption.ALLOCATOR, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)   // the pool is the server's
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(new ChannelInboundHandlerAdapter() {
+        open(port, new RawClient() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
                         ByteBuf c0c1 = ctx.alloc().buffer(1 + HANDSHAKE).writeByte(3).writeZero(HANDSHAKE);
@@ -313,13 +327,7 @@ class RtmpHostileClientsIT {
                     public void channelInactive(ChannelHandlerContext ctx) {
                         a.closed.set(true);
                     }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        ctx.close();
-                    }
-                })
-                .connect(new InetSocketAddress("127.0.0.1", port), new InetSocketAddress(source, 0))
+                }, source)
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         a.closed.set(true);
@@ -339,10 +347,7 @@ class RtmpHostileClientsIT {
      */
     private Player play(int port, String app, String name, boolean stall) {
         Player p = new Player();
-        p.channel = new Bootstrap().group(clients).channel(NioSocketChannel.class)
-                .option(ChannelOption.ALLOCATOR, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)   // the pool is the server's
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
-                .handler(new ChannelInboundHandlerAdapter() {
+        p.channel = open(port, new RawClient() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
                         ctx.writeAndFlush(ctx.alloc().buffer(1 + HANDSHAKE).writeByte(3).writeZero(HANDSHAKE));
@@ -364,13 +369,7 @@ class RtmpHostileClientsIT {
                             ctx.writeAndFlush(command(1, "play", 3.0, null, name));
                         }
                     }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        ctx.close();
-                    }
-                })
-                .connect(new InetSocketAddress("127.0.0.1", port), new InetSocketAddress("127.0.0.2", 0)).channel();
+                }, "127.0.0.2").channel();
         return p;
     }
 
@@ -398,10 +397,7 @@ class RtmpHostileClientsIT {
     /** Connects from {@code source} and sends a C0 and then a byte of C1 every second until closed. */
     private Trickler trickle(int port, String source) {
         Trickler t = new Trickler();
-        new Bootstrap().group(clients).channel(NioSocketChannel.class)
-                .option(ChannelOption.ALLOCATOR, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)   // the pool is the server's
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
-                .handler(new ChannelInboundHandlerAdapter() {
+        open(port, new RawClient() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
                         t.connectedAt.set(System.nanoTime());
@@ -430,13 +426,7 @@ class RtmpHostileClientsIT {
                     public void channelInactive(ChannelHandlerContext ctx) {
                         t.closedAt.set(System.nanoTime());
                     }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        ctx.close();
-                    }
-                })
-                .connect(new InetSocketAddress("127.0.0.1", port), new InetSocketAddress(source, 0))
+                }, source)
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         t.connectedAt.set(System.nanoTime());
