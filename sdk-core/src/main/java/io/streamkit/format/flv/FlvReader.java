@@ -112,7 +112,9 @@ public final class FlvReader implements AutoCloseable {
             }
         }
         int size = cumulation.readableBytes() + incoming;
-        ByteBuf merged = alloc.buffer(Math.max(size, needed));
+        // Room for the tag still arriving, but never more than twice what has arrived: a tag
+        // header's declared size alone allocates nothing (it grows with the bytes that come).
+        ByteBuf merged = alloc.buffer(Math.max(size, Math.min(needed, 2 * size)));
         try {
             merged.writeBytes(cumulation).writeBytes(data);
         } catch (RuntimeException e) {
