@@ -37,6 +37,8 @@ import java.util.concurrent.CompletionStage;
  *   <tr><td>{@code streamkit_stream_bytes_per_second}</td><td>gauge</td><td>{@code app, name, direction}
  *       ({@code in} per {@code track} with its {@code type}, or {@code out} for all players together)</td></tr>
  *   <tr><td>{@code streamkit_stream_players}</td><td>gauge</td><td>{@code app, name, protocol}</td></tr>
+ *   <tr><td>{@code streamkit_stream_timestamp_corrections_total}</td><td>counter</td><td>{@code app, name,
+ *       track, type}: frames whose publisher timestamp the engine repaired (wraps, jumps, jitter, stuck clocks)</td></tr>
  * </table>
  *
  * <p>Bytes are media payload bytes, the same numbers as the API's (whose bitrates are in bits
@@ -129,6 +131,15 @@ public final class MetricsRoute implements HttpRouter.Route {
         for (StreamInfo s : streams) {
             s.subscribersByProtocol().forEach((protocol, n) -> out.sample("streamkit_stream_players", n,
                     "app", s.key().app(), "name", s.key().name(), "protocol", protocol));
+        }
+        out.family("streamkit_stream_timestamp_corrections_total", "counter",
+                "Frames of each track whose publisher timestamp was repaired: a wrap, a clock jump, jitter or a stuck clock.");
+        for (StreamInfo s : streams) {
+            for (Track t : s.tracks()) {
+                out.sample("streamkit_stream_timestamp_corrections_total", t.stats().timestampCorrections(),
+                        "app", s.key().app(), "name", s.key().name(), "track", Integer.toString(t.id()),
+                        "type", t.type().name().toLowerCase(java.util.Locale.ROOT));
+            }
         }
         return out.toString();
     }
