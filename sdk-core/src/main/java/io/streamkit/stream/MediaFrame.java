@@ -13,8 +13,8 @@ import java.util.Objects;
  * copied on the way to an RTMP or FLV player.
  *
  * <p><b>Time.</b> {@link #dts()} and {@link #pts()} are in microseconds on the stream's
- * timeline. Frames that reach a {@link Subscriber} have monotonic non-decreasing dts per
- * track: the engine corrects wraps and jumps at ingest.
+ * timeline. Frames that reach a {@link Subscriber} have strictly increasing dts per track:
+ * the engine repairs wraps, jumps and stuck publisher clocks at ingest.
  *
  * <p><b>Ownership.</b> A frame is a {@link io.netty.buffer.ByteBufHolder} with one
  * reference count shared with its payload. {@link Publisher#write} takes ownership of the

@@ -56,8 +56,12 @@ public interface Publisher extends AutoCloseable {
     /**
      * Writes one frame, taking ownership of {@code payload}.
      *
-     * <p>Timestamps may come straight from the wire: the engine makes them monotonic per
-     * track (see {@link PublishOptions#timestampWrap}) before any subscriber sees them.
+     * <p>Timestamps may come straight from the wire: the engine makes them rise per track
+     * before any subscriber sees them, continuing wraps exactly (see
+     * {@link PublishOptions#timestampWrap}), rebasing clock jumps, and timing frames whose
+     * timestamp repeats (zero or constant clocks) by the track's frame interval and their
+     * arrival; each repaired frame counts in {@link TrackStats#timestampCorrections}. The
+     * difference {@code pts - dts} is kept.
      *
      * <p>The keyframe flag must be true to the bitstream: the GOP cache and HLS segments start
      * at flagged frames, and a flagged frame a decoder cannot start at (an H.264 non-IDR I

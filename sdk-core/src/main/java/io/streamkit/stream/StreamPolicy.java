@@ -18,8 +18,10 @@ import java.util.Objects;
  * @param gopCacheMaxBytes the most payload bytes the GOP cache holds; a longer GOP is not
  *     cached, and new players wait for the next keyframe instead
  * @param audioWindow how much audio an audio-only stream keeps for new players
- * @param maxTimestampJump a dts step larger than this, forward or back, is treated as a
- *     publisher's clock jump and smoothed over rather than passed to players
+ * @param maxTimestampJump a forward dts step larger than this is treated as a publisher's clock
+ *     jump and smoothed over rather than passed to players (a smaller one is a real gap); a
+ *     step back beyond B-frame reordering (a few frame intervals, at most half a second) is a
+ *     jump whatever this says
  */
 public record StreamPolicy(Conflict onConflict, Duration reconnectGrace, Duration playWait,
                            long gopCacheMaxBytes, Duration audioWindow, Duration maxTimestampJump) {

@@ -43,7 +43,7 @@ public interface Subscriber {
     /**
      * Delivers a frame, lent for the duration of the call.
      *
-     * @param frame the frame; dts is monotonic per track
+     * @param frame the frame; its dts is above the track's last one
      */
     void onFrame(MediaFrame frame);
 

@@ -21,8 +21,12 @@
  * does slows anyone else.
  *
  * <h2>Time</h2>
- * Timestamps are microseconds. The engine makes each track's dts monotonic: 32-bit
- * wraps are continued, backward steps are clamped, and jumps beyond
- * {@link io.streamkit.stream.StreamPolicy#maxTimestampJump()} are smoothed over.
+ * Timestamps are microseconds. The engine makes each track's dts rise strictly: 32-bit
+ * wraps are continued, B-frame-like jitter is nudged forward, jumps back and jumps forward
+ * beyond {@link io.streamkit.stream.StreamPolicy#maxTimestampJump()} are smoothed over by
+ * continuing one frame interval on (audio and video of one publisher together), and frames
+ * whose timestamp repeats (zero or constant clocks) are timed by the track's frame interval
+ * and their arrival. {@link io.streamkit.stream.TrackStats#timestampCorrections()} counts
+ * every repaired frame.
  */
 package io.streamkit.stream;

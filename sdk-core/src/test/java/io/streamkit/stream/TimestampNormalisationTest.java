@@ -40,9 +40,15 @@ class TimestampNormalisationTest {
     }
 
     @Test
-    void aSmallStepBackIsClamped() {
+    void aSmallStepBackIsNudgedOnAndTheTimelineStaysPut() {
         List<Long> got = run(PublishOptions.defaults(), List.of(0L, 40L, 80L, 60L, 120L));
-        assertEquals(List.of(0L, 40 * MS, 80 * MS, 80 * MS, 120 * MS), got);
+        assertEquals(List.of(0L, 40 * MS, 80 * MS, 81 * MS, 120 * MS), got);
+    }
+
+    @Test
+    void aBackwardJumpBelowTheLimitIsRebasedNotClamped() {
+        List<Long> got = run(PublishOptions.defaults(), List.of(10_000L, 10_040L, 10_080L, 5_120L, 5_160L));
+        assertEquals(List.of(10_000 * MS, 10_040 * MS, 10_080 * MS, 10_120 * MS, 10_160 * MS), got);
     }
 
     private static List<Long> run(PublishOptions options, List<Long> dtsMillis) {

@@ -254,6 +254,11 @@ public final class Engine implements StreamEngine {
         return ids.incrementAndGet();
     }
 
+    /** The engine's clock in nanoseconds; see {@link EngineSettings#ticker}. */
+    java.util.function.LongSupplier ticker() {
+        return settings.ticker();
+    }
+
     int loopBacklog() {
         return settings.loopBacklog();
     }

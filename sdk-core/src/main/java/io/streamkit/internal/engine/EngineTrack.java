@@ -19,25 +19,20 @@ final class EngineTrack implements Track {
     private volatile TrackFormat format;
     private PublisherSession session;
 
-    // timestamp state, guarded by the hub
-    private int sessionGeneration = -1;
-    private long offset;
-    private long lastIn;
-    private long lastOut = Long.MIN_VALUE;
-    private long lastDelta;
-
     // counters: one writer (under the hub's lock), read anywhere
     private final Counter frames = new Counter();
     private final Counter keyframes = new Counter();
     private final Counter bytes = new Counter();
     private final Counter corrections = new Counter();
+    private final TrackClock clock = new TrackClock(corrections);   // guarded by the hub
     private final Counter bitsPerSecond = new Counter();
-    private long windowStart = System.nanoTime();
+    private long windowStart;
     private long windowBytes;
 
-    EngineTrack(StreamKey stream, int id) {
+    EngineTrack(StreamKey stream, int id, long nowNanos) {
         this.stream = stream;
         this.id = id;
+        this.windowStart = nowNanos;
     }
 
     @Override
@@ -67,68 +62,30 @@ final class EngineTrack implements Track {
     void claim(PublisherSession owner, TrackFormat newFormat) {
         this.session = owner;
         this.format = newFormat;
+        clock.format(newFormat);
     }
 
     void setFormat(TrackFormat newFormat) {
         this.format = newFormat;
+        clock.format(newFormat);
     }
 
     /**
-     * Maps a publisher's dts to the stream's monotonic timeline.
+     * Maps a publisher's dts to the stream's timeline; see {@link TrackClock}.
      *
-     * <ul>
-     *   <li>A session's first frame on any track fixes the session's shift: zero for the
-     *       stream's first publisher, else the stream's last dts plus one millisecond, so a
-     *       returning publisher continues where the last one stopped.</li>
-     *   <li>With a wrap period, a step back by more than half of it is a wrap: the period is
-     *       added, exactly.</li>
-     *   <li>A step larger than {@code maxJump} either way is a clock jump: the track continues
-     *       one usual frame interval after its last frame.</li>
-     *   <li>A small step back is clamped to the last dts.</li>
-     * </ul>
+     * @param in the publisher's dts in microseconds
+     * @param owner the writing session
+     * @param maxJump the largest forward step believed, in microseconds
+     * @param streamMaxDts the stream's latest dts on any track, or {@link Long#MIN_VALUE}
+     * @param nowNanos the engine's clock
+     * @return the dts players see
      */
-    long normalize(long in, PublisherSession owner, long maxJump, long streamMaxDts) {
-        if (sessionGeneration != owner.generation()) {
-            sessionGeneration = owner.generation();
-            if (!owner.baseSet) {
-                owner.baseSet = true;
-                owner.baseOffset = streamMaxDts == Long.MIN_VALUE ? 0 : streamMaxDts + 1_000 - in;
-            }
-            offset = owner.baseOffset;
-            lastIn = in;
-        }
-        long wrap = owner.timestampWrap();
-        if (wrap > 0) {
-            long step = in - lastIn;
-            if (step < -wrap / 2) {
-                offset += wrap;
-                corrections.increment();
-            } else if (step > wrap / 2) {
-                offset -= wrap;
-                corrections.increment();
-            }
-        }
-        lastIn = in;
-        long out = in + offset;
-        if (lastOut != Long.MIN_VALUE) {
-            long delta = out - lastOut;
-            if (delta > maxJump || delta < -maxJump) {
-                long target = lastOut + lastDelta;
-                offset += target - out;
-                out = target;
-                corrections.increment();
-            } else if (delta < 0) {
-                out = lastOut;
-                corrections.increment();
-            } else if (delta > 0) {
-                lastDelta = delta;
-            }
-        }
-        lastOut = out;
-        return out;
+    long normalize(long in, PublisherSession owner, long maxJump, long streamMaxDts, long nowNanos) {
+        return clock.map(in, owner.clock(), maxJump, streamMaxDts, nowNanos);
     }
 
-    void count(MediaFrame frame) {
+    /** Counts a written frame; {@code nowNanos} is the engine's clock, read once per write. */
+    void count(MediaFrame frame, long nowNanos) {
         int size = frame.content().readableBytes();
         frames.increment();
         if (frame.keyframe()) {
@@ -136,7 +93,7 @@ final class EngineTrack implements Track {
         }
         bytes.add(size);
         windowBytes += size;
-        long now = System.nanoTime();
+        long now = nowNanos;
         long elapsed = now - windowStart;
         if (elapsed >= RATE_WINDOW_NANOS) {
             bitsPerSecond.set(windowBytes * 8L * 1_000_000_000L / elapsed);

@@ -51,6 +51,7 @@ final class Hub {
     private final StreamPolicy policy;
     private final GopCache gop;
     private final long maxJumpMicros;
+    private final java.util.function.LongSupplier ticker;
 
     private final List<EngineTrack> tracks = new ArrayList<>();
     private final IdentityHashMap<Executor, LoopFanOut> loopByExecutor = new IdentityHashMap<>();
@@ -88,6 +89,7 @@ final class Hub {
         this.policy = policy;
         this.gop = new GopCache(policy.gopCacheMaxBytes(), policy.audioWindow().toNanos() / 1000);
         this.maxJumpMicros = policy.maxTimestampJump().toNanos() / 1000;
+        this.ticker = engine.ticker();
     }
 
     StreamKey key() {
@@ -190,7 +192,7 @@ final class Hub {
                     throw new IllegalStateException("stream " + key + " has " + tracks.size()
                             + " tracks, the limit is " + StreamEngine.MAX_TRACKS);
                 }
-                track = new EngineTrack(key, tracks.size());
+                track = new EngineTrack(key, tracks.size(), ticker.getAsLong());
                 tracks.add(track);
             }
             track.claim(session, format);
@@ -233,7 +235,8 @@ final class Hub {
                 payload.release();
                 return false;
             }
-            long outDts = track.normalize(dts, session, maxJumpMicros, maxDts);
+            long now = ticker.getAsLong();
+            long outDts = track.normalize(dts, session, maxJumpMicros, maxDts, now);
             long cts = pts - dts;
             if (cts < 0 || cts > maxJumpMicros) {
                 cts = 0;
@@ -243,7 +246,7 @@ final class Hub {
             }
             boolean key = keyframe || track.type() == MediaType.AUDIO;
             MediaFrame frame = MediaFrame.of(track, outDts, outDts + cts, key, payload);
-            track.count(frame);
+            track.count(frame, now);
             bytesIn.add(frame.content().readableBytes());
             gop.add(frame, primaryVideo);
             LoopFanOut[] targets = loops;
@@ -451,7 +454,7 @@ final class Hub {
                     lastPublish == null ? null : lastPublish.protocol(),
                     lastPublish == null ? null : lastPublish.remoteAddress(), publishedAt,
                     Collections.unmodifiableMap(byProtocol), bytesIn.get(), bytesOut, skipped,
-                    outBitrate(System.nanoTime(), bytesOut));
+                    outBitrate(ticker.getAsLong(), bytesOut));
         }
     }
 

@@ -15,30 +15,24 @@ import java.util.concurrent.CompletionStage;
 final class PublisherSession implements Publisher {
     private final Hub hub;
     private final PublishOptions options;
-    private final int generation;
     private final CompletableFuture<EndReason> closed = new CompletableFuture<>();
     private volatile boolean open = true;
 
-    /** The session's timeline shift, set by its first frame on any track; guarded by the hub. */
-    boolean baseSet;
-    long baseOffset;
+    /** The timeline its tracks share; guarded by the hub. */
+    private final SessionClock clock;
 
     PublisherSession(Hub hub, PublishOptions options, int generation) {
         this.hub = hub;
         this.options = options;
-        this.generation = generation;
+        this.clock = new SessionClock(generation, options.timestampWrap());
+    }
+
+    SessionClock clock() {
+        return clock;
     }
 
     PublishOptions options() {
         return options;
-    }
-
-    int generation() {
-        return generation;
-    }
-
-    long timestampWrap() {
-        return options.timestampWrap();
     }
 
     @Override

@@ -21,10 +21,19 @@ import java.util.function.Consumer;
  * (audio-only streams: at the target duration). Every segment starts with PAT and PMT and, with
  * video, a keyframe. A publisher that leaves and returns, or a codec change, starts a segment
  * marked as a discontinuity. Runs on one event loop.
+ *
+ * <p>A segment's duration is its span on the stream's timeline: from its first frame to the
+ * next segment's first frame, or for a last segment to its last frame plus one step. A cut
+ * at the target needs the timeline to have advanced by the target, so a timeline that stands
+ * still never cuts. Should a forced cut (the publisher left, the codec changed, the stream
+ * ended) find a span of zero, the segment takes its wall-clock span instead, at least
+ * {@value #MIN_DURATION_MICROS} µs: {@code EXTINF} is never 0.
  */
 final class HlsSegmenter implements Subscriber {
     /** Initial segment buffer: about 2 s at 1 Mbps; it grows as needed. */
     private static final int INITIAL_SEGMENT_CAPACITY = 256 << 10;
+    /** The least duration a segment gets: EXTINF is written in milliseconds; 0 is no duration (RFC 8216 4.3.2.1). */
+    static final long MIN_DURATION_MICROS = 1_000;
 
     private final HlsStream stream;
     private final ByteBufAllocator alloc;
@@ -37,6 +46,7 @@ final class HlsSegmenter implements Subscriber {
     private ByteBuf current;
     private long startDts;
     private Instant startWall;
+    private long startNanos;
     private long lastDts;
     private long lastStep;
     private boolean discontinuity;
@@ -113,17 +123,30 @@ final class HlsSegmenter implements Subscriber {
         startDts = dts;
         lastDts = dts;
         startWall = Instant.now();
+        startNanos = System.nanoTime();
     }
 
     private void finish(long endDts) {
         if (current == null) {
             return;
         }
-        long duration = Math.max(endDts - startDts, 1);
-        stream.add(duration, discontinuity, startWall, current);
+        stream.add(duration(endDts - startDts, System.nanoTime() - startNanos), discontinuity, startWall, current);
         segmentDone.accept(stream);
         current = null;
         discontinuity = false;
+    }
+
+    /**
+     * A segment's duration: its span on the timeline, or when that is not positive its span
+     * in wall-clock time; never below {@link #MIN_DURATION_MICROS}.
+     *
+     * @param timelineMicros last frame plus a step, or the next segment's start, minus its start
+     * @param wallNanos how long it was being written
+     * @return microseconds
+     */
+    static long duration(long timelineMicros, long wallNanos) {
+        long micros = timelineMicros > 0 ? timelineMicros : wallNanos / 1_000;
+        return Math.max(micros, MIN_DURATION_MICROS);
     }
 
     @Override

@@ -14,6 +14,11 @@
  *       copy per segment. An expiry computed per playlist request (rounded to the minute, as
  *       before) changed every listed URI once a minute. {@code HlsConfig} refuses a
  *       {@code sessionTtl} shorter than a segment can stay listed or fetchable.</li>
+ *   <li>A segment's duration comes from the stream's timeline, which the engine keeps rising
+ *       (it repairs publishers' stuck and jumping clocks); a cut at the target duration needs
+ *       the timeline to have advanced that far, so a standing timeline grows one segment
+ *       rather than cutting empty ones. A forced cut whose timeline span is zero takes its
+ *       wall-clock span, at least a millisecond: {@code EXTINF:0} is never written.</li>
  *   <li>A playlist request passes the play check; segment requests are checked by signature
  *       only (403 with the reason when it is missing, does not match or has expired).</li>
  * </ul>

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A stream: {@code app, name, live, publisher {protocol, address} | null, uptimeSeconds,
  * tracks [{id, type, codec, width, height, frameRate, profile, level | sampleRate, channels,
- * profile; bitrate, frames, bytes}], bitrateIn, bitrateOut, bytesIn, bytesOut, framesSkipped,
+ * profile; bitrate, frames, bytes, timestampCorrections}], bitrateIn, bitrateOut, bytesIn, bytesOut, framesSkipped,
  * players {protocol: count}, playerCount}}; bitrates in bits per second. A client:
  * {@code id, protocol, address, connectedAt, connectedSeconds, role, stream}.
  *
@@ -239,6 +239,7 @@ public final class ApiRoute implements HttpRouter.Route {
         m.put("bitrate", stats.bitsPerSecond());
         m.put("frames", stats.frames());
         m.put("bytes", stats.bytes());
+        m.put("timestampCorrections", stats.timestampCorrections());
         return m;
     }
 

@@ -41,6 +41,8 @@ import java.util.concurrent.CompletionStage;
  *   <tr><td>{@code streamkit_memory_budget_bytes}</td><td>gauge</td><td>{@code state}: used, limit</td></tr>
  *   <tr><td>{@code streamkit_memory_budget_refusals_total}</td><td>counter</td><td></td></tr>
  *   <tr><td>{@code streamkit_log_lines_suppressed_total}</td><td>counter</td><td></td></tr>
+ *   <tr><td>{@code streamkit_stream_timestamp_corrections_total}</td><td>counter</td><td>{@code app, name,
+ *       track, type}: frames whose publisher timestamp the engine repaired (wraps, jumps, jitter, stuck clocks)</td></tr>
  * </table>
  *
  * <p>Bytes are media payload bytes, the same numbers as the API's (whose bitrates are in bits
@@ -152,6 +154,15 @@ public final class MetricsRoute implements HttpRouter.Route {
         out.family("streamkit_log_lines_suppressed_total", "counter",
                 "Lines about clients' mistakes not written because of the log rate limit.");
         out.sample("streamkit_log_lines_suppressed_total", guard.log().suppressed());
+        out.family("streamkit_stream_timestamp_corrections_total", "counter",
+                "Frames of each track whose publisher timestamp was repaired: a wrap, a clock jump, jitter or a stuck clock.");
+        for (StreamInfo s : streams) {
+            for (Track t : s.tracks()) {
+                out.sample("streamkit_stream_timestamp_corrections_total", t.stats().timestampCorrections(),
+                        "app", s.key().app(), "name", s.key().name(), "track", Integer.toString(t.id()),
+                        "type", t.type().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         return out.toString();
     }
 }

@@ -55,6 +55,7 @@ class MetricsRenderingTest {
             Publisher pub = engine.publish(key);
             Track video = pub.addTrack(TestMedia.h264());
             pub.write(video, 0, 0, true, TestMedia.payload(0, 100));
+            pub.write(video, 0, 0, false, TestMedia.payload(1, 100));   // a repeated timestamp: one repaired frame
             String text = MetricsRoute.render(new EngineStats(1, 2, 300, 500, 7, 1, 2),
                     Map.of("rtmp", 2, "srt", 1), engine.streams());
             for (String line : List.of(
@@ -75,7 +76,9 @@ class MetricsRenderingTest {
                     "streamkit_plays_rejected_total 2",
                     "# TYPE streamkit_stream_bytes_per_second gauge",
                     "streamkit_stream_bytes_per_second{app=\"live\",name=\"cam-1\",direction=\"in\",track=\"0\",type=\"video\"} 0",
-                    "streamkit_stream_bytes_per_second{app=\"live\",name=\"cam-1\",direction=\"out\"} 0")) {
+                    "streamkit_stream_bytes_per_second{app=\"live\",name=\"cam-1\",direction=\"out\"} 0",
+                    "# TYPE streamkit_stream_timestamp_corrections_total counter",
+                    "streamkit_stream_timestamp_corrections_total{app=\"live\",name=\"cam-1\",track=\"0\",type=\"video\"} 1")) {
                 assertTrue(text.lines().anyMatch(line::equals), "missing line: " + line + "\n" + text);
             }
             for (String line : text.lines().toList()) {

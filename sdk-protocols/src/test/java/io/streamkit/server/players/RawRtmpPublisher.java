@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A publisher that writes RTMP by hand, for what encoders cannot be made to send: timestamps
  * near and past 2<sup>32</sup> ms, where libavformat's FLV muxer stops (it refuses timestamps
- * of 2<sup>31</sup> ms and more).
+ * of 2<sup>31</sup> ms and more), and broken encoders' clocks (jumps, zero timestamps).
  *
  * <p>It does the simple handshake, {@code connect}, {@code createStream} and {@code publish}
  * in AMF0, then sends the tags of an FLV file in real time with their timestamps moved to
@@ -133,6 +133,22 @@ public final class RawRtmpPublisher implements AutoCloseable {
      */
     public void send(int streamId, List<FlvTags.Tag> tags, long firstTimestamp, java.util.function.BooleanSupplier stop)
             throws IOException {
+        send(streamId, tags, flvTime -> firstTimestamp + flvTime, stop);
+    }
+
+    /**
+     * Sends the tags in real time, paced by their FLV time, each stamped with the RTMP time
+     * {@code clock} gives for its FLV time, modulo 2<sup>32</sup>: the way to play a broken
+     * encoder's clock (jumps, constant or zero timestamps) over real frames.
+     *
+     * @param streamId the id {@link #publish} returned
+     * @param tags the tags, starting at FLV time 0
+     * @param clock from a tag's FLV time to the RTMP time it is sent with, in milliseconds
+     * @param stop checked between tags; when it returns true, sending stops
+     * @throws IOException when the connection fails
+     */
+    public void send(int streamId, List<FlvTags.Tag> tags, java.util.function.LongUnaryOperator clock,
+                     java.util.function.BooleanSupplier stop) throws IOException {
         long start = System.nanoTime();
         for (FlvTags.Tag tag : tags) {
             if (stop.getAsBoolean()) {
@@ -144,7 +160,7 @@ public final class RawRtmpPublisher implements AutoCloseable {
                 out.flush();
                 LockSupport.parkNanos(wait);   // pacing, as ffmpeg's -re: the tag's time has not come yet
             }
-            long timestamp = (firstTimestamp + tag.timestamp()) & 0xFFFFFFFFL;
+            long timestamp = clock.applyAsLong(tag.timestamp()) & 0xFFFFFFFFL;
             switch (tag.type()) {
                 case FlvTags.SCRIPT -> {
                     ByteBuf body = Unpooled.buffer();
