@@ -10,14 +10,17 @@ import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.server.internal.IdleTimeoutHandler;
+import io.streamkit.server.internal.ProxyProtocolHandler;
 import io.streamkit.server.internal.ServerGuard;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds each HTTP connection's pipeline and enforces the connection limits: TLS on the HTTPS
- * port, the idle timeout, the HTTP codec, the input budget, the aggregator and the router.
+ * Builds each HTTP connection's pipeline and enforces the connection limits: the PROXY protocol
+ * header first when the port takes it (the connection is admitted under the client it names),
+ * then TLS on the HTTPS port, the idle timeout, the HTTP codec, the input budget, the aggregator
+ * and the router.
  */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The HTTP codec's name; FLV players write their body from its context. */
@@ -107,13 +110,15 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     }
 
     /**
-     * Admits a connection and builds its pipeline.
+     * Admits a connection and builds its pipeline, or waits for its PROXY protocol header first.
      *
      * @param ch the connection
-     * @param peer its socket's peer
+     * @param peer its socket's peer, the client when no proxy names another
      */
     void init(Channel ch, InetSocketAddress peer) {
-        if (gate.admit(ch, peer)) {
+        if (config.proxyProtocol()) {
+            ProxyProtocolHandler.install(ch, "http", config.requestTimeout(), gate, guard.log(), this::pipeline);
+        } else if (gate.admit(ch, peer)) {
             pipeline(ch);
         }
     }
