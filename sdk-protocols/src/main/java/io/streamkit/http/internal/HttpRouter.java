@@ -453,7 +453,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (c instanceof IOException || c instanceof io.netty.handler.codec.PrematureChannelClosureException) {
             log.debug("http {}: {}", client, c.toString());   // the peer went away, mid-request or not
         } else if (cause instanceof io.netty.handler.codec.DecoderException || c instanceof javax.net.ssl.SSLException) {
-            clientLog.info(log, "http {}: {}; closing", client, c.getMessage() != null ? c.getMessage() : c.toString());
+            String message = HttpPath.printable(c.getMessage() != null ? c.getMessage() : c.toString());
+            clientLog.info(log, "http {}: {}; closing", client, message.length() > LOGGED_TARGET
+                    ? message.substring(0, LOGGED_TARGET) + "..." : message);   // TLS's complaint may carry a hex dump
         } else {
             log.warn("http {}: unexpected error; closing", client, cause);
         }

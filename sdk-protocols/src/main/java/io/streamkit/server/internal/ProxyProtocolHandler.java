@@ -180,6 +180,21 @@ public final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         return address == null ? null : new InetSocketAddress(address, header.sourcePort());
     }
 
+    /** The innermost message, with what the peer sent made printable: control bytes as {@code ?}. */
+    static String reason(Throwable cause) {
+        Throwable c = cause;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String message = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+        StringBuilder b = new StringBuilder(Math.min(message.length(), 160));
+        for (int i = 0; i < message.length() && i < 160; i++) {
+            char ch = message.charAt(i);
+            b.append(ch < 0x20 || ch >= 0x7F ? '?' : ch);
+        }
+        return b.toString();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (done) {
@@ -192,7 +207,7 @@ public final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
             log.debug("{} {}: {}", protocol, ctx.channel().remoteAddress(), cause.toString());
         } else if (cause instanceof DecoderException) {
             clientLog.info(log, "{} {}: refused, no valid PROXY protocol header: {}; closing", protocol,
-                    ctx.channel().remoteAddress(), cause.getMessage());
+                    ctx.channel().remoteAddress(), reason(cause));
         } else {
             log.warn("{} {}: unexpected error before the PROXY protocol header; closing", protocol,
                     ctx.channel().remoteAddress(), cause);
