@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * Options: {@code --rtmp-port N} (default 1935), {@code --http-port N} (default 8080),
  * {@code --write-batch MS} (players' write batch window, default 350, 0 for none),
  * {@code --transport auto|epoll|io_uring|nio} (default auto), {@code --no-hls} (no HLS
- * segmenting) and {@code --quiet} (no log line per connection and play, only per stream);
- * each protocol starts here as it lands (see the README's feature table). The last two make
+ * segmenting), {@code --quiet} (no log line per connection and play, only per stream) and
+ * {@code --proxy-protocol} (both ports expect the PROXY protocol header of a load balancer
+ * such as HAProxy with {@code send-proxy}, and see the clients it names); each protocol starts
+ * here as it lands (see the README's feature table). {@code --no-hls} and {@code --quiet} make
  * a fan-out benchmark do what the server it is compared with does.
  */
 public final class DemoServer {
@@ -35,7 +37,7 @@ public final class DemoServer {
      * Starts the demo server and waits for Ctrl-C.
      *
      * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T},
-     *     {@code --no-hls}, {@code --quiet}
+     *     {@code --no-hls}, {@code --quiet}, {@code --proxy-protocol}
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
@@ -45,6 +47,7 @@ public final class DemoServer {
         Transport transport = Transport.AUTO;
         boolean hls = true;
         boolean quiet = false;
+        boolean proxyProtocol = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
@@ -53,18 +56,21 @@ public final class DemoServer {
                 case "--transport" -> transport = Transport.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
                 case "--no-hls" -> hls = false;
                 case "--quiet" -> quiet = true;
+                case "--proxy-protocol" -> proxyProtocol = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
-                            + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--no-hls] [--quiet]");
+                            + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--no-hls] [--quiet]"
+                            + " [--proxy-protocol]");
                     System.exit(2);
                 }
             }
         }
         Duration batch = writeBatch;
+        boolean proxied = proxyProtocol;
         MediaServer.Builder builder = MediaServer.builder()
                 .transport(transport)
-                .rtmp(rtmpPort, r -> r.writeBatch(batch))
-                .http(httpPort, h -> h.writeBatch(batch))
+                .rtmp(rtmpPort, r -> r.writeBatch(batch).proxyProtocol(proxied))
+                .http(httpPort, h -> h.writeBatch(batch).proxyProtocol(proxied))
                 .listener(new ConsoleListener(quiet));
         if (hls) {
             builder.hls();
@@ -84,6 +90,9 @@ public final class DemoServer {
             server.close();
             stopped.countDown();
         }, "demo-shutdown"));
+        if (proxied) {
+            log.info("Both ports expect the PROXY protocol header first (v1 or v2): connect through the load balancer");
+        }
         log.info("Demo server running; Ctrl-C stops it");
         stopped.await();
     }
