@@ -265,6 +265,28 @@ class HttpRouterRefusalTest {
         }
     }
 
+    @Test
+    void aWebSocketMessageOverTheFrameLimitClosesWith1009AndOneLine() {
+        Publisher publisher = engine.publish(StreamKey.of("live", "cam"));
+        try {
+            publisher.addTrack(TestMedia.h264());
+            connect();
+            ch.writeInbound(Unpooled.copiedBuffer("GET /live/cam.flv HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                    StandardCharsets.ISO_8859_1));
+            ch.runPendingTasks();
+            assertTrue(outbound().startsWith("HTTP/1.1 101 "));
+            ByteBuf big = Unpooled.buffer().writeByte(0x82).writeByte(0x80 | 126).writeShort(2_000).writeInt(0);
+            ch.writeInbound(big.writeZero(2_000));
+            String out = outbound();
+            assertTrue(out.contains("\u0088") && out.contains("\u0003\u00f1"), "a close frame with status 1009: " + out);
+            assertFalse(ch.isOpen());
+            assertEquals(1, clientLog.suppressed(), "one line");
+        } finally {
+            publisher.close();
+        }
+    }
+
     /** A masked ping frame from a client, with a zero mask so that the payload reads as sent. */
     private static ByteBuf ping(int length) {
         ByteBuf frame = Unpooled.buffer();
