@@ -7,6 +7,7 @@ module io.streamkit.protocols {
     requires io.netty.transport;
     requires io.netty.codec;
     requires io.netty.codec.http;
+    requires io.netty.codec.haproxy;
     requires io.netty.handler;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.classes.io_uring;

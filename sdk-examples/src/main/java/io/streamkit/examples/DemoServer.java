@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code --write-batch MS} (players' write batch window, default 350, 0 for none),
  * {@code --transport auto|epoll|io_uring|nio} (default auto), {@code --max-connections-per-address N}
  * (RTMP's and HTTP's, default 1000 each), {@code --no-hls} (no HLS
- * segmenting) and {@code --quiet} (no log line per connection and play, only per stream);
- * each protocol starts here as it lands (see the README's feature table). The last two make
+ * segmenting), {@code --quiet} (no log line per connection and play, only per stream) and
+ * {@code --proxy-protocol} (both ports expect the PROXY protocol header of a load balancer
+ * such as HAProxy with {@code send-proxy}, and see the clients it names); each protocol starts
+ * here as it lands (see the README's feature table). {@code --no-hls} and {@code --quiet} make
  * a fan-out benchmark do what the server it is compared with does.
  */
 public final class DemoServer {
@@ -36,7 +38,7 @@ public final class DemoServer {
      * Starts the demo server and waits for Ctrl-C.
      *
      * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T},
-     *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}
+     *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}, {@code --proxy-protocol}
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
@@ -47,6 +49,7 @@ public final class DemoServer {
         boolean hls = true;
         boolean quiet = false;
         int perAddress = RtmpConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        boolean proxyProtocol = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
@@ -56,20 +59,22 @@ public final class DemoServer {
                 case "--max-connections-per-address" -> perAddress = Integer.parseInt(value(args, ++i));
                 case "--no-hls" -> hls = false;
                 case "--quiet" -> quiet = true;
+                case "--proxy-protocol" -> proxyProtocol = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
                             + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--max-connections-per-address N]"
-                            + " [--no-hls] [--quiet]");
+                            + " [--no-hls] [--quiet] [--proxy-protocol]");
                     System.exit(2);
                 }
             }
         }
         Duration batch = writeBatch;
         int addressLimit = perAddress;
+        boolean proxied = proxyProtocol;
         MediaServer.Builder builder = MediaServer.builder()
                 .transport(transport)
-                .rtmp(rtmpPort, r -> r.writeBatch(batch).maxConnectionsPerAddress(addressLimit))
-                .http(httpPort, h -> h.writeBatch(batch).maxConnectionsPerAddress(addressLimit))
+                .rtmp(rtmpPort, r -> r.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied))
+                .http(httpPort, h -> h.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied))
                 .listener(new ConsoleListener(quiet));
         if (hls) {
             builder.hls();
@@ -89,6 +94,9 @@ public final class DemoServer {
             server.close();
             stopped.countDown();
         }, "demo-shutdown"));
+        if (proxied) {
+            log.info("Both ports expect the PROXY protocol header first (v1 or v2): connect through the load balancer");
+        }
         log.info("Demo server running; Ctrl-C stops it");
         stopped.await();
     }

@@ -41,6 +41,7 @@ import java.util.Objects;
  *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each FLV player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
  *   <tr><td>{@code corsOrigin}</td><td>{@code *}</td><td>browser players on other origins work out of the box</td></tr>
  *   <tr><td>{@code apiToken}</td><td>none: mutating API calls are off</td><td>nothing can be kicked until the application chooses a secret</td></tr>
+ *   <tr><td>{@code proxyProtocol}</td><td>off</td><td>on, every connection must start with a PROXY protocol header (v1 or v2) from a load balancer, within the {@code requestTimeout}; the client it names is the one limits, auth, logs and {@code /api/clients} see. Turn it on only behind such a proxy: a client could otherwise name any address</td></tr>
  * </table>
  *
  * @param port the TCP port; 0 picks a free one
@@ -57,11 +58,13 @@ import java.util.Objects;
  * @param routes the application's routes by path prefix, in the order added
  * @param tls HTTPS on a second port with the same routes, or {@code null} for none
  * @param maxConnectionsPerAddress HTTP connections at once from one client address
+ * @param proxyProtocol whether each connection starts with a PROXY protocol header naming the client
  */
 public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
                          Duration requestTimeout, int maxConnections, Duration idleTimeout, Duration writeBatch,
                          boolean absoluteTime, String corsOrigin, String apiToken,
-                         Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls, int maxConnectionsPerAddress) {
+                         Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls, int maxConnectionsPerAddress,
+                         boolean proxyProtocol) {
 
     /** Default request-line limit. */
     public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
@@ -95,6 +98,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
      * @param routes application routes by prefix, each prefix as {@link Builder#route} accepts
      * @param tls HTTPS settings, or {@code null}
      * @param maxConnectionsPerAddress connection limit per client address
+     * @param proxyProtocol whether connections start with a PROXY protocol header
      */
     public HttpConfig {
         Builder.check("port", port, 0, 65_535);
@@ -141,6 +145,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private Duration requestTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private boolean proxyProtocol;
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private Duration writeBatch = Duration.ofMillis(io.streamkit.rtmp.RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
         private boolean absoluteTime;
@@ -321,6 +326,24 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         }
 
         /**
+         * Expects the PROXY protocol (version 1 or 2, as HAProxy, AWS NLB and others send it)
+         * at the start of every connection, on the HTTP and the HTTPS port: the header names the
+         * client the load balancer relayed, and that address is the one the connection limits,
+         * the memory budget, auth requests, logs and {@code /api/clients} see. A connection whose
+         * header is missing, malformed or later than the {@code requestTimeout} is closed with one
+         * log line. A {@code LOCAL} header (the proxy's own health check) keeps the proxy's
+         * address. Turn it on only when every client comes through such a proxy: a client that
+         * connects directly could name any address.
+         *
+         * @param on {@code true} to expect the header; default {@code false}
+         * @return this builder
+         */
+        public Builder proxyProtocol(boolean on) {
+            this.proxyProtocol = on;
+            return this;
+        }
+
+        /**
          * Also serves HTTPS on a second port, with the application's certificate: the same
          * streams, API and routes as the plain port.
          *
@@ -343,7 +366,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         public HttpConfig build() {
             return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
                     maxConnections, idleTimeout, writeBatch, absoluteTime, corsOrigin, apiToken, routes, tls,
-                    maxConnectionsPerAddress);
+                    maxConnectionsPerAddress, proxyProtocol);
         }
 
         static String checkPrefix(String prefix) {

@@ -24,6 +24,7 @@ import java.util.Objects;
  *   <tr><td>{@code windowAckSize}</td><td>{@value #DEFAULT_WINDOW_ACK_SIZE}</td><td>what Flash Media Server announced; clients expect about this</td></tr>
  *   <tr><td>{@code writeBatch}</td><td>{@value #DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>one write per player per window instead of one per frame, as the merged writes of the best C servers; 0 writes every frame at once</td></tr>
  *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
+ *   <tr><td>{@code proxyProtocol}</td><td>off</td><td>on, every connection must start with a PROXY protocol header (v1 or v2) from a load balancer, within the {@code handshakeTimeout}; the client it names is the one limits, auth and logs see. Turn it on only behind such a proxy: a client could otherwise name any address</td></tr>
  * </table>
  *
  * @param port the TCP port; 0 picks a free one
@@ -42,11 +43,13 @@ import java.util.Objects;
  * @param maxConnectionsPerAddress RTMP connections at once from one client address
  * @param connectTimeout time from the accepted connection to the {@code connect} command
  * @param startTimeout time from {@code connect} to the first {@code publish} or {@code play}
+ * @param proxyProtocol whether each connection starts with a PROXY protocol header naming the client
  */
 public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
                          int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
                          Duration writeBatch, boolean absoluteTime, io.streamkit.server.TlsConfig tls,
-                         int maxConnectionsPerAddress, Duration connectTimeout, Duration startTimeout) {
+                         int maxConnectionsPerAddress, Duration connectTimeout, Duration startTimeout,
+                         boolean proxyProtocol) {
 
     /** Default outgoing chunk size (see the table above for the reason). */
     public static final int DEFAULT_CHUNK_SIZE = 60_000;
@@ -100,6 +103,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
      * @param maxConnectionsPerAddress connection limit per client address
      * @param connectTimeout time limit to the connect command
      * @param startTimeout time limit from connect to publish or play
+     * @param proxyProtocol whether connections start with a PROXY protocol header
      */
     public RtmpConfig {
         Builder.check("port", port, 0, 65_535);
@@ -137,6 +141,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
         private Duration startTimeout = Duration.ofSeconds(DEFAULT_START_TIMEOUT_SECONDS);
+        private boolean proxyProtocol;
         private int maxStreamsPerConnection = DEFAULT_MAX_STREAMS_PER_CONNECTION;
         private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
@@ -307,6 +312,24 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         }
 
         /**
+         * Expects the PROXY protocol (version 1 or 2, as HAProxy, AWS NLB and others send it)
+         * at the start of every connection, on the RTMP and the RTMPS port: the header names the
+         * client the load balancer relayed, and that address is the one the connection limits,
+         * the memory budget, auth requests, logs and the API see. A connection whose header is
+         * missing, malformed or later than the {@code handshakeTimeout} is closed with one log
+         * line. A {@code LOCAL} header (the proxy's own health check) keeps the proxy's address.
+         * Turn it on only when every client comes through such a proxy: a client that connects
+         * directly could name any address.
+         *
+         * @param on {@code true} to expect the header; default {@code false}
+         * @return this builder
+         */
+        public Builder proxyProtocol(boolean on) {
+            this.proxyProtocol = on;
+            return this;
+        }
+
+        /**
          * Also serves RTMPS (RTMP in TLS) on a second port, with the application's certificate.
          *
          * @param port the TCP port; 0 picks a free one
@@ -328,7 +351,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         public RtmpConfig build() {
             return new RtmpConfig(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections,
                     maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, writeBatch, absoluteTime, tls,
-                    maxConnectionsPerAddress, connectTimeout, startTimeout);
+                    maxConnectionsPerAddress, connectTimeout, startTimeout, proxyProtocol);
         }
 
         static int check(String name, int value, int min, int max) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad requests get the right status or a closed connection, and never affect a live stream:
- * ffmpeg keeps recording HTTP-FLV while they arrive.
+ * ffmpeg keeps recording HTTP-FLV while they arrive. A request the router refuses is answered
+ * with a text body and {@code Connection: close}, and the connection closes.
  */
 class HttpBadRequestsIT {
     @TempDir
@@ -55,6 +56,19 @@ class HttpBadRequestsIT {
                 assertEquals(414, status(http, "GET /" + "a".repeat(5000) + ".flv HTTP/1.1\r\nHost: x\r\n\r\n"));
                 assertEquals(431, status(http, "GET /live/x.flv HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n"));
                 assertEquals(400, status(http, "NONSENSE\r\n\r\n"));
+                String upgrade = "GET /live/steady.flv HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+                assertTrue(refused(http, upgrade + "Sec-WebSocket-Version: 13\r\n\r\n", 400).contains("Sec-WebSocket-Key"));
+                assertTrue(refused(http, upgrade + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", 400)
+                        .contains("Sec-WebSocket-Version"));
+                assertTrue(refused(http, upgrade + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n",
+                        400).toLowerCase().contains("sec-websocket-version: 13"), "names the version served");
+                refused(http, "GET /live/%zz.flv HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+                refused(http, "GET /live/steady%E0%80.flv HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+                refused(http, "BREW /api/streams HTTP/1.1\r\nHost: x\r\n\r\n", 501);
+                refused(http, "DELETE /live/steady.flv HTTP/1.1\r\nHost: x\r\n\r\n", 405);
+                refused(http, "POST /api/streams HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n", 413);
+                refused(http, "POST /api/streams HTTP/1.1\r\nHost: x\r\nContent-Length: 12ab\r\n\r\n", 400);
+                refused(http, "POST /api/streams HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 400);
                 assertEquals(204, status(http, "OPTIONS /live/steady.flv HTTP/1.1\r\nHost: x\r\nOrigin: http://a\r\n\r\n"));
                 assertEquals(200, status(http, "HEAD /live/steady.flv HTTP/1.1\r\nHost: x\r\n\r\n"));
                 assertCutOff(http, "GET /live/stea", "a request trickled in (slowloris)");
@@ -82,6 +96,33 @@ class HttpBadRequestsIT {
                 throw new AssertionError("no HTTP status for " + request.lines().findFirst().orElse("") + ": '" + line + "'");
             }
             return Integer.parseInt(line.substring(9, 12));
+        }
+    }
+
+    /**
+     * Sends a raw request followed by a good one on the same connection, and expects one answer:
+     * the refusal with its status, a text body and {@code Connection: close}, then the close.
+     *
+     * @return the whole answer
+     */
+    private static String refused(int port, String request, int expected) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write((request + "GET /api/streams HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String answer;
+            try {
+                answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("not closed after the refusal of " + request.lines().findFirst().orElse(""));
+            }
+            String what = request.lines().findFirst().orElse("") + ": " + answer;
+            assertTrue(answer.startsWith("HTTP/1.1 " + expected + " "), what);
+            assertTrue(answer.toLowerCase().contains("\r\nconnection: close\r\n"), what);
+            assertTrue(answer.contains("\r\n\r\n" + expected + " "), "a text body naming the status: " + what);
+            assertEquals(1, answer.split("HTTP/1\\.1 ", -1).length - 1, "the request after it is not served: " + what);
+            return answer;
         }
     }
 

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.http.internal.HttpRouter;
+import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ public final class HlsRoute implements HttpRouter.Route {
     @Override
     public CompletionStage<FullHttpResponse> handle(ChannelHandlerContext ctx, FullHttpRequest request, String path,
                                                     Map<String, String> query) {
-        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        InetSocketAddress remote = ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a ? a : null;
         try {
             if (path.endsWith(".m3u8")) {
                 return service.playlist(StreamKey.parse(path.substring(1, path.length() - 5)), query, remote);

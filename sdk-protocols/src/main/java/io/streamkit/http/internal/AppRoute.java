@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.http.HttpCall;
 import io.streamkit.http.HttpReply;
 import io.streamkit.http.HttpRoute;
+import io.streamkit.server.internal.ConnectionGate;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ public final class AppRoute implements HttpRouter.Route {
         }
         HttpCall call = new HttpCall(request.method().name(), path, query, headers,
                 ByteBufUtil.getBytes(request.content()),
-                ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null);
+                ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a ? a : null);
         CompletionStage<HttpReply> reply = route.handle(call);
         if (reply == null) {
             throw new NullPointerException("route returned null instead of a CompletionStage");

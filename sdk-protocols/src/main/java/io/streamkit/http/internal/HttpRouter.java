@@ -18,13 +18,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.httpflv.internal.HttpFlvService;
+import io.streamkit.server.internal.ClientLog;
+import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.stream.StreamKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -48,19 +57,58 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_PIPELINED}; the answer is written on the connection's event loop whichever
  * thread completed it, and then the next waiting request is served. A route that throws or
  * fails answers 500 with a log line, and the connection stays open for the next request.
+ *
+ * <p>A request the router itself refuses gets its status, a short text body and
+ * {@code Connection: close}, and the connection is closed after it; from that moment it reads
+ * nothing more and acts on nothing already read, and the mistake is one rate-limited line
+ * ({@link ClientLog}) with the client's address. No stack trace is logged for a client's mistake.
+ *
+ * <table>
+ *   <caption>What the router refuses</caption>
+ *   <tr><th>request</th><th>status</th></tr>
+ *   <tr><td>a request line over {@code maxInitialLineLength}</td><td>414</td></tr>
+ *   <tr><td>headers over {@code maxHeaderSize}</td><td>431</td></tr>
+ *   <tr><td>a body over {@code maxContentLength}, or over the connection's share of the memory budget</td><td>413</td></tr>
+ *   <tr><td>a malformed request line, header, {@code Content-Length} or chunked body</td><td>400</td></tr>
+ *   <tr><td>an invalid {@code %}-escape, bad UTF-8 or an unsafe segment in the path; a bad query escape</td><td>400</td></tr>
+ *   <tr><td>a WebSocket upgrade that is not a {@code GET} with {@code Connection: Upgrade}, a 16-byte
+ *       {@code Sec-WebSocket-Key} and {@code Sec-WebSocket-Version: 13}</td><td>400 (with
+ *       {@code Sec-WebSocket-Version: 13}), before any auth or subscription</td></tr>
+ *   <tr><td>a method this server does not implement</td><td>501</td></tr>
+ *   <tr><td>a method other than {@code GET}, {@code HEAD} or {@code OPTIONS} on a stream's path</td><td>405</td></tr>
+ * </table>
+ *
+ * <p>Deadlines: the request timeout runs from the connection's start, and again from each
+ * answer on a kept-alive connection, until the next request is whole, so a client that trickles
+ * a byte of headers every few seconds, or a WebSocket upgrade that never finishes, is closed at
+ * it; once a request is whole, a route's answer and a player's auth have their own limits. An
+ * HTTP-FLV or WebSocket-FLV player that is streaming is under the idle and stall rule only
+ * ({@code idleTimeout}).
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     /** Requests that may wait behind a pending answer: browsers pipeline none, a client doing more is hostile. */
     static final int MAX_PIPELINED = 16;
+    /** The methods this server implements; anything else is answered 501 (RFC 9110, 9.1). */
+    private static final Set<HttpMethod> IMPLEMENTED = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+            HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS);
+    /** The request target's length shown in a log line. */
+    private static final int LOGGED_TARGET = 120;
 
     private final HttpConfig config;
     private final HttpFlvService flv;
     private final Map<String, Route> routes;
     private final Route hls;
+    private final ClientLog clientLog;
     private ScheduledFuture<?> deadline;
+    private SocketAddress client;
+    private HttpInputBudget budget;
     private boolean streaming;
     private boolean pending;
+    /** Set when the router refused a request or met an error: nothing more is read or acted on. */
+    private boolean closing;
+    /** Requests whole so far, so that a deadline before the first is told from a kept-alive connection's rest. */
+    private long requests;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
 
     /** A handler of requests below a path prefix: the API, the metrics, application routes. */
@@ -86,24 +134,21 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param config the HTTP settings
      * @param flv the HTTP-FLV service
      * @param routes path prefix to route, tried longest first
-     */
-    public HttpRouter(HttpConfig config, HttpFlvService flv, Map<String, Route> routes) {
-        this(config, flv, routes, null);
-    }
-
-    /**
-     * Creates the router of one connection, with HLS.
-     *
-     * @param config the HTTP settings
-     * @param flv the HTTP-FLV service
-     * @param routes path prefix to route, tried longest first
      * @param hls the route for {@code .m3u8} and {@code .ts} paths, or {@code null}
+     * @param clientLog where clients' mistakes are logged, at a bounded rate
      */
-    public HttpRouter(HttpConfig config, HttpFlvService flv, Map<String, Route> routes, Route hls) {
+    public HttpRouter(HttpConfig config, HttpFlvService flv, Map<String, Route> routes, Route hls, ClientLog clientLog) {
         this.hls = hls;
         this.config = config;
         this.flv = flv;
         this.routes = routes;
+        this.clientLog = clientLog;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        client = ConnectionGate.clientAddress(ctx.channel());
+        budget = ctx.pipeline().get(HttpInputBudget.class);
     }
 
     @Override
@@ -125,9 +170,36 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private void armDeadline(ChannelHandlerContext ctx) {
         disarmDeadline();
         deadline = ctx.executor().schedule(() -> {
-            log.debug("http {}: no whole request within {}; closing", ctx.channel().remoteAddress(), config.requestTimeout());
+            deadline = null;
+            if (closing || !ctx.channel().isActive()) {
+                return;
+            }
+            if (requests == 0) {
+                clientLog.info(log, "http {}: no whole request within {}; closing", client, config.requestTimeout());
+            } else {
+                log.debug("http {}: no further request within {}; closing", client, config.requestTimeout());
+            }
+            stop(ctx);
             ctx.close();
-        }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** From now on the connection reads nothing more, and what was read is dropped. */
+    private void stop(ChannelHandlerContext ctx) {
+        closing = true;
+        disarmDeadline();
+        ctx.channel().config().setAutoRead(false);
+        FullHttpRequest r;
+        while ((r = waiting.poll()) != null) {
+            releaseBudget(r);
+            r.release();
+        }
+    }
+
+    private void releaseBudget(FullHttpRequest request) {
+        if (budget != null) {
+            budget.release(request.content().readableBytes());
+        }
     }
 
     private void disarmDeadline() {
@@ -139,43 +211,69 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (closing) {
+            releaseBudget(request);
+            return;   // read with the request that was refused: not acted on
+        }
         disarmDeadline();
+        requests++;
         if (streaming) {
+            releaseBudget(request);
             return;   // a request pipelined behind a stream that never ends: ignored
         }
         if (pending) {
             if (waiting.size() >= MAX_PIPELINED) {
-                log.debug("http {}: more than {} requests pipelined behind a pending answer; closing",
-                        ctx.channel().remoteAddress(), MAX_PIPELINED);
+                releaseBudget(request);
+                clientLog.info(log, "http {}: more than {} requests pipelined behind a pending answer; closing",
+                        client, MAX_PIPELINED);
+                stop(ctx);
                 ctx.close();
                 return;
             }
-            waiting.add(request.retain());
+            waiting.add(request.retain());   // its bytes stay reserved until it is served
             return;
         }
+        releaseBudget(request);   // a route reads what it needs before it returns
+        serve(ctx, request);
+    }
+
+    /** Answers one whole request, or refuses it. */
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
-            HttpResponseStatus status = result.cause() instanceof TooLongFrameException
-                    ? (result.cause().getMessage() != null && result.cause().getMessage().contains("header")
-                        ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.REQUEST_URI_TOO_LONG)
+            Throwable cause = result.cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                     : HttpResponseStatus.BAD_REQUEST;
-            sendError(ctx, request, status, result.cause().getMessage(), true);
+            refuse(ctx, request, status, "malformed request: " + (cause.getMessage() != null ? cause.getMessage()
+                    : cause.getClass().getSimpleName()), false);
+            return;
+        }
+        HttpMethod method = request.method();
+        if (!IMPLEMENTED.contains(method)) {
+            refuse(ctx, request, HttpResponseStatus.NOT_IMPLEMENTED, "method " + method + " is not implemented", true);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
-        String path = uri.path();
-        String unsafe = unsafe(path, request.uri());
-        if (unsafe != null) {
-            sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, unsafe, true);
+        String path;
+        Map<String, String> query = new LinkedHashMap<>();
+        try {
+            path = HttpPath.decode(uri.rawPath());
+            uri.parameters().forEach((k, v) -> {
+                if (query.size() < 32 && !v.isEmpty()) {
+                    query.put(k, v.get(0));
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
             return;
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        uri.parameters().forEach((k, v) -> {
-            if (query.size() < 32 && !v.isEmpty()) {
-                query.put(k, v.get(0));
-            }
-        });
-        HttpMethod method = request.method();
+        String unsafe = unsafe(path, request.uri());
+        if (unsafe != null) {
+            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, unsafe, true);
+            return;
+        }
         if (method.equals(HttpMethod.OPTIONS)) {
             FullHttpResponse preflight = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
             preflight.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, POST, DELETE, OPTIONS")
@@ -184,26 +282,45 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             send(ctx, request, preflight);
             return;
         }
-        if (path.endsWith(".flv") && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
+        boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+        boolean upgrade = HttpFlvService.isUpgrade(request);
+        if (path.endsWith(".flv") && (read || upgrade)) {
+            if (upgrade) {
+                String bad = HttpFlvService.upgradeProblem(request);
+                if (bad != null) {
+                    refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, bad, true);
+                    return;
+                }
+            }
             StreamKey key;
             try {
                 key = StreamKey.parse(path.substring(1, path.length() - 4));
             } catch (IllegalArgumentException e) {
-                sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
+                refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
                 return;
             }
             streaming = !method.equals(HttpMethod.HEAD);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             flv.handle(ctx, request, key, query, (response, full) -> decorate(response, !full || keepAlive, true),
-                    (status, reason) -> sendError(ctx, request, status, reason, true));
+                    (status, reason) -> sendError(ctx, request, status, reason, true),
+                    n -> {
+                        if (budget != null) {
+                            budget.release(n);
+                        }
+                    });
             if (!streaming) {
                 armDeadline(ctx);
             }
             return;
         }
-        if (hls != null && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))
-                && (path.endsWith(".m3u8") || path.endsWith(".ts"))) {
+        boolean hlsPath = hls != null && (path.endsWith(".m3u8") || path.endsWith(".ts"));
+        if (hlsPath && read) {
             dispatch(ctx, request, hls, "hls", path, query);
+            return;
+        }
+        if (path.endsWith(".flv") || hlsPath) {
+            refuse(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "a stream is read with GET or HEAD, not "
+                    + method, true);
             return;
         }
         for (Map.Entry<String, Route> e : routes.entrySet()) {
@@ -252,20 +369,21 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (error != null || response == null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
-            log.warn("http {}: route {} failed on {}; answering 500", ctx.channel().remoteAddress(), prefix, path,
+            log.warn("http {}: route {} failed on {}; answering 500", client, prefix, path,
                     cause == null ? new NullPointerException("route completed with no response") : cause);
             ReferenceCountUtil.release(response);
             response = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
         }
-        if (!ctx.channel().isActive()) {
+        if (!ctx.channel().isActive() || closing) {
             response.release();
             return;
         }
         send(ctx, keepAlive, head, response);
         FullHttpRequest next;
-        while (!pending && !streaming && ctx.channel().isActive() && (next = waiting.poll()) != null) {
+        while (!pending && !streaming && !closing && ctx.channel().isActive() && (next = waiting.poll()) != null) {
             try {
-                channelRead0(ctx, next);
+                releaseBudget(next);
+                serve(ctx, next);
             } finally {
                 next.release();
             }
@@ -296,23 +414,58 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof io.netty.handler.timeout.IdleStateEvent idle) {
-            log.debug("http {}: {} for {}; closing", ctx.channel().remoteAddress(),
-                    idle.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE ? "the peer took nothing it was sent"
-                            : "no traffic", config.idleTimeout());
+            if (!closing) {
+                clientLog.info(log, "http {}: {} for {}; closing", client,
+                        idle.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE ? "the peer took nothing it was sent"
+                                : "no traffic", config.idleTimeout());
+                stop(ctx);
+            }
             ctx.close();
             return;
         }
         super.userEventTriggered(ctx, evt);
     }
 
+    /**
+     * A refusal from before the router ({@link HttpRefusal}) is answered; any other error closes
+     * the connection. A client's mistake (a decoder's, TLS's or WebSocket's complaint) is one
+     * line without a stack trace; only an error of the server's own code logs its trace.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("http {}: {}", ctx.channel().remoteAddress(), cause.toString());
-        } else {
-            log.warn("http {}: {}; closing", ctx.channel().remoteAddress(), cause.toString());
+        if (closing) {
+            ctx.close();
+            return;   // one line per connection: what follows the first error is its echo
         }
+        if (cause instanceof HttpRefusal refusal) {
+            if (upgraded(ctx)) {
+                clientLog.warn(log, "http {}: {}; closing with WebSocket status 1009", client, refusal.getMessage());
+                stop(ctx);
+                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "too much input"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                refuse(ctx, null, refusal.status(), refusal.getMessage(), false);
+            }
+            return;
+        }
+        Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                && !(cause instanceof io.netty.handler.codec.CorruptedFrameException) ? cause.getCause() : cause;
+        if (c instanceof IOException || c instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+            log.debug("http {}: {}", client, c.toString());   // the peer went away, mid-request or not
+        } else if (cause instanceof io.netty.handler.codec.DecoderException || c instanceof javax.net.ssl.SSLException) {
+            String message = HttpPath.printable(c.getMessage() != null ? c.getMessage() : c.toString());
+            clientLog.info(log, "http {}: {}; closing", client, message.length() > LOGGED_TARGET
+                    ? message.substring(0, LOGGED_TARGET) + "..." : message);   // TLS's complaint may carry a hex dump
+        } else {
+            log.warn("http {}: unexpected error; closing", client, cause);
+        }
+        stop(ctx);
         ctx.close();
+    }
+
+    /** Whether the connection speaks WebSocket now: its answers are frames, not HTTP responses. */
+    private static boolean upgraded(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(WebSocketFrameDecoder.class) != null;
     }
 
     /** Adds the headers every response carries: CORS and no caching of live streams and API answers. */
@@ -362,10 +515,46 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
+    /**
+     * Refuses a request the router will not serve: logs it once, answers its status with a text
+     * body and {@code Connection: close}, reads nothing more and closes once the answer is out.
+     *
+     * @param request the request, or {@code null} when the refusal came before one was whole
+     * @param showTarget whether the log line names the request target (not for one that failed to parse)
+     */
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String reason,
+                        boolean showTarget) {
+        String line = status.code() + " " + status.reasonPhrase() + ": " + HttpPath.printable(reason);
+        if (status.code() == 413) {
+            clientLog.warn(log, "http {}: {}; closing", client, line);
+        } else if (showTarget && request != null) {
+            String target = HttpPath.printable(request.uri());
+            clientLog.info(log, "http {}: {} {}: {}; closing", client, request.method(),
+                    target.length() > LOGGED_TARGET ? target.substring(0, LOGGED_TARGET) + "..." : target, line);
+        } else {
+            clientLog.info(log, "http {}: {}; closing", client, line);
+        }
+        stop(ctx);
+        streaming = false;
+        FullHttpResponse response = error(status, reason);
+        decorate(response, false, true);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (status.equals(HttpResponseStatus.BAD_REQUEST) && request != null && HttpFlvService.isUpgrade(request)) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, HttpFlvService.WEBSOCKET_VERSION);
+        }
+        if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
+        }
+        if (request != null && request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear();   // the length stays: it is what a GET would have had
+        }
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /** A plain-text error response naming the reason. */
     static FullHttpResponse error(HttpResponseStatus status, String reason) {
         ByteBuf body = ByteBufUtil.writeUtf8(io.netty.buffer.ByteBufAllocator.DEFAULT, status.code() + " " + status.reasonPhrase()
-                + (reason == null ? "" : ": " + reason) + "\n");
+                + (reason == null ? "" : ": " + HttpPath.printable(reason)) + "\n");
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         return response;

@@ -1,18 +1,27 @@
 package io.streamkit.http.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
+import io.streamkit.server.internal.IdleTimeoutHandler;
+import io.streamkit.server.internal.ProxyProtocolHandler;
 import io.streamkit.server.internal.ServerGuard;
+import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** Builds each HTTP connection's pipeline and enforces the connection limit. */
+/**
+ * Builds each HTTP connection's pipeline and enforces the connection limits: the PROXY protocol
+ * header first when the port takes it (the connection is admitted under the client it names),
+ * then TLS on the HTTPS port, the idle timeout, the HTTP codec, the input budget, the aggregator
+ * and the router.
+ */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The HTTP codec's name; FLV players write their body from its context. */
     public static final String CODEC = "http-codec";
@@ -86,19 +95,43 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         return gate.connections();
     }
 
+    /**
+     * Bytes of request bodies one connection may hold: its own and every request pipelined behind
+     * a pending answer at their largest. The address's and the server's shares bound many such
+     * connections together.
+     */
+    long perConnectionBudget() {
+        return (long) config.maxContentLength() * (HttpRouter.MAX_PIPELINED + 1);
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (!gate.admit(ch, ch.remoteAddress())) {
-            return;
+        init(ch, ch.remoteAddress());
+    }
+
+    /**
+     * Admits a connection and builds its pipeline, or waits for its PROXY protocol header first.
+     *
+     * @param ch the connection
+     * @param peer its socket's peer, the client when no proxy names another
+     */
+    void init(Channel ch, InetSocketAddress peer) {
+        if (config.proxyProtocol()) {
+            ProxyProtocolHandler.install(ch, "http", config.requestTimeout(), gate, guard.log(), this::pipeline);
+        } else if (gate.admit(ch, peer)) {
+            pipeline(ch);
         }
+    }
+
+    private void pipeline(Channel ch) {
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast("idle", new io.streamkit.server.internal.IdleTimeoutHandler(
-                        config.idleTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS))
+                .addLast("idle", new IdleTimeoutHandler(config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS))
                 .addLast(CODEC, new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
-                .addLast("http-aggregator", new HttpObjectAggregator(config.maxContentLength()))
-                .addLast("http-router", new HttpRouter(config, flv, routes, hls));
+                .addLast("http-budget", new HttpInputBudget(guard.memory(), perConnectionBudget()))
+                .addLast("http-aggregator", new HttpBodyAggregator(config.maxContentLength()))
+                .addLast("http-router", new HttpRouter(config, flv, routes, hls, guard.log()));
     }
 }

@@ -11,7 +11,25 @@
  *       at most {@value io.streamkit.http.internal.HttpRouter#MAX_PIPELINED} pipelined ones
  *       while an answer is pending.</li>
  *   <li>A route's error status keeps the connection open (the request was well formed); a
- *       request the router itself refuses (malformed, too long, unsafe path) closes it.</li>
+ *       request the router itself refuses (malformed, too long, unsafe path, bad escape, bad
+ *       WebSocket upgrade, unimplemented method, too large) closes it, with its status, a text
+ *       body and {@code Connection: close}. From the refusal on, the connection stops reading
+ *       and drops whatever it had already read, so one connection is one log line however much
+ *       it sent. Not done: a lingering close (reading and discarding for a while after the
+ *       answer); a client still sending a large body when the refusal comes may see a reset
+ *       instead of the 413.</li>
+ *   <li>A path is decoded strictly ({@code HttpPath}): a bad escape or bad UTF-8 is a 400, not
+ *       a replacement character, so a path cannot mean one thing to the safety check and
+ *       another to a route.</li>
+ *   <li>A WebSocket upgrade is checked in full before the player's auth call and
+ *       subscription, which it would otherwise cost; Netty's handshaker, which threw from a
+ *       task on the event loop and left the request unanswered, is reached only by a valid
+ *       upgrade.</li>
+ *   <li>Body chunks and inbound WebSocket frames are reserved in the server's
+ *       {@code MemoryBudget} between the decoder and the aggregator ({@code HttpInputBudget}),
+ *       and given back when the router has handled the request (or the frame its control
+ *       handler); the aggregator's own limit ({@code maxContentLength}) and the WebSocket
+ *       frame limit stay the first bounds, the budget bounds many connections together.</li>
  *   <li>JSON and the exposition format are written by {@link io.streamkit.http.internal.JsonWriter}
  *       and {@link io.streamkit.http.internal.PrometheusText}: a page each, where a library
  *       would be a dependency of every user.</li>

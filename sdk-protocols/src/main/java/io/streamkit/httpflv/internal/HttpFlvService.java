@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -19,20 +20,24 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.StreamException;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
 import io.streamkit.stream.Subscription;
 import java.net.InetSocketAddress;
+import java.util.Base64;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +46,22 @@ import org.slf4j.LoggerFactory;
  * while the stream lives), {@code HEAD} as its headers, and the same path with a WebSocket
  * upgrade as WebSocket-FLV (the same bytes in binary messages, what mpegts.js and flv.js
  * use). Play authorisation is the engine's, with the URL's query parameters.
+ *
+ * <p>A WebSocket upgrade is checked before anything else ({@link #upgradeProblem}): the router
+ * answers a bad one 400 at once, so a malformed upgrade costs no auth call and no subscription.
+ * After the upgrade a player may send only small control frames
+ * ({@value #MAX_INBOUND_FRAME} bytes); each is held in the memory budget until it is handled,
+ * a ping until its pong is written, so a player that pings and never reads is closed with
+ * status 1009 rather than growing the server's write queue.
  */
 public final class HttpFlvService {
     private static final Logger log = LoggerFactory.getLogger(HttpFlvService.class);
     /** Largest WebSocket message a player may send us: players send only control frames. */
     private static final int MAX_INBOUND_FRAME = 1024;
+    /** The WebSocket version served: RFC 6455's; 7 and 8 were drafts no browser has sent since 2012. */
+    public static final String WEBSOCKET_VERSION = "13";
+    /** Bytes of a {@code Sec-WebSocket-Key} once base64-decoded (RFC 6455, 4.1). */
+    private static final int WEBSOCKET_KEY_BYTES = 16;
 
     private final Engine engine;
     private final ClientRegistry clients;
@@ -68,6 +84,54 @@ public final class HttpFlvService {
     }
 
     /**
+     * Tells whether a request asks for a WebSocket.
+     *
+     * @param request the request
+     * @return whether it has {@code Upgrade: websocket}
+     */
+    public static boolean isUpgrade(HttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /**
+     * Checks a WebSocket upgrade as RFC 6455 (4.2.1) asks a server to: a {@code GET}, with
+     * {@code Connection: Upgrade}, {@code Sec-WebSocket-Version: 13} and a
+     * {@code Sec-WebSocket-Key} of 16 base64-encoded bytes.
+     *
+     * @param request a request with {@code Upgrade: websocket}
+     * @return what is wrong with it, or {@code null} when it is a valid upgrade
+     */
+    public static String upgradeProblem(HttpRequest request) {
+        if (!request.method().equals(HttpMethod.GET)) {
+            return "a WebSocket upgrade must be a GET, not " + request.method();
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return "a WebSocket upgrade needs Connection: Upgrade";
+        }
+        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (version == null) {
+            return "a WebSocket upgrade needs Sec-WebSocket-Version";
+        }
+        if (!version.trim().equals(WEBSOCKET_VERSION)) {
+            return "Sec-WebSocket-Version " + (version.length() > 16 ? version.substring(0, 16) + "..." : version)
+                    + " is not supported; this server speaks " + WEBSOCKET_VERSION;
+        }
+        String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null) {
+            return "a WebSocket upgrade needs Sec-WebSocket-Key";
+        }
+        try {
+            if (key.trim().length() <= 4 * WEBSOCKET_KEY_BYTES
+                    && Base64.getDecoder().decode(key.trim()).length == WEBSOCKET_KEY_BYTES) {
+                return null;
+            }
+        } catch (IllegalArgumentException notBase64) {
+            // refused below
+        }
+        return "Sec-WebSocket-Key must be " + WEBSOCKET_KEY_BYTES + " bytes in base64";
+    }
+
+    /**
      * Answers a request for a stream.
      *
      * @param ctx the connection
@@ -76,19 +140,21 @@ public final class HttpFlvService {
      * @param query the URL's query parameters
      * @param headers adds the CORS and cache headers every response carries
      * @param fail sends an error response with a status and a reason
+     * @param handled gives back to the memory budget the bytes of an inbound WebSocket frame once it is handled
      */
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, StreamKey key, Map<String, String> query,
-                       BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail) {
-        boolean websocket = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+                       BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail,
+                       LongConsumer handled) {
+        boolean websocket = isUpgrade(request);
         String protocol = websocket ? "ws-flv" : "http-flv";
-        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        InetSocketAddress remote = ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a ? a : null;
         boolean head = request.method().equals(HttpMethod.HEAD);
         boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         FullHttpRequest retained = websocket ? request.retainedDuplicate() : null;
         engine.authorize(new AuthRequest(AuthRequest.Action.PLAY, key, query, remote, protocol))
                 .whenComplete((result, error) -> ctx.executor().execute(() -> {
                     try {
-                        authorized(ctx, retained, key, protocol, remote, head, http10, result, headers, fail);
+                        authorized(ctx, retained, key, protocol, remote, head, http10, result, headers, fail, handled);
                     } finally {
                         if (retained != null) {
                             retained.release();
@@ -99,7 +165,8 @@ public final class HttpFlvService {
 
     private void authorized(ChannelHandlerContext ctx, FullHttpRequest wsRequest, StreamKey key, String protocol,
                             InetSocketAddress remote, boolean head, boolean http10, AuthResult result,
-                            BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail) {
+                            BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail,
+                            LongConsumer handled) {
         Channel ch = ctx.channel();
         if (!ch.isActive()) {
             return;
@@ -125,12 +192,17 @@ public final class HttpFlvService {
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                     "ws://" + wsRequest.headers().get(HttpHeaderNames.HOST, "localhost") + wsRequest.uri(), null, false,
                     MAX_INBOUND_FRAME).newHandshaker(wsRequest);
-            if (handshaker == null) {
-                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
+            if (handshaker == null) {   // upgradeProblem let it through: not expected
+                fail.accept(HttpResponseStatus.BAD_REQUEST, "unsupported WebSocket version");
                 return;
             }
-            handshaker.handshake(ch, wsRequest);
-            ch.pipeline().addLast("ws-control", new WebSocketControl());
+            try {
+                handshaker.handshake(ch, wsRequest);
+            } catch (WebSocketHandshakeException e) {   // thrown before the pipeline changes: HTTP still answers
+                fail.accept(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+                return;
+            }
+            ch.pipeline().addLast("ws-control", new WebSocketControl(handled));
             player = new FlvPlayer(ch, FlvPlayer.Framing.WEBSOCKET, () -> { },
                     () -> ch.writeAndFlush(new CloseWebSocketFrame(1000, "stream ended")).addListener(ChannelFutureListener.CLOSE),
                     batch, absoluteTime);
@@ -174,7 +246,7 @@ public final class HttpFlvService {
             return;
         }
         ClientRegistry.Entry client = clients.register(engine.newId(), protocol,
-                ch.remoteAddress() instanceof InetSocketAddress a ? a : null, ch::close);
+                ConnectionGate.clientAddress(ch) instanceof InetSocketAddress a ? a : null, ch::close);
         client.role(ClientRegistry.Role.PLAY, key);
         ch.closeFuture().addListener(f -> {
             sub.close();
@@ -182,16 +254,29 @@ public final class HttpFlvService {
         });
         player.attached();
         ch.flush();
-        log.debug("{} {}: playing {}", protocol, ch.remoteAddress(), key);
+        log.debug("{} {}: playing {}", protocol, ConnectionGate.clientAddress(ch), key);
     }
 
-    /** Answers a WebSocket player's pings and close; drops anything else it sends. */
+    /**
+     * Answers a WebSocket player's pings and close; drops anything else it sends. Gives each
+     * frame's bytes back to the memory budget once handled: a ping's when its pong is written.
+     */
     private static final class WebSocketControl extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final LongConsumer handled;
+
+        WebSocketControl(LongConsumer handled) {
+            this.handled = handled;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            int n = frame.content().readableBytes();
             if (frame instanceof PingWebSocketFrame) {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            } else if (frame instanceof CloseWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain())).addListener(f -> handled.accept(n));
+                return;
+            }
+            handled.accept(n);
+            if (frame instanceof CloseWebSocketFrame) {
                 ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
             }
         }

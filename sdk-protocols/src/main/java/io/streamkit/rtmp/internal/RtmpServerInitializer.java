@@ -1,5 +1,6 @@
 package io.streamkit.rtmp.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.streamkit.internal.engine.Engine;
@@ -8,11 +9,15 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.IdleTimeoutHandler;
+import io.streamkit.server.internal.ProxyProtocolHandler;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds each accepted connection's pipeline: idle timeout, handshake, chunk decoder and
- * encoder, connection handler; and enforces the connection limit.
+ * encoder, connection handler; and enforces the connection limits. When the port takes the
+ * PROXY protocol, the header comes first, within the handshake timeout, and the connection is
+ * admitted under the client it names before the rest of the pipeline exists.
  */
 public final class RtmpServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The idle handler's name; players write media from its context (see {@code RtmpPlayer}). */
@@ -71,9 +76,24 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (!gate.admit(ch, ch.remoteAddress())) {
-            return;
+        init(ch, ch.remoteAddress());
+    }
+
+    /**
+     * Admits a connection and builds its pipeline, or waits for its PROXY protocol header first.
+     *
+     * @param ch the connection
+     * @param peer its socket's peer, the client when no proxy names another
+     */
+    void init(Channel ch, InetSocketAddress peer) {
+        if (config.proxyProtocol()) {
+            ProxyProtocolHandler.install(ch, "rtmp", config.handshakeTimeout(), gate, guard.log(), this::pipeline);
+        } else if (gate.admit(ch, peer)) {
+            pipeline(ch);
         }
+    }
+
+    private void pipeline(Channel ch) {
         RtmpChunkDecoder decoder = new RtmpChunkDecoder(config.maxMessageSize(), config.maxChunkStreams(), guard.memory());
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));

@@ -57,6 +57,16 @@
  *   <li>Clients' mistakes are logged once per connection, through one token bucket per server
  *       ({@code ClientLog}); the lines it drops are counted as a metric. Logs are an attack
  *       surface too: a flood of bad clients must not fill a disk.</li>
+ *   <li>Behind a load balancer the PROXY protocol header is read before anything else
+ *       ({@code ProxyProtocolHandler}, Netty's decoder), and the connection is admitted through
+ *       the {@code ConnectionGate} only when the header has named the client; the protocol's
+ *       pipeline is built after that and sees {@code channelActive} then, so every handler
+ *       reads the client's address once, when it is added, and never sees the proxy's. A
+ *       connection waiting for its header counts against no limit: it holds at most the
+ *       header's bytes and only until the listener's first deadline. Rejected: admitting under
+ *       the proxy's address first and moving the count (every client would share the proxy's
+ *       per-address share until then), and trusting a header from any peer when the option
+ *       is off (a direct client could name any address).</li>
  * </ul>
  */
 package io.streamkit.server.internal;
