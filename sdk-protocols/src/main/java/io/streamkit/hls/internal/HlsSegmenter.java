@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * still never cuts. Should a forced cut (the publisher left, the codec changed, the stream
  * ended) find a span of zero, the segment takes its wall-clock span instead, at least
  * {@value #MIN_DURATION_MICROS} µs: {@code EXTINF} is never 0.
+ *
+ * <p>A segment being written holds at most half the stream's memory ({@code maxStreamBytes}):
+ * a publisher that sends no keyframe (an intra-refresh encoder, a broken one) gives no place
+ * to cut, and its open segment would grow without end. Past the bound the open segment is
+ * dropped, the next one starts at the next keyframe as a discontinuity, and the drop is counted
+ * and logged once per stream.
  */
 final class HlsSegmenter implements Subscriber {
     /** Initial segment buffer: about 2 s at 1 Mbps; it grows as needed. */
@@ -38,6 +44,8 @@ final class HlsSegmenter implements Subscriber {
     private final HlsStream stream;
     private final ByteBufAllocator alloc;
     private final long targetMicros;
+    private final long maxOpenBytes;
+    private long dropped;
     private final Consumer<HlsSegmenter> ended;
     private final Consumer<HlsStream> segmentDone;
     private final MpegTsMuxer muxer = new MpegTsMuxer();
@@ -58,6 +66,7 @@ final class HlsSegmenter implements Subscriber {
         this.stream = stream;
         this.alloc = alloc;
         this.targetMicros = config.segmentDuration().toNanos() / 1000;
+        this.maxOpenBytes = config.maxStreamBytes() / 2;
         this.ended = ended;
         this.discontinuity = continuing;
     }
@@ -111,10 +120,31 @@ final class HlsSegmenter implements Subscriber {
             }
             return;
         }
+        if (current.readableBytes() > maxOpenBytes) {
+            drop();
+            return;
+        }
         if (dts > lastDts) {
             lastStep = dts - lastDts;
         }
         lastDts = Math.max(lastDts, dts);
+    }
+
+    /** Drops the open segment, which passed its bound without a keyframe to cut at. */
+    private void drop() {
+        if (dropped++ == 0) {
+            org.slf4j.LoggerFactory.getLogger(HlsSegmenter.class).warn(
+                    "hls {}: no keyframe in {} bytes; dropping the open segment, the next starts at a keyframe",
+                    stream.key(), current.readableBytes());
+        }
+        current.release();
+        current = null;
+        discontinuity = true;
+    }
+
+    /** Open segments dropped for want of a keyframe. */
+    long dropped() {
+        return dropped;
     }
 
     private void start(long dts) {

@@ -65,4 +65,39 @@ class HlsSegmentDurationTest {
             }
         }
     }
+    @Test
+    void anOpenSegmentWithoutAKeyframeToCutAtIsDroppedAtHalfTheStreamBudget() {
+        HlsConfig small = HlsConfig.builder().segmentDuration(Duration.ofSeconds(1)).maxStreamBytes(2 << 20).build();
+        try (StreamEngine engine = StreamEngine.builder().build()) {
+            Publisher pub = engine.publish(key);
+            Track video = pub.addTrack(TestMedia.h264());
+            HlsStream stream = new HlsStream(key, small, new HlsSegmentSigner(new byte[32], Clock.systemUTC(),
+                    small.sessionTtl()));
+            HlsSegmenter segmenter = new HlsSegmenter(stream, small, PooledByteBufAllocator.DEFAULT, false, s -> { },
+                    s -> { });
+            try {
+                segmenter.onTrack(video);
+                // One keyframe, then 10 KB frames for 10 s with no keyframe (an intra-refresh encoder),
+                // then keyframes again every second.
+                for (int i = 0; i < 375; i++) {   // five segments after the drop, all listed
+                    boolean key = i == 0 || i >= 250 && i % 25 == 0;
+                    MediaFrame frame = MediaFrame.of(video, i * 40_000L, i * 40_000L, key,
+                            TestMedia.accessUnit(Codec.H264, i % 50, 10_000, key));
+                    try {
+                        segmenter.onFrame(frame);
+                    } finally {
+                        frame.release();
+                    }
+                }
+                segmenter.onEnd(EndReason.UNPUBLISHED);
+                assertEquals(1, segmenter.dropped(), "the keyframe-less run was dropped once, at 1 MiB");
+                HlsStream.View view = stream.view();
+                assertTrue(view.segments().get(0).discontinuity(), "the first segment after the drop is a discontinuity");
+                assertTrue(view.segments().get(0).durationMicros() <= 1_100_000, "it starts at the next keyframe");
+            } finally {
+                stream.release();
+                pub.close();
+            }
+        }
+    }
 }
