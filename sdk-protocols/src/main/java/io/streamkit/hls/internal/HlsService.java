@@ -162,14 +162,21 @@ public final class HlsService {
 
     /** An ended stream's playlist stays a while (players see EXT-X-ENDLIST), then its memory goes. Guarded by entry. */
     private void scheduleRemoval(Entry entry) {
+        if (closed || loops.isShuttingDown()) {
+            return;   // the server stops: release() frees every stream once the loops have stopped
+        }
         long keepMillis = config.endedRetention().toMillis();
-        entry.removal = loops.schedule(() -> {
-            synchronized (entry) {
-                if (entry.segmenter == null && streams.remove(entry.stream.key(), entry)) {
-                    entry.stream.release();
+        try {
+            entry.removal = loops.schedule(() -> {
+                synchronized (entry) {
+                    if (entry.segmenter == null && streams.remove(entry.stream.key(), entry)) {
+                        entry.stream.release();
+                    }
                 }
-            }
-        }, keepMillis, TimeUnit.MILLISECONDS);
+            }, keepMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the loops began to stop after the check above: release() frees it, as for the others
+        }
     }
 
     /**
