@@ -163,18 +163,25 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
-        String path = uri.path();
+        String path;
+        Map<String, String> query = new LinkedHashMap<>();
+        try {
+            path = uri.path();
+            uri.parameters().forEach((k, v) -> {
+                if (query.size() < 32 && !v.isEmpty()) {
+                    query.put(k, v.get(0));
+                }
+            });
+        } catch (IllegalArgumentException badEscape) {
+            // Netty decodes lazily and throws for a '%' without two hex digits after it.
+            sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed %-escape in the URL", true);
+            return;
+        }
         String unsafe = unsafe(path, request.uri());
         if (unsafe != null) {
             sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, unsafe, true);
             return;
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        uri.parameters().forEach((k, v) -> {
-            if (query.size() < 32 && !v.isEmpty()) {
-                query.put(k, v.get(0));
-            }
-        });
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.OPTIONS)) {
             FullHttpResponse preflight = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
