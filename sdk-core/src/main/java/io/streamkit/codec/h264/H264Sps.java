@@ -90,7 +90,12 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int seq
         int forbiddenZero = r.readBit();
         r.readBits(2); // nal_ref_idc
         int nalUnitType = r.readBits(5);
-        if (forbiddenZero != 0 || nalUnitType != NAL_UNIT_TYPE) {
+        if (forbiddenZero != 0) {
+            // 7.4.1: forbidden_zero_bit shall be 0; a set bit marks a corrupt unit, whatever its type says.
+            throw new MediaFormatException(String.format("SPS NAL unit header 0x%02x has forbidden_zero_bit set",
+                    rbsp[0] & 0xff));
+        }
+        if (nalUnitType != NAL_UNIT_TYPE) {
             throw new MediaFormatException("NAL unit type " + nalUnitType + " is not an SPS (" + NAL_UNIT_TYPE + ")");
         }
         int profileIdc = r.readBits(8);

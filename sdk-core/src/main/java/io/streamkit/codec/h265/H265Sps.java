@@ -97,7 +97,12 @@ public record H265Sps(int profileSpace, boolean tierFlag, int profileIdc, int pr
         int forbiddenZero = r.readBit();
         int nalUnitType = r.readBits(6);
         r.skipBits(9); // nuh_layer_id, nuh_temporal_id_plus1
-        if (forbiddenZero != 0 || nalUnitType != NAL_UNIT_TYPE) {
+        if (forbiddenZero != 0) {
+            // 7.4.2.2: forbidden_zero_bit shall be 0; a set bit marks a corrupt unit, whatever its type says.
+            throw new MediaFormatException(String.format("SPS NAL unit header 0x%02x%02x has forbidden_zero_bit set",
+                    rbsp[0] & 0xff, rbsp[1] & 0xff));
+        }
+        if (nalUnitType != NAL_UNIT_TYPE) {
             throw new MediaFormatException("NAL unit type " + nalUnitType + " is not an SPS (" + NAL_UNIT_TYPE + ")");
         }
         r.skipBits(4); // sps_video_parameter_set_id

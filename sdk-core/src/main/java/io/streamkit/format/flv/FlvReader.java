@@ -26,6 +26,8 @@ import java.util.Objects;
  *     <td>{@link MediaFormatException}</td></tr>
  * <tr><td>bytes buffered</td><td>one tag header and body, plus what the last feed brought
  *     beyond it</td><td>(none: the tag limit bounds it)</td></tr>
+ * <tr><td>memory held</td><td>what was fed and not yet returned, never a size a header
+ *     announced</td><td>(none: a peer pins only the bytes it sent)</td></tr>
  * </table>
  * A bad header, an encrypted tag (Filter bit) or an oversized tag moves the reader to a
  * failed state: it releases what it buffered and every later {@link #next()} throws.
@@ -36,7 +38,8 @@ import java.util.Objects;
  *
  * <p><b>Buffers.</b> A tag that lies within one fed buffer is returned as a retained slice
  * of it, without a copy. A tag split across feeds is gathered into a buffer from the
- * allocator, copying its bytes once (as Netty's cumulating decoders do).
+ * allocator, copying its bytes once more each time the buffer grows (as Netty's cumulating
+ * decoders do), so memory follows the bytes received, not the DataSize a header claims.
  *
  * <p><b>Threads.</b> Not thread-safe: one thread (an event loop) feeds and reads. Call
  * {@link #close()} to release what is buffered.
@@ -60,7 +63,6 @@ public final class FlvReader implements AutoCloseable {
     private ByteBuf cumulation;
     private boolean owned;
     private long skip;
-    private int needed;
     private FlvHeader header;
     private MediaFormatException failure;
 
@@ -111,10 +113,9 @@ public final class FlvReader implements AutoCloseable {
                 return;
             }
         }
-        int size = cumulation.readableBytes() + incoming;
-        // Room for the tag still arriving, but never more than twice what has arrived: a tag
-        // header's declared size alone allocates nothing (it grows with the bytes that come).
-        ByteBuf merged = alloc.buffer(Math.max(size, Math.min(needed, 2 * size)));
+        // Sized by what arrived, never by the DataSize a tag header announced: a header and a byte
+        // pin no more than they are. Later feeds grow the buffer as the tag's bytes come.
+        ByteBuf merged = alloc.buffer(cumulation.readableBytes() + incoming);
         try {
             merged.writeBytes(cumulation).writeBytes(data);
         } catch (RuntimeException e) {
@@ -202,7 +203,6 @@ public final class FlvReader implements AutoCloseable {
                     cumulation.skipBytes(FlvTagHeader.SIZE);
                     FlvTag tag = new FlvTag(type, timestamp, cumulation.readRetainedSlice(size));
                     state = State.BACK_POINTER;
-                    needed = 0;
                     return tag;
                 }
                 default -> throw new IllegalStateException("unreachable state " + state);
@@ -211,8 +211,8 @@ public final class FlvReader implements AutoCloseable {
         return null;
     }
 
-    private FlvTag waitFor(int bytes) {
-        needed = bytes;
+    /** Returns {@code null}: the next {@code bytes} are not all here yet. */
+    private static FlvTag waitFor(int bytes) {
         return null;
     }
 

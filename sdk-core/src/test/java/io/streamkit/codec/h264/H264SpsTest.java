@@ -104,6 +104,15 @@ class H264SpsTest {
         assertThrows(MediaFormatException.class, () -> H264Sps.parse(hex(bytes)), name);
     }
 
+    /** Issue 15, item 7: a corrupt header was reported as "NAL unit type 7 is not an SPS (7)". */
+    @Test
+    void aSetForbiddenBitIsNamedAsSuch() {
+        MediaFormatException e = assertThrows(MediaFormatException.class, () -> H264Sps.parse(hex("e7 42 c0 1e 00")));
+        assertEquals("SPS NAL unit header 0xe7 has forbidden_zero_bit set", e.getMessage());
+        MediaFormatException other = assertThrows(MediaFormatException.class, () -> H264Sps.parse(hex("68 42 c0 1e 00")));
+        assertEquals("NAL unit type 8 is not an SPS (7)", other.getMessage());
+    }
+
     @Test
     void rejectsCroppingEverything() {
         byte[] nal = new SpsBuilder(66).size(2, 2).crop(0, 16, 0, 0).build();

@@ -64,6 +64,19 @@ class H265SpsTest {
         assertThrows(MediaFormatException.class, () -> H265Sps.parse(nal));
     }
 
+    /** Issue 15, item 7: a corrupt header was reported as "NAL unit type 33 is not an SPS (33)". */
+    @Test
+    void aSetForbiddenBitIsNamedAsSuch() {
+        byte[] nal = new SpsBuilder().chroma(1).size(64, 64, 0, 0).build();
+        nal[0] |= (byte) 0x80;
+        MediaFormatException e = assertThrows(MediaFormatException.class, () -> H265Sps.parse(nal));
+        assertEquals(String.format("SPS NAL unit header 0x%02x%02x has forbidden_zero_bit set", nal[0] & 0xff,
+                nal[1] & 0xff), e.getMessage());
+        nal[0] = (byte) (34 << 1);   // PPS_NUT, forbidden bit clear
+        MediaFormatException other = assertThrows(MediaFormatException.class, () -> H265Sps.parse(nal));
+        assertEquals("NAL unit type 34 is not an SPS (33)", other.getMessage());
+    }
+
     /** Writes SPS syntax elements (7.3.2.2.1) so tests can reach corners encoders avoid. */
     static final class SpsBuilder {
         private int subLayers = 1;

@@ -220,9 +220,9 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         switch (m.type()) {
             case RtmpMessage.AUDIO, RtmpMessage.VIDEO -> media(m);
             case RtmpMessage.COMMAND_AMF0 -> command(m, m.payload().duplicate());
-            case RtmpMessage.COMMAND_AMF3 -> command(m, m.payload().duplicate().skipBytes(1));
+            case RtmpMessage.COMMAND_AMF3 -> command(m, amf3Body(m));
             case RtmpMessage.DATA_AMF0 -> data(m, m.payload().duplicate());
-            case RtmpMessage.DATA_AMF3 -> data(m, m.payload().duplicate().skipBytes(1));
+            case RtmpMessage.DATA_AMF3 -> data(m, amf3Body(m));
             case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = m.payload().readableBytes() >= 4
                     ? m.payload().getUnsignedInt(m.payload().readerIndex()) : 0;
             case RtmpMessage.USER_CONTROL -> userControl(m.payload());
@@ -235,6 +235,19 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
             default -> throw new RtmpProtocolException("unknown message type " + m.type() + " on chunk stream "
                     + m.chunkStreamId());
         }
+    }
+
+    /**
+     * The body of an AMF3 command or data message (type 17 or 15) after its leading format byte,
+     * from which on it is AMF0 values (RTMP spec 7.1.1); a message without that byte is refused.
+     */
+    private static ByteBuf amf3Body(RtmpMessage m) {
+        ByteBuf body = m.payload().duplicate();
+        if (!body.isReadable()) {
+            throw new RtmpProtocolException("AMF3 " + (m.type() == RtmpMessage.COMMAND_AMF3 ? "command" : "data")
+                    + " message of 0 bytes on chunk stream " + m.chunkStreamId() + "; it starts with a format byte");
+        }
+        return body.skipBytes(1);
     }
 
     /**

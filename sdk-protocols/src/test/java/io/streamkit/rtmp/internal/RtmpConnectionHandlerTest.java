@@ -2,11 +2,13 @@ package io.streamkit.rtmp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.streamkit.format.amf0.Amf0;
 import io.streamkit.format.amf0.Amf0Reader;
@@ -16,6 +18,7 @@ import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
+import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamEngine;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command side of a connection, message by message, as a client sees it. */
 class RtmpConnectionHandlerTest {
@@ -362,6 +366,23 @@ class RtmpConnectionHandlerTest {
     }
 
     // ---- a tiny client ----
+
+    /**
+     * Found by RtmpConnectionHandlerFuzzTest (crash-f07cc8f0...): an empty AMF3 command or data
+     * message made the handler skip a byte that was not there, an IndexOutOfBoundsException
+     * logged as an unexpected error with its stack trace. It is a client's mistake, refused with
+     * the protocol error the handler logs in one line.
+     */
+    @ParameterizedTest(name = "type {0}")
+    @ValueSource(ints = {RtmpMessage.COMMAND_AMF3, RtmpMessage.DATA_AMF3})
+    void anEmptyAmf3MessageIsAProtocolError(int type) {
+        connect("live", "rtmp://127.0.0.1/live");
+        RtmpConnectionHandler handler = server.pipeline().get(RtmpConnectionHandler.class);
+        ChannelHandlerContext ctx = server.pipeline().context(handler);
+        RtmpMessage empty = new RtmpMessage(3, type, 0, 0, Unpooled.EMPTY_BUFFER);
+        RtmpProtocolException e = assertThrows(RtmpProtocolException.class, () -> handler.channelRead(ctx, empty));
+        assertTrue(e.getMessage().contains("of 0 bytes"), e.getMessage());
+    }
 
     private void connect(String app, String tcUrl) {
         send(20, 0, "connect", 1.0, map("app", app, "tcUrl", tcUrl));

@@ -1,0 +1,49 @@
+package io.streamkit.rtmp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Names and URLs as clients send them, and the ones that cost too much or lead nowhere. */
+class RtmpUrlsTest {
+
+    @ParameterizedTest
+    @CsvSource({"/live/, live", "///a//b///, a//b", "'', ''", "////, ''", "a, a"})
+    void trimsLeadingAndTrailingSlashesOnly(String path, String trimmed) {
+        assertEquals(trimmed, RtmpUrls.trimSlashes(path));
+    }
+
+    /**
+     * Found by review while writing RtmpUrlsFuzzTest (too long an input for the fuzzer's
+     * lengths): the regex behind trimSlashes backtracked over a run of slashes inside the
+     * text, quadratic in its length, on the app and tcUrl of every connect.
+     */
+    @Test
+    void aLongRunOfSlashesInsideTheTextCostsLinearTime() {
+        String app = "a" + "/".repeat(1_000_000) + "b";
+        String tcUrl = "rtmp://host/a" + "/".repeat(1_000_000) + "b/";
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            assertEquals(app, RtmpUrls.trimSlashes(app));
+            assertEquals(app, RtmpUrls.appOf(tcUrl));
+        });
+    }
+
+    /** Found by RtmpUrlsFuzzTest (crash-72c76676...): a port past 65535 passed until the connect failed. */
+    @ParameterizedTest
+    @CsvSource({"rtmp://host:1931936/app/name", "rtmp://host:0/app/name", "rtmp://host:65536/app/name"})
+    void aPortOutsideTheTcpRangeIsRefusedAtOnce(String url) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RtmpUrls.target(url));
+        assertEquals(true, e.getMessage().contains("outside 1 to 65535"), e.getMessage());
+    }
+
+    @Test
+    void aUrlWithAPortKeepsIt() {
+        assertEquals(new RtmpUrls.Target("host", 65_535, "app", "name", "rtmp://host:65535/app"),
+                RtmpUrls.target("rtmp://host:65535/app/name"));
+    }
+}
