@@ -11,6 +11,9 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.streamkit.rtmp.RtmpProtocolException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +38,25 @@ final class FuzzChannels {
             assertInstanceOf(RtmpProtocolException.class, e.getCause(), "a decoder failed with " + e.getCause());
             return false;
         }
+    }
+
+    /** A test resource's bytes, such as the configuration records of {@code /codec/}. */
+    static byte[] resource(String path) {
+        try (InputStream in = FuzzChannels.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The parts one after the other: a message header and the record after it. */
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** Reads every outbound buffer, returning their bytes and releasing them. */

@@ -24,7 +24,9 @@ import java.util.Set;
  * most the limit of distinct chunk streams; the peer's chunk size stays within 1 to
  * {@value RtmpChunkDecoder#MAX_CHUNK_SIZE}; {@code bytesRead} never exceeds what was fed; the
  * buffers the decoder holds between reads never exceed its documented bound (twice the message
- * limit in unfinished messages, plus what is fed and not yet consumed); every buffer is released
+ * limit in unfinished messages, plus what is fed and not yet consumed: the decoder still
+ * allocates a message's declared length at its first chunk, issue 15's first item, so the bound
+ * is the limit and not yet the bytes received); every buffer is released
  * once the messages are and the channel is closed. Seeds: the chunk streams of
  * {@code RtmpChunkDecoderTest} and of a real connect and publish, under
  * {@code RtmpChunkDecoderFuzzTestInputs}.

@@ -18,9 +18,6 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamPolicy;
 import io.streamkit.test.TrackingAllocator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,11 +62,11 @@ class RtmpConnectionHandlerFuzzTest {
     };
     /** Sequence header bodies of real streams, so that the fuzzed frames after them reach a track. */
     private static final Body[] CONFIGS = {
-        new Body(false, concat(new byte[] {0x17, 0, 0, 0, 0}, resource("/codec/h264-baseline-320x240-25.avcC"))),
-        new Body(false, concat(new byte[] {(byte) 0x90, 'h', 'v', 'c', '1'}, resource("/codec/hevc-main-320x240-25.hvcC"))),
-        new Body(false, concat(new byte[] {(byte) 0x90, 'a', 'v', '0', '1'}, resource("/codec/av1-aom-320x240-25.av1C"))),
-        new Body(true, concat(new byte[] {(byte) 0xaf, 0}, resource("/codec/aac-lc-44100-2.asc"))),
-        new Body(true, concat(new byte[] {(byte) 0x90, 'O', 'p', 'u', 's'}, resource("/codec/opus-stereo-48000.opushead"))),
+        new Body(false, FuzzChannels.concat(new byte[] {0x17, 0, 0, 0, 0}, FuzzChannels.resource("/codec/h264-baseline-320x240-25.avcC"))),
+        new Body(false, FuzzChannels.concat(new byte[] {(byte) 0x90, 'h', 'v', 'c', '1'}, FuzzChannels.resource("/codec/hevc-main-320x240-25.hvcC"))),
+        new Body(false, FuzzChannels.concat(new byte[] {(byte) 0x90, 'a', 'v', '0', '1'}, FuzzChannels.resource("/codec/av1-aom-320x240-25.av1C"))),
+        new Body(true, FuzzChannels.concat(new byte[] {(byte) 0xaf, 0}, FuzzChannels.resource("/codec/aac-lc-44100-2.asc"))),
+        new Body(true, FuzzChannels.concat(new byte[] {(byte) 0x90, 'O', 'p', 'u', 's'}, FuzzChannels.resource("/codec/opus-stereo-48000.opushead"))),
     };
     /** Frame headers of the same codecs (and MP3), for fuzzed payloads after them. */
     private static final Body[] FRAMES = {
@@ -222,22 +219,5 @@ class RtmpConnectionHandlerFuzzTest {
             assertInstanceOf(ByteBuf.class, o, "the encoder passed on a message");
             ReferenceCountUtil.release(o);
         }
-    }
-
-    private static byte[] resource(String path) {
-        try (InputStream in = RtmpConnectionHandlerFuzzTest.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + path);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }
