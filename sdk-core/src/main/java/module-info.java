@@ -13,6 +13,7 @@ module io.streamkit.core {
     requires org.slf4j;
 
     exports io.streamkit.stream;
+    exports io.streamkit.engine;
     exports io.streamkit.relay;
     exports io.streamkit.hook;
     exports io.streamkit.codec;

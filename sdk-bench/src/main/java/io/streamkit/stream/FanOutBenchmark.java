@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.internal.engine.Engine;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -102,7 +104,7 @@ public class FanOutBenchmark {
             t.setDaemon(true);
             return t;
         });
-        engine = StreamEngine.builder().executor(timers).build();
+        engine = Engine.builder().executor(timers).build();
         StreamKey key = StreamKey.of("bench", "fanout");
         publisher = engine.publish(key);
         video = publisher.addTrack(TrackFormat.of(Codec.H264, Unpooled.wrappedBuffer(AVC_CONFIG)));

@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * Who publishes and how its timestamps behave; passed to {@link StreamEngine#publish}.
+ * Who publishes and how its timestamps behave; passed to {@link io.streamkit.engine.StreamEngine#publish}.
  *
  * @param protocol the ingest protocol as shown in the API and events, for example {@code "rtmp"}
  * @param remoteAddress the publisher's address, or {@code null} for application code

@@ -7,8 +7,8 @@ import java.util.Objects;
  * How the engine treats one stream: conflicts between publishers, publishers that drop,
  * players that come early, and what each track keeps for new players.
  *
- * <p>Set one for the whole engine with {@link StreamEngine.Builder#policy(StreamPolicy)}
- * or choose per stream with {@link StreamEngine.Builder#policy(java.util.function.Function)}.
+ * <p>Set one for the whole engine with {@code MediaServer.Builder.policy(StreamPolicy)}
+ * or choose per stream with {@code policy(Function<StreamKey, StreamPolicy>)}.
  * Each {@code with*} method returns a copy and checks its argument at once.
  *
  * @param onConflict what a second publisher on a live stream gets

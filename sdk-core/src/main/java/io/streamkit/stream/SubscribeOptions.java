@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Where a subscriber runs and who it is; passed to {@link StreamEngine#subscribe}.
+ * Where a subscriber runs and who it is; passed to {@link io.streamkit.engine.StreamEngine#subscribe}.
  *
  * @param executor the executor every {@link Subscriber} method runs on, or {@code null} for
  *     one of the engine's own. It must run tasks one at a time, in order, on a thread of its

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.test.Await;
 import io.streamkit.test.RecordingSubscriber;
 import io.streamkit.test.TestMedia;
@@ -31,7 +33,7 @@ class FanOutTest {
     @BeforeEach
     void start() {
         loops = new DefaultEventExecutorGroup(LOOPS);
-        engine = StreamEngine.builder().executor(loops).policy(StreamPolicy.defaults().withReconnectGrace(Duration.ZERO)).build();
+        engine = Engine.builder().executor(loops).policy(StreamPolicy.defaults().withReconnectGrace(Duration.ZERO)).build();
     }
 
     @AfterEach

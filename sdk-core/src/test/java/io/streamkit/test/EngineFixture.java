@@ -2,7 +2,9 @@ package io.streamkit.test;
 
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
-import io.streamkit.stream.StreamEngine;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.internal.engine.Engine;
+import io.streamkit.internal.engine.EngineBuilder;
 import io.streamkit.stream.StreamPolicy;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -16,8 +18,8 @@ public final class EngineFixture implements AutoCloseable {
         this(b -> b.policy(policy));
     }
 
-    public EngineFixture(UnaryOperator<StreamEngine.Builder> config) {
-        engine = config.apply(StreamEngine.builder().executor(loops)).build();
+    public EngineFixture(UnaryOperator<EngineBuilder> config) {
+        engine = config.apply(Engine.builder().executor(loops)).build();
     }
 
     @Override

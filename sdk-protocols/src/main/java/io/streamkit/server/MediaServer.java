@@ -1,10 +1,12 @@
 package io.streamkit.server;
 
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.hook.AuthHandler;
 import io.streamkit.hook.ServerListener;
+import io.streamkit.internal.engine.Engine;
+import io.streamkit.internal.engine.EngineBuilder;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
 import java.util.Objects;
@@ -127,7 +129,7 @@ public interface MediaServer extends AutoCloseable {
         /** The HTTP port {@link #hls()} opens when no {@link #http(int)} was given: the usual alternative HTTP port. */
         public static final int DEFAULT_HTTP_PORT = 8080;
 
-        private final StreamEngine.Builder engine = StreamEngine.builder();
+        private final EngineBuilder engine = Engine.builder();
         private int ioThreads = DEFAULT_IO_THREADS;
         private Transport transport = Transport.AUTO;
         private io.netty.buffer.ByteBufAllocator allocator = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
@@ -279,6 +281,42 @@ public interface MediaServer extends AutoCloseable {
          */
         public Builder policy(Function<StreamKey, StreamPolicy> policy) {
             engine.policy(policy);
+            return this;
+        }
+
+        /**
+         * Sets how long the application's publish and play checks may take: a check that has
+         * not answered by then denies, and the client is refused.
+         *
+         * @param timeout above zero; default {@value StreamEngine#DEFAULT_AUTH_TIMEOUT_SECONDS} s
+         * @return this builder
+         */
+        public Builder authTimeout(java.time.Duration timeout) {
+            engine.authTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Sets how many streams the server keeps at once (live, in their reconnect grace, or
+         * awaited by players); a publish or play of one more is refused.
+         *
+         * @param max at least 1; default {@value StreamEngine#DEFAULT_MAX_STREAMS}
+         * @return this builder
+         */
+        public Builder maxStreams(int max) {
+            engine.maxStreams(max);
+            return this;
+        }
+
+        /**
+         * Sets how many frames may wait for one event loop before its players of a stream skip to
+         * the next keyframe; a bound on what a stalled loop holds.
+         *
+         * @param frames at least 16; default {@value StreamEngine#DEFAULT_LOOP_BACKLOG}
+         * @return this builder
+         */
+        public Builder loopBacklog(int frames) {
+            engine.loopBacklog(frames);
             return this;
         }
 

@@ -1,13 +1,14 @@
 package io.streamkit.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.hls.HlsConfig;
 import io.streamkit.hls.internal.HlsRoute;
 import io.streamkit.hls.internal.HlsService;
@@ -18,6 +19,7 @@ import io.streamkit.http.internal.HttpRouter;
 import io.streamkit.http.internal.HttpServerInitializer;
 import io.streamkit.http.internal.MetricsRoute;
 import io.streamkit.internal.engine.Engine;
+import io.streamkit.internal.engine.EngineBuilder;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.rtmp.RtmpClientConfig;
@@ -31,7 +33,6 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.Transports;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         this.rtmpClient = rtmpClient;
     }
 
-    static MediaServer start(StreamEngine.Builder engineBuilder, int ioThreads, Transport transport,
+    static MediaServer start(EngineBuilder engineBuilder, int ioThreads, Transport transport,
                              ByteBufAllocator allocator, RtmpConfig rtmp, HttpConfig http,
                              HlsConfig hlsConfig, RtmpClientConfig rtmpClient, ServerLimits limits) {
         Transport resolved = Transports.resolve(transport);

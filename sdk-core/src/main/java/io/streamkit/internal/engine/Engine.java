@@ -3,6 +3,7 @@ package io.streamkit.internal.engine;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
 import io.streamkit.hook.PlayEvent;
@@ -13,7 +14,6 @@ import io.streamkit.stream.EndReason;
 import io.streamkit.stream.EngineStats;
 import io.streamkit.stream.PublishOptions;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamException;
 import io.streamkit.stream.StreamInfo;
 import io.streamkit.stream.StreamKey;
@@ -77,6 +77,15 @@ public final class Engine implements StreamEngine {
                     new DefaultThreadFactory("streamkit-engine", true));
             this.ownsExecutor = true;
         }
+    }
+
+    /**
+     * Starts configuring an engine of its own, for tests, benchmarks and {@code MediaServer}.
+     *
+     * @return a builder with the defaults
+     */
+    public static EngineBuilder builder() {
+        return new EngineBuilder();
     }
 
     /**

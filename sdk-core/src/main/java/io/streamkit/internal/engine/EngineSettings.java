@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * What {@link io.streamkit.stream.StreamEngine.Builder} collected, checked.
+ * What {@link EngineBuilder} collected, checked.
  *
  * @param onPublish publish check
  * @param onPlay play check

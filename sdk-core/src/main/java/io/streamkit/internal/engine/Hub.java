@@ -1,12 +1,12 @@
 package io.streamkit.internal.engine;
 
 import io.netty.buffer.ByteBuf;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
 import io.streamkit.stream.PublishOptions;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamException;
 import io.streamkit.stream.StreamInfo;
 import io.streamkit.stream.StreamKey;

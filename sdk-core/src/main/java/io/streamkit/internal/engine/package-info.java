@@ -1,5 +1,5 @@
 /**
- * The engine behind {@link io.streamkit.stream.StreamEngine}: the stream registry, the
+ * The engine behind {@link io.streamkit.engine.StreamEngine}: the stream registry, the
  * per-stream hub, fan-out to executors, the GOP cache and timestamp normalisation.
  * Exported to {@code io.streamkit.protocols} only; no compatibility promise.
  *

@@ -1,8 +1,8 @@
 package io.streamkit.rtmp.internal;
 
 import io.netty.channel.EventLoopGroup;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.rtmp.RtmpClientConfig;
-import io.streamkit.stream.StreamEngine;
 
 /**
  * What a running server lends its RTMP pullers and pushers: its event loops, its engine, its

@@ -1,10 +1,10 @@
 package io.streamkit.rtmp.internal;
 
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.PublishOptions;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;

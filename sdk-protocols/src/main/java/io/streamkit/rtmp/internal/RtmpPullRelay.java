@@ -2,9 +2,9 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.relay.Puller;
 import io.streamkit.rtmp.RtmpClientConfig;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.hls.HlsConfig;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -35,7 +36,7 @@ class HlsSegmentDurationTest {
     @Test
     void aTimelineThatStandsStillIsNotCutAndItsSegmentIsNotZeroLong() {
         // Frames that all carry dts 0, fed to the segmenter directly (the engine would have repaired them).
-        try (StreamEngine engine = StreamEngine.builder().build()) {
+        try (StreamEngine engine = Engine.builder().build()) {
             Publisher pub = engine.publish(key);
             Track video = pub.addTrack(TestMedia.h264());
             HlsStream stream = new HlsStream(key, config, new HlsSegmentSigner(new byte[32], Clock.systemUTC(),
@@ -68,7 +69,7 @@ class HlsSegmentDurationTest {
     @Test
     void anOpenSegmentWithoutAKeyframeToCutAtIsDroppedAtHalfTheStreamBudget() {
         HlsConfig small = HlsConfig.builder().segmentDuration(Duration.ofSeconds(1)).maxStreamBytes(2 << 20).build();
-        try (StreamEngine engine = StreamEngine.builder().build()) {
+        try (StreamEngine engine = Engine.builder().build()) {
             Publisher pub = engine.publish(key);
             Track video = pub.addTrack(TestMedia.h264());
             HlsStream stream = new HlsStream(key, small, new HlsSegmentSigner(new byte[32], Clock.systemUTC(),

@@ -8,10 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.hls.HlsConfig;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.Await;
@@ -52,7 +52,7 @@ class HlsSegmentUriTest {
     void start() {
         loops = new DefaultEventLoopGroup(2);
         hls = new HlsService(config, loops, new TestClock(millis));
-        engine = StreamEngine.builder().executor(loops).listener(hls.listener()).build();
+        engine = Engine.builder().executor(loops).listener(hls.listener()).build();
         hls.start((Engine) engine);
     }
 

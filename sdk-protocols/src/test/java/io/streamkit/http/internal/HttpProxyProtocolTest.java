@@ -12,6 +12,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientLog;
@@ -19,7 +20,6 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
-import io.streamkit.stream.StreamEngine;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +48,7 @@ class HttpProxyProtocolTest {
 
     @BeforeEach
     void start() {
-        engine = StreamEngine.builder().build();
+        engine = Engine.builder().build();
         clientLog = new ClientLog(0, 0);   // counts the lines it was asked for
         Map<String, HttpRouter.Route> routes = Map.of("/api", (ctx, request, path, query) -> CompletableFuture.completedFuture(
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.copiedBuffer(

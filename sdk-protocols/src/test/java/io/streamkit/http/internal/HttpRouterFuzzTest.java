@@ -16,13 +16,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpCall;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.http.HttpReply;
 import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +48,7 @@ import java.util.concurrent.CompletableFuture;
  * the request paths of the HTTP tests, under {@code HttpRouterFuzzTestInputs}.
  */
 class HttpRouterFuzzTest {
-    private static final StreamEngine ENGINE = StreamEngine.builder()
+    private static final StreamEngine ENGINE = Engine.builder()
             .policy(StreamPolicy.defaults().withPlayWait(Duration.ZERO))
             .build();
     private static final HttpConfig CONFIG = HttpConfig.builder(0).build();

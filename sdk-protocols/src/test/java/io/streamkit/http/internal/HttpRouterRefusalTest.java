@@ -12,6 +12,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientLog;
@@ -19,7 +20,6 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
 import io.streamkit.test.TestMedia;
@@ -53,7 +53,7 @@ class HttpRouterRefusalTest {
 
     @BeforeEach
     void start() {
-        engine = StreamEngine.builder().policy(StreamPolicy.defaults().withPlayWait(Duration.ZERO)).build();
+        engine = Engine.builder().policy(StreamPolicy.defaults().withPlayWait(Duration.ZERO)).build();
         clientLog = new ClientLog(0, 0);   // writes nothing, counts every line it was asked for
     }
 

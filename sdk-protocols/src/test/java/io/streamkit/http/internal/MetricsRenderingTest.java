@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.EngineStats;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -50,7 +51,7 @@ class MetricsRenderingTest {
 
     @Test
     void theServerMetricsCarryTotalsConnectionsAndPerStreamBitrates() {
-        try (StreamEngine engine = StreamEngine.builder().build()) {
+        try (StreamEngine engine = Engine.builder().build()) {
             StreamKey key = StreamKey.of("live", "cam-1");
             Publisher pub = engine.publish(key);
             Track video = pub.addTrack(TestMedia.h264());

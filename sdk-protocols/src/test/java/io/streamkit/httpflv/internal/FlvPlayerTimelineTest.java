@@ -7,12 +7,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.flv.FlvReader;
 import io.streamkit.format.flv.FlvTag;
 import io.streamkit.format.flv.FlvTagHeader;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -36,7 +37,7 @@ class FlvPlayerTimelineTest {
     @BeforeEach
     void setUp() {
         FlvTagEncoder.forThisLoop().forget();
-        engine = StreamEngine.builder().build();
+        engine = Engine.builder().build();
         publisher = engine.publish(StreamKey.of("live", "flv"));
     }
 

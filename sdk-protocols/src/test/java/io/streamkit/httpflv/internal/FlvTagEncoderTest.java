@@ -8,11 +8,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.flv.FlvTagHeader;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -35,7 +36,7 @@ class FlvTagEncoderTest {
     @ParameterizedTest
     @CsvSource({"200, true", "200, false", "20000, true", "20000, false"})
     void frameTagIsOneChunkWrittenAsLeaves(int payloadSize, boolean chunked) {
-        StreamEngine engine = StreamEngine.builder().build();
+        StreamEngine engine = Engine.builder().build();
         Publisher publisher = engine.publish(StreamKey.of("live", "tag"));
         Track video = publisher.addTrack(TestMedia.h264());
         EmbeddedChannel channel = new EmbeddedChannel();

@@ -10,12 +10,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.streamkit.codec.MediaFormatException;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.amf0.Amf0Writer;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.server.internal.ClientRegistry;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamPolicy;
 import io.streamkit.test.TrackingAllocator;
 import java.time.Duration;
@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code RtmpConnectionHandlerFuzzTestInputs}.
  */
 class RtmpConnectionHandlerFuzzTest {
-    private static final StreamEngine ENGINE = StreamEngine.builder()
+    private static final StreamEngine ENGINE = Engine.builder()
             .policy(StreamPolicy.defaults().withPlayWait(Duration.ZERO))
             .build();
     private static final AtomicLong NAMES = new AtomicLong();

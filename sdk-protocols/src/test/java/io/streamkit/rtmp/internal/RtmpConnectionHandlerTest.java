@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.amf0.Amf0;
 import io.streamkit.format.amf0.Amf0Reader;
 import io.streamkit.format.amf0.Amf0Writer;
@@ -21,7 +22,6 @@ import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
 import io.streamkit.stream.Subscriber;
@@ -54,7 +54,7 @@ class RtmpConnectionHandlerTest {
 
     @BeforeEach
     void start() {
-        engine = StreamEngine.builder()
+        engine = Engine.builder()
                 .policy(StreamPolicy.defaults().withPlayWait(Duration.ZERO))
                 .onPublish(r -> {
                     authRequests.add(r);

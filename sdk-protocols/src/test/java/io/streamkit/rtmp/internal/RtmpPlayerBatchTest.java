@@ -1,7 +1,7 @@
 package io.streamkit.rtmp.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,10 +12,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -42,7 +43,7 @@ class RtmpPlayerBatchTest {
 
     @BeforeEach
     void setUp() {
-        engine = StreamEngine.builder().build();
+        engine = Engine.builder().build();
         publisher = engine.publish(StreamKey.of("live", "batch"));
         video = publisher.addTrack(TestMedia.h264());
         audio = publisher.addTrack(TestMedia.aac());

@@ -3,12 +3,13 @@ package io.streamkit.rtmp.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.flv.FlvAudioTag;
 import io.streamkit.format.flv.FlvVideoTag;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -37,7 +38,7 @@ class RtmpPlayerMultitrackTest {
     @BeforeEach
     void setUp() {
         SharedMediaMessages.forThisLoop().forget();
-        engine = StreamEngine.builder().build();
+        engine = Engine.builder().build();
         publisher = engine.publish(StreamKey.of("live", "multi"));
         video0 = publisher.addTrack(TestMedia.h264());
         audio0 = publisher.addTrack(TestMedia.aac());

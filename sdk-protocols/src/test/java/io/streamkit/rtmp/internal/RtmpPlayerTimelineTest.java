@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -36,7 +37,7 @@ class RtmpPlayerTimelineTest {
     @BeforeEach
     void setUp() {
         SharedMediaMessages.forThisLoop().forget();
-        engine = StreamEngine.builder().build();
+        engine = Engine.builder().build();
         publisher = engine.publish(StreamKey.of("live", "timeline"));
         video = publisher.addTrack(TestMedia.h264());
         audio = publisher.addTrack(TestMedia.aac());

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.NetUtil;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.internal.ClientLog;
@@ -18,7 +19,6 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
-import io.streamkit.stream.StreamEngine;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class RtmpProxyProtocolTest {
 
     @BeforeEach
     void start() {
-        engine = StreamEngine.builder().build();
+        engine = Engine.builder().build();
         clientLog = new ClientLog(0, 0);   // counts the lines it was asked for
         clients = new ClientRegistry();
         init = new RtmpServerInitializer((Engine) engine, RtmpConfig.builder(0).proxyProtocol(true)

@@ -12,10 +12,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.streamkit.codec.MediaFormatException;
+import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.amf0.Amf0Writer;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamException;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.test.TrackingAllocator;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * found quickly from an empty input.
  */
 class RtmpPullHandlerFuzzTest {
-    private static final StreamEngine ENGINE = StreamEngine.builder().build();
+    private static final StreamEngine ENGINE = Engine.builder().build();
     private static final AtomicLong NAMES = new AtomicLong();
     private static final String[] COMMANDS = {"_result", "_error", "onStatus", "onBWDone", "close"};
     private static final String[] CODES = {

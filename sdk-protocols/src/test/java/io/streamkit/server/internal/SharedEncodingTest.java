@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
-import io.streamkit.stream.StreamEngine;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
@@ -41,7 +42,7 @@ class SharedEncodingTest {
     void setUp() {
         builds = 0;
         ENCODING.forget();
-        engine = StreamEngine.builder().build();
+        engine = Engine.builder().build();
         publisher = engine.publish(StreamKey.of("live", "encoding"));
         video = publisher.addTrack(TestMedia.h264());
     }
