@@ -15,7 +15,9 @@ module io.streamkit.protocols {
     requires org.slf4j;
 
     exports io.streamkit.server;
+    exports io.streamkit.transport;
     exports io.streamkit.rtmp;
     exports io.streamkit.http;
+    exports io.streamkit.http.spi;
     exports io.streamkit.hls;
 }

@@ -6,7 +6,7 @@ import io.streamkit.hook.SkipEvent;
 import io.streamkit.hook.StreamEvent;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.MediaServer;
-import io.streamkit.server.Transport;
+import io.streamkit.transport.Transport;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;

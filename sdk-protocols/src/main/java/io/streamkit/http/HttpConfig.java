@@ -1,6 +1,7 @@
 package io.streamkit.http;
 
-import io.streamkit.server.internal.WriteBatch;
+import io.streamkit.transport.TlsConfig;
+import io.streamkit.transport.WriteBatching;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ import java.util.Objects;
  *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>a connection that neither reads nor writes that long, or whose peer takes no byte of what it is sent that long (a dead player's full socket), is closed: a gone player does not hold its subscription for the minutes TCP takes to notice; as RTMP's</td></tr>
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>a bound on file descriptors and memory</td></tr>
  *   <tr><td>{@code maxConnectionsPerAddress}</td><td>{@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}</td><td>one client address cannot take every slot; viewers behind one NAT use one or two connections each</td></tr>
- *   <tr><td>{@code writeBatch}</td><td>{@value io.streamkit.rtmp.RtmpConfig#DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>HTTP-FLV and WebSocket-FLV players are written once per window, as RTMP's; 0 writes every frame at once</td></tr>
+ *   <tr><td>{@code writeBatch}</td><td>{@value #DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>HTTP-FLV and WebSocket-FLV players are written once per window, as RTMP's; 0 writes every frame at once</td></tr>
  *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each FLV player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
  *   <tr><td>{@code corsOrigin}</td><td>{@code *}</td><td>browser players on other origins work out of the box</td></tr>
  *   <tr><td>{@code apiToken}</td><td>none: mutating API calls are off</td><td>nothing can be kicked until the application chooses a secret</td></tr>
@@ -63,7 +64,7 @@ import java.util.Objects;
 public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
                          Duration requestTimeout, int maxConnections, Duration idleTimeout, Duration writeBatch,
                          boolean absoluteTime, String corsOrigin, String apiToken,
-                         Map<String, HttpRoute> routes, io.streamkit.server.TlsConfig tls, int maxConnectionsPerAddress,
+                         Map<String, HttpRoute> routes, TlsConfig tls, int maxConnectionsPerAddress,
                          boolean proxyProtocol) {
 
     /** Default request-line limit. */
@@ -80,6 +81,8 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
     /** Default idle and stall timeout in seconds: RTMP's, longer than any pause between a player's requests. */
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
+    /** Default write batch window of HTTP-FLV and WebSocket-FLV players in milliseconds: {@link WriteBatching#DEFAULT_WINDOW_MILLIS}, as RTMP's. */
+    public static final int DEFAULT_WRITE_BATCH_MILLIS = WriteBatching.DEFAULT_WINDOW_MILLIS;
 
     /**
      * Checks the settings.
@@ -115,7 +118,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout " + idleTimeout + " must be above zero");
         }
-        WriteBatch.checkWindow(writeBatch);
+        WriteBatching.check(writeBatch);
         Objects.requireNonNull(corsOrigin, "corsOrigin");
         if (apiToken != null && apiToken.length() < 16) {
             throw new IllegalArgumentException("apiToken must be at least 16 characters: it guards kicking streams");
@@ -147,12 +150,12 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private boolean proxyProtocol;
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
-        private Duration writeBatch = Duration.ofMillis(io.streamkit.rtmp.RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
+        private Duration writeBatch = Duration.ofMillis(DEFAULT_WRITE_BATCH_MILLIS);
         private boolean absoluteTime;
         private String corsOrigin = "*";
         private String apiToken;
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
-        private io.streamkit.server.TlsConfig tls;
+        private TlsConfig tls;
 
         Builder(int port) {
             this.port = check("port", port, 0, 65_535);
@@ -253,12 +256,12 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
          * Sets how long an HTTP-FLV or WebSocket-FLV player's frames may wait on the server to be
          * written together (see {@code RtmpConfig.Builder.writeBatch}); the first frames go at once.
          *
-         * @param window 0 to {@value io.streamkit.rtmp.RtmpConfig#MAX_WRITE_BATCH_MILLIS} ms;
+         * @param window 0 to {@value WriteBatching#MAX_WINDOW_MILLIS} ms;
          *     {@link Duration#ZERO} writes every frame as it comes
          * @return this builder
          */
         public Builder writeBatch(Duration window) {
-            this.writeBatch = WriteBatch.checkWindow(window);
+            this.writeBatch = WriteBatching.check(window);
             return this;
         }
 
@@ -354,7 +357,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
          * @throws IllegalArgumentException when a file is not readable
          */
         public Builder tls(int port, java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
-            this.tls = new io.streamkit.server.TlsConfig(port, certificateChain, privateKey);
+            this.tls = TlsConfig.of(port, certificateChain, privateKey);
             return this;
         }
 

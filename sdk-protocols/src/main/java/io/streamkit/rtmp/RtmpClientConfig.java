@@ -3,7 +3,7 @@ package io.streamkit.rtmp;
 import java.time.Duration;
 
 /**
- * The RTMP client's settings, shared by every {@link RtmpPuller} and {@link RtmpPusher} of a
+ * The RTMP client's settings, shared by every RTMP puller and pusher of a
  * server, built inside {@code MediaServer.builder().rtmpClient(c -> c.connectTimeout(Duration.ofSeconds(5)))}.
  *
  * <table>

@@ -1,6 +1,7 @@
 package io.streamkit.rtmp;
 
-import io.streamkit.server.internal.WriteBatch;
+import io.streamkit.transport.TlsConfig;
+import io.streamkit.transport.WriteBatching;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -47,7 +48,7 @@ import java.util.Objects;
  */
 public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
                          int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
-                         Duration writeBatch, boolean absoluteTime, io.streamkit.server.TlsConfig tls,
+                         Duration writeBatch, boolean absoluteTime, TlsConfig tls,
                          int maxConnectionsPerAddress, Duration connectTimeout, Duration startTimeout,
                          boolean proxyProtocol) {
 
@@ -74,13 +75,10 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
     /** Default acknowledgement window. */
     public static final int DEFAULT_WINDOW_ACK_SIZE = 2_500_000;
 
-    /**
-     * Default write batch window in milliseconds: about the media SRS merges into one write.
-     * A player's frames then reach it at most this late; its first frames are written at once.
-     */
-    public static final int DEFAULT_WRITE_BATCH_MILLIS = 350;
-    /** Longest write batch: past a second a player's buffer would be all that kept it going. */
-    public static final int MAX_WRITE_BATCH_MILLIS = 1000;
+    /** Default write batch window in milliseconds: {@link WriteBatching#DEFAULT_WINDOW_MILLIS}, shared by every player protocol. */
+    public static final int DEFAULT_WRITE_BATCH_MILLIS = WriteBatching.DEFAULT_WINDOW_MILLIS;
+    /** Longest write batch: {@link WriteBatching#MAX_WINDOW_MILLIS}. */
+    public static final int MAX_WRITE_BATCH_MILLIS = WriteBatching.MAX_WINDOW_MILLIS;
 
     /** Largest chunk size: RTMP message lengths are 24 bits, so no chunk can carry more. */
     public static final int MAX_CHUNK_SIZE = 0xFFFFFF;
@@ -118,7 +116,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         Builder.checkPositive("connectTimeout", connectTimeout);
         Builder.checkPositive("startTimeout", startTimeout);
         Builder.check("windowAckSize", windowAckSize, 4096, Integer.MAX_VALUE);
-        WriteBatch.checkWindow(writeBatch);
+        WriteBatching.check(writeBatch);
     }
 
     /**
@@ -148,7 +146,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         private int windowAckSize = DEFAULT_WINDOW_ACK_SIZE;
         private Duration writeBatch = Duration.ofMillis(DEFAULT_WRITE_BATCH_MILLIS);
         private boolean absoluteTime;
-        private io.streamkit.server.TlsConfig tls;
+        private TlsConfig tls;
 
         Builder(int port) {
             this.port = check("port", port, 0, 65_535);
@@ -291,7 +289,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
          * @return this builder
          */
         public Builder writeBatch(Duration window) {
-            this.writeBatch = WriteBatch.checkWindow(window);
+            this.writeBatch = WriteBatching.check(window);
             return this;
         }
 
@@ -339,7 +337,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
          * @throws IllegalArgumentException when a file is not readable
          */
         public Builder tls(int port, java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
-            this.tls = new io.streamkit.server.TlsConfig(port, certificateChain, privateKey);
+            this.tls = TlsConfig.of(port, certificateChain, privateKey);
             return this;
         }
 

@@ -9,6 +9,7 @@ import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
+import io.streamkit.transport.Transport;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -84,8 +85,15 @@ public interface MediaServer extends AutoCloseable {
 
     /**
      * Creates a puller that plays a remote stream into a local one, on this server's event
-     * loops; see {@link io.streamkit.rtmp.RtmpPuller} for the protocol and its lifecycle.
-     * Nothing is sent until {@link Puller#start()}; the puller closes with the server.
+     * loops. Nothing is sent until {@link Puller#start()}; the puller closes with the server.
+     *
+     * <p>For {@code rtmp://}: simple handshake, {@code connect}, {@code createStream},
+     * {@code play}; the remote stream's media becomes the local publisher's (protocol
+     * {@code "rtmp-pull"}) without copying payloads. One connection, no reconnect: when the
+     * remote stream ends or the connection drops, the local publisher closes (its players wait
+     * out the stream's reconnect grace) and the puller is done. A server that refuses or breaks
+     * the protocol fails {@link Puller#start()} with an {@link io.streamkit.rtmp.RtmpProtocolException}
+     * carrying its description. Limits and timeouts: {@link Builder#rtmpClient}.
      *
      * @param url the remote stream, {@code rtmp://host[:port]/app/name[?query]}
      * @param localKey the local stream to publish as
@@ -98,8 +106,10 @@ public interface MediaServer extends AutoCloseable {
 
     /**
      * Creates a pusher that publishes a local stream to a remote server, reconnecting with
-     * backoff, on this server's event loops; see {@link io.streamkit.rtmp.RtmpPusher}. Nothing
-     * happens until {@link Pusher#start()}; the pusher closes with the server.
+     * backoff, on this server's event loops. Nothing happens until {@link Pusher#start()}; the
+     * pusher closes with the server. For {@code rtmp://}: it waits for the local stream,
+     * publishes it with {@code publish}, and reconnects with the backoff of
+     * {@link Builder#rtmpClient} when the connection drops.
      *
      * @param localKey the local stream to send
      * @param url the remote stream, {@code rtmp://host[:port]/app/name[?query]}

@@ -13,6 +13,8 @@ import io.streamkit.hls.HlsConfig;
 import io.streamkit.hls.internal.HlsRoute;
 import io.streamkit.hls.internal.HlsService;
 import io.streamkit.http.HttpConfig;
+import io.streamkit.http.spi.HttpMount;
+import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.http.internal.ApiRoute;
 import io.streamkit.http.internal.AppRoute;
 import io.streamkit.http.internal.HttpRouter;
@@ -24,9 +26,9 @@ import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.rtmp.RtmpConfig;
-import io.streamkit.rtmp.RtmpPuller;
-import io.streamkit.rtmp.RtmpPusher;
 import io.streamkit.rtmp.internal.RtmpClientHost;
+import io.streamkit.rtmp.internal.RtmpPuller;
+import io.streamkit.rtmp.internal.RtmpPusher;
 import io.streamkit.rtmp.internal.RtmpServerInitializer;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
@@ -34,6 +36,7 @@ import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.Transports;
 import io.streamkit.stream.StreamKey;
+import io.streamkit.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,7 +95,7 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         Transport resolved = Transports.resolve(transport);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), Transports.ioHandler(resolved));
-        StreamEngine engine = null;
+        Engine engine = null;
         Channel rtmpChannel = null;
         Channel rtmpsChannel = null;
         Channel httpChannel = null;
@@ -104,13 +107,13 @@ final class RunningServer implements MediaServer, RtmpClientHost {
             }
             engine = engineBuilder.executor(loops).build();
             if (hls != null) {
-                hls.start((Engine) engine);
+                hls.start(engine);
             }
             ClientRegistry clients = new ClientRegistry();
             ServerGuard guard = new ServerGuard(new ClientLog(limits.logLinesPerSecond(), limits.logBurst()),
                     new MemoryBudget(limits.memoryBudget(), limits.memoryPerAddress()));
             if (rtmp != null) {
-                RtmpServerInitializer plain = new RtmpServerInitializer((Engine) engine, rtmp, clients, guard);
+                RtmpServerInitializer plain = new RtmpServerInitializer(engine, rtmp, clients, guard);
                 rtmpChannel = bind(loops, allocator, plain, rtmp.port());
                 log.info("RTMP listening on {}", rtmpChannel.localAddress());
                 if (rtmp.tls() != null) {
@@ -119,8 +122,13 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 }
             }
             if (http != null) {
-                HttpServerInitializer plainHttp = new HttpServerInitializer((Engine) engine, http, clients,
-                        routes(engine, clients, http, guard), hls == null ? null : new HlsRoute(hls), guard);
+                List<HttpMount> mounts = new ArrayList<>();
+                mounts.add(new HttpFlvService(engine, clients, http.writeBatch(), http.absoluteTime()));
+                if (hls != null) {
+                    mounts.add(new HlsRoute(hls));
+                }
+                HttpServerInitializer plainHttp = new HttpServerInitializer(http, mounts, routes(engine, clients, http, guard),
+                        guard);
                 httpChannel = bind(loops, allocator, plainHttp, http.port());
                 if (http.tls() != null) {
                     httpsChannel = bind(loops, allocator, plainHttp.withTls(), http.tls().port());

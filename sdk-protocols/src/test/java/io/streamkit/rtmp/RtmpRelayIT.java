@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
+import io.streamkit.rtmp.internal.RtmpPuller;
+import io.streamkit.rtmp.internal.RtmpPusher;
 import io.streamkit.server.MediaServer;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.EndReason;

@@ -152,7 +152,7 @@ public final class EngineBuilder {
      *
      * @return a running engine
      */
-    public StreamEngine build() {
+    public Engine build() {
         return Engine.create(new EngineSettings(onPublish, onPlay, List.copyOf(listeners), policy, executor,
                 authTimeout, maxStreams, loopBacklog));
     }

@@ -1,24 +1,23 @@
 package io.streamkit.hls.internal;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.streamkit.http.internal.HttpRouter;
-import io.streamkit.server.internal.ConnectionGate;
+import io.streamkit.http.spi.HttpExchange;
+import io.streamkit.http.spi.HttpMount;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Routes {@code /{app}/{name}.m3u8} and {@code /{app}/{name}/{seq}.ts} to the {@link HlsService}. */
-public final class HlsRoute implements HttpRouter.Route {
+public final class HlsRoute implements HttpMount {
     private final HlsService service;
 
     /**
@@ -30,20 +29,17 @@ public final class HlsRoute implements HttpRouter.Route {
         this.service = service;
     }
 
-    /**
-     * Tells whether a path is an HLS resource.
-     *
-     * @param path the decoded path
-     * @return whether it ends in {@code .m3u8} or {@code .ts}
-     */
-    public static boolean matches(String path) {
-        return path.endsWith(".m3u8") || path.endsWith(".ts");
+    @Override
+    public List<String> suffixes() {
+        return List.of(".m3u8", ".ts");
     }
 
     @Override
-    public CompletionStage<FullHttpResponse> handle(ChannelHandlerContext ctx, FullHttpRequest request, String path,
-                                                    Map<String, String> query) {
-        InetSocketAddress remote = ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a ? a : null;
+    public void serve(HttpExchange exchange) {
+        exchange.respond(answer(exchange.path(), exchange.query(), exchange.client()));
+    }
+
+    private CompletionStage<FullHttpResponse> answer(String path, Map<String, String> query, InetSocketAddress remote) {
         try {
             if (path.endsWith(".m3u8")) {
                 return service.playlist(StreamKey.parse(path.substring(1, path.length() - 5)), query, remote);

@@ -23,21 +23,24 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.http.HttpConfig;
-import io.streamkit.httpflv.internal.HttpFlvService;
+import io.streamkit.http.spi.HttpExchange;
+import io.streamkit.http.spi.HttpMount;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.stream.StreamKey;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -96,9 +99,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final int LOGGED_TARGET = 120;
 
     private final HttpConfig config;
-    private final HttpFlvService flv;
+    private final List<HttpMount> mounts;
     private final Map<String, Route> routes;
-    private final Route hls;
     private final ClientLog clientLog;
     private ScheduledFuture<?> deadline;
     private SocketAddress client;
@@ -132,15 +134,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * Creates the router of one connection.
      *
      * @param config the HTTP settings
-     * @param flv the HTTP-FLV service
+     * @param mounts the protocol modules' parts of the port (HTTP-FLV, HLS, ...), tried by suffix
+     *     before the routes; a prefix mount is tried with the routes, longest prefix first
      * @param routes path prefix to route, tried longest first
-     * @param hls the route for {@code .m3u8} and {@code .ts} paths, or {@code null}
      * @param clientLog where clients' mistakes are logged, at a bounded rate
      */
-    public HttpRouter(HttpConfig config, HttpFlvService flv, Map<String, Route> routes, Route hls, ClientLog clientLog) {
-        this.hls = hls;
+    public HttpRouter(HttpConfig config, List<HttpMount> mounts, Map<String, Route> routes, ClientLog clientLog) {
         this.config = config;
-        this.flv = flv;
+        this.mounts = List.copyOf(mounts);
         this.routes = routes;
         this.clientLog = clientLog;
     }
@@ -283,54 +284,160 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
-        boolean upgrade = HttpFlvService.isUpgrade(request);
-        if (path.endsWith(".flv") && (read || upgrade)) {
-            if (upgrade) {
-                String bad = HttpFlvService.upgradeProblem(request);
-                if (bad != null) {
-                    refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, bad, true);
+        boolean upgrade = WebSocketUpgrade.isUpgrade(request);
+        for (HttpMount mount : mounts) {
+            for (String suffix : mount.suffixes()) {
+                if (!path.endsWith(suffix)) {
+                    continue;
+                }
+                if (upgrade && mount.webSockets()) {
+                    String bad = WebSocketUpgrade.problem(request);
+                    if (bad != null) {
+                        refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, bad, true);
+                        return;
+                    }
+                } else if (!read) {
+                    refuse(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "a stream is read with GET or HEAD, not "
+                            + method, true);
                     return;
                 }
-            }
-            StreamKey key;
-            try {
-                key = StreamKey.parse(path.substring(1, path.length() - 4));
-            } catch (IllegalArgumentException e) {
-                refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
+                mount(ctx, request, mount, suffix, path, query, upgrade && mount.webSockets());
                 return;
             }
-            streaming = !method.equals(HttpMethod.HEAD);
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            flv.handle(ctx, request, key, query, (response, full) -> decorate(response, !full || keepAlive, true),
-                    (status, reason) -> sendError(ctx, request, status, reason, true),
-                    n -> {
-                        if (budget != null) {
-                            budget.release(n);
-                        }
-                    });
-            if (!streaming) {
-                armDeadline(ctx);
+        }
+        String longest = null;
+        HttpMount prefixMount = null;
+        for (HttpMount mount : mounts) {
+            for (String prefix : mount.prefixes()) {
+                if (under(path, prefix) && (longest == null || prefix.length() > longest.length())) {
+                    longest = prefix;
+                    prefixMount = mount;
+                }
             }
-            return;
-        }
-        boolean hlsPath = hls != null && (path.endsWith(".m3u8") || path.endsWith(".ts"));
-        if (hlsPath && read) {
-            dispatch(ctx, request, hls, "hls", path, query);
-            return;
-        }
-        if (path.endsWith(".flv") || hlsPath) {
-            refuse(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "a stream is read with GET or HEAD, not "
-                    + method, true);
-            return;
         }
         for (Map.Entry<String, Route> e : routes.entrySet()) {
             String prefix = e.getKey();
-            if (path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
+            if (under(path, prefix) && (longest == null || prefix.length() >= longest.length())) {
                 dispatch(ctx, request, e.getValue(), prefix, path, query);
                 return;
             }
         }
+        if (prefixMount != null) {
+            mount(ctx, request, prefixMount, longest, path, query, false);
+            return;
+        }
         sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "no such resource: " + path, false);
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+    }
+
+    /** Hands a request to a module's mount; one that neither answered nor streamed has the request deadline again. */
+    private void mount(ChannelHandlerContext ctx, FullHttpRequest request, HttpMount mount, String matched, String path,
+                       Map<String, String> query, boolean webSocket) {
+        Exchange exchange = new Exchange(ctx, request, matched, path, query, webSocket);
+        try {
+            mount.serve(exchange);
+        } catch (RuntimeException e) {
+            if (!exchange.answered) {
+                exchange.respond(CompletableFuture.failedFuture(e));
+            } else {
+                log.warn("http {}: mount {} failed on {} after answering", client, matched, path, e);
+            }
+        }
+        if (!streaming && !pending && !closing) {
+            armDeadline(ctx);
+        }
+    }
+
+    /** What a mount is handed: the request, and the router's ways of answering on this connection. */
+    private final class Exchange implements HttpExchange {
+        private final ChannelHandlerContext ctx;
+        private final FullHttpRequest request;
+        private final String matched;
+        private final String path;
+        private final Map<String, String> query;
+        private final boolean webSocket;
+        private final boolean keepAlive;
+        private boolean answered;
+
+        Exchange(ChannelHandlerContext ctx, FullHttpRequest request, String matched, String path, Map<String, String> query,
+                 boolean webSocket) {
+            this.ctx = ctx;
+            this.request = request;
+            this.matched = matched;
+            this.path = path;
+            this.query = query;
+            this.webSocket = webSocket;
+            this.keepAlive = HttpUtil.isKeepAlive(request);
+        }
+
+        @Override
+        public ChannelHandlerContext context() {
+            return ctx;
+        }
+
+        @Override
+        public FullHttpRequest request() {
+            return request;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public Map<String, String> query() {
+            return query;
+        }
+
+        @Override
+        public InetSocketAddress client() {
+            return client instanceof InetSocketAddress a ? a : null;
+        }
+
+        @Override
+        public boolean webSocket() {
+            return webSocket;
+        }
+
+        @Override
+        public void respond(CompletionStage<FullHttpResponse> response) {
+            answered = true;
+            dispatch(ctx, request, (c, r, p, q) -> response, matched, path, query);
+        }
+
+        @Override
+        public void stream() {
+            answered = true;
+            streaming = true;
+        }
+
+        @Override
+        public void decorate(HttpResponse head, boolean whole) {
+            HttpRouter.this.decorate(head, !whole || keepAlive, true);
+        }
+
+        @Override
+        public void refuse(HttpResponseStatus status, String reason) {
+            answered = true;
+            HttpRouter.this.refuse(ctx, request, status, reason, true);
+        }
+
+        @Override
+        public void fail(HttpResponseStatus status, String reason) {
+            answered = true;
+            sendError(ctx, null, status, reason, true);
+        }
+
+        @Override
+        public void handled(long bytes) {
+            if (budget != null) {
+                budget.release(bytes);
+            }
+        }
     }
 
     /** Runs a route and writes its answer on this connection's event loop when it completes. */
@@ -539,8 +646,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         FullHttpResponse response = error(status, reason);
         decorate(response, false, true);
         HttpUtil.setContentLength(response, response.content().readableBytes());
-        if (status.equals(HttpResponseStatus.BAD_REQUEST) && request != null && HttpFlvService.isUpgrade(request)) {
-            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, HttpFlvService.WEBSOCKET_VERSION);
+        if (status.equals(HttpResponseStatus.BAD_REQUEST) && request != null && WebSocketUpgrade.isUpgrade(request)) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrade.VERSION);
         }
         if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");

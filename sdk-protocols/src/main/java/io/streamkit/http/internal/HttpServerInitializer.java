@@ -5,14 +5,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.streamkit.http.HttpConfig;
-import io.streamkit.httpflv.internal.HttpFlvService;
-import io.streamkit.internal.engine.Engine;
-import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.http.spi.HttpMount;
 import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.server.internal.IdleTimeoutHandler;
 import io.streamkit.server.internal.ProxyProtocolHandler;
 import io.streamkit.server.internal.ServerGuard;
+import io.streamkit.server.internal.TlsContexts;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,13 +23,12 @@ import java.util.concurrent.TimeUnit;
  * and the router.
  */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
-    /** The HTTP codec's name; FLV players write their body from its context. */
-    public static final String CODEC = "http-codec";
+    /** The HTTP codec's name, {@link HttpMount#CODEC_HANDLER}: streaming mounts write their body from its context. */
+    public static final String CODEC = HttpMount.CODEC_HANDLER;
 
     private final HttpConfig config;
-    private final HttpFlvService flv;
+    private final List<HttpMount> mounts;
     private final Map<String, HttpRouter.Route> routes;
-    private final HttpRouter.Route hls;
     private final ConnectionGate gate;
     private final ServerGuard guard;
     private final io.netty.handler.ssl.SslContext tls;
@@ -37,39 +36,23 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     /**
      * Creates the initializer.
      *
-     * @param engine the engine players subscribe to
      * @param config the HTTP settings
-     * @param clients where player connections register
-     * @param routes path prefix to route for everything that is not a stream, tried longest first
-     */
-    public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
-                                 Map<String, HttpRouter.Route> routes) {
-        this(engine, config, clients, routes, null, ServerGuard.lenient());
-    }
-
-    /**
-     * Creates the initializer, with HLS.
-     *
-     * @param engine the engine players subscribe to
-     * @param config the HTTP settings
-     * @param clients where player connections register
-     * @param routes path prefix to route for everything that is not a stream, tried longest first
-     * @param hls the route for {@code .m3u8} and {@code .ts} paths, or {@code null} without HLS
+     * @param mounts the protocol modules' parts of the port (HTTP-FLV, HLS, ...)
+     * @param routes path prefix to route for the server's own resources (API, metrics, the
+     *     application's routes), tried longest first
      * @param guard the server's memory budget and log of clients' mistakes
      */
-    public HttpServerInitializer(Engine engine, HttpConfig config, ClientRegistry clients,
-                                 Map<String, HttpRouter.Route> routes, HttpRouter.Route hls, ServerGuard guard) {
-        this(config, new HttpFlvService(engine, clients, config.writeBatch(), config.absoluteTime()), routes, hls, null,
-                guard, new ConnectionGate("http", config.maxConnections(), config.maxConnectionsPerAddress(), guard.log()));
+    public HttpServerInitializer(HttpConfig config, List<HttpMount> mounts, Map<String, HttpRouter.Route> routes,
+                                 ServerGuard guard) {
+        this(config, List.copyOf(mounts), routes, null, guard,
+                new ConnectionGate("http", config.maxConnections(), config.maxConnectionsPerAddress(), guard.log()));
     }
 
-    private HttpServerInitializer(HttpConfig config, HttpFlvService flv, Map<String, HttpRouter.Route> routes,
-                                  HttpRouter.Route hls, io.netty.handler.ssl.SslContext tls, ServerGuard guard,
-                                  ConnectionGate gate) {
+    private HttpServerInitializer(HttpConfig config, List<HttpMount> mounts, Map<String, HttpRouter.Route> routes,
+                                  io.netty.handler.ssl.SslContext tls, ServerGuard guard, ConnectionGate gate) {
         this.config = config;
-        this.flv = flv;
+        this.mounts = mounts;
         this.routes = routes;
-        this.hls = hls;
         this.tls = tls;
         this.guard = guard;
         this.gate = gate;
@@ -83,7 +66,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      * @throws javax.net.ssl.SSLException when the certificate or key cannot be loaded
      */
     public HttpServerInitializer withTls() throws javax.net.ssl.SSLException {
-        return new HttpServerInitializer(config, flv, routes, hls, config.tls().serverContext(), guard, gate);
+        return new HttpServerInitializer(config, mounts, routes, TlsContexts.server(config.tls()), guard, gate);
     }
 
     /**
@@ -132,6 +115,6 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
                 .addLast(CODEC, new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192))
                 .addLast("http-budget", new HttpInputBudget(guard.memory(), perConnectionBudget()))
                 .addLast("http-aggregator", new HttpBodyAggregator(config.maxContentLength()))
-                .addLast("http-router", new HttpRouter(config, flv, routes, hls, guard.log()));
+                .addLast("http-router", new HttpRouter(config, mounts, routes, guard.log()));
     }
 }

@@ -5,6 +5,13 @@
  *
  * <h2>Decisions</h2>
  * <ul>
+ *   <li>The router knows no protocol by name: HTTP-FLV/WS-FLV and HLS are
+ *       {@link io.streamkit.http.spi.HttpMount}s handed to it, tried by path suffix before the
+ *       server's own prefix routes (API, metrics, the application's), a prefix mount with them,
+ *       longest prefix first. Every check a request passes (deadline, sizes, path, method,
+ *       WebSocket upgrade) is made before a mount sees it, so a module cannot forget one. A
+ *       mount answers through an {@link io.streamkit.http.spi.HttpExchange}: a whole response
+ *       the router writes in pipelining order, a stream it writes itself, or a refusal.</li>
  *   <li>Routes answer with a {@code CompletionStage}: the API and metrics complete at once,
  *       an application route when its own work is done. The router writes every answer on
  *       the connection's event loop and serves requests of one connection in order, holding

@@ -5,8 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.streamkit.format.flv.FlvHeader;
-import io.streamkit.http.internal.HttpServerInitializer;
 import io.streamkit.format.flv.FlvTags;
+import io.streamkit.http.spi.HttpMount;
 import io.streamkit.server.internal.LiveMetadata;
 import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.PlayerTimeline;
@@ -88,8 +88,8 @@ final class FlvPlayer implements Subscriber {
         // context, past the handlers that would only pass them on. WebSocket frames need the
         // whole pipeline (the frame encoder).
         ChannelOutboundInvoker frames = channel;
-        if (framing != Framing.WEBSOCKET && channel.pipeline().context(HttpServerInitializer.CODEC) != null) {
-            frames = channel.pipeline().context(HttpServerInitializer.CODEC);
+        if (framing != Framing.WEBSOCKET && channel.pipeline().context(HttpMount.CODEC_HANDLER) != null) {
+            frames = channel.pipeline().context(HttpMount.CODEC_HANDLER);
         }
         this.output = new PlayerOutput(frames, channel, channel, batch,
                 framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null);

@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
+import io.streamkit.http.spi.HttpExchange;
+import io.streamkit.http.spi.HttpMount;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
@@ -34,7 +36,7 @@ import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
 import io.streamkit.stream.Subscription;
 import java.net.InetSocketAddress;
-import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
@@ -54,14 +56,10 @@ import org.slf4j.LoggerFactory;
  * a ping until its pong is written, so a player that pings and never reads is closed with
  * status 1009 rather than growing the server's write queue.
  */
-public final class HttpFlvService {
+public final class HttpFlvService implements HttpMount {
     private static final Logger log = LoggerFactory.getLogger(HttpFlvService.class);
     /** Largest WebSocket message a player may send us: players send only control frames. */
     private static final int MAX_INBOUND_FRAME = 1024;
-    /** The WebSocket version served: RFC 6455's; 7 and 8 were drafts no browser has sent since 2012. */
-    public static final String WEBSOCKET_VERSION = "13";
-    /** Bytes of a {@code Sec-WebSocket-Key} once base64-decoded (RFC 6455, 4.1). */
-    private static final int WEBSOCKET_KEY_BYTES = 16;
 
     private final Engine engine;
     private final ClientRegistry clients;
@@ -83,52 +81,38 @@ public final class HttpFlvService {
         this.clients = clients;
     }
 
-    /**
-     * Tells whether a request asks for a WebSocket.
-     *
-     * @param request the request
-     * @return whether it has {@code Upgrade: websocket}
-     */
-    public static boolean isUpgrade(HttpRequest request) {
-        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    @Override
+    public List<String> suffixes() {
+        return List.of(".flv");
+    }
+
+    @Override
+    public boolean webSockets() {
+        return true;
     }
 
     /**
-     * Checks a WebSocket upgrade as RFC 6455 (4.2.1) asks a server to: a {@code GET}, with
-     * {@code Connection: Upgrade}, {@code Sec-WebSocket-Version: 13} and a
-     * {@code Sec-WebSocket-Key} of 16 base64-encoded bytes.
+     * Serves {@code /{app}/{name}.flv}: a stream over HTTP-FLV, or over WebSocket-FLV when the
+     * request is an upgrade; a {@code HEAD} is answered with the headers a {@code GET} would get.
      *
-     * @param request a request with {@code Upgrade: websocket}
-     * @return what is wrong with it, or {@code null} when it is a valid upgrade
+     * @param exchange the request and the router's ways to answer it
      */
-    public static String upgradeProblem(HttpRequest request) {
-        if (!request.method().equals(HttpMethod.GET)) {
-            return "a WebSocket upgrade must be a GET, not " + request.method();
-        }
-        if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-            return "a WebSocket upgrade needs Connection: Upgrade";
-        }
-        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-        if (version == null) {
-            return "a WebSocket upgrade needs Sec-WebSocket-Version";
-        }
-        if (!version.trim().equals(WEBSOCKET_VERSION)) {
-            return "Sec-WebSocket-Version " + (version.length() > 16 ? version.substring(0, 16) + "..." : version)
-                    + " is not supported; this server speaks " + WEBSOCKET_VERSION;
-        }
-        String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        if (key == null) {
-            return "a WebSocket upgrade needs Sec-WebSocket-Key";
-        }
+    @Override
+    public void serve(HttpExchange exchange) {
+        String path = exchange.path();
+        StreamKey key;
         try {
-            if (key.trim().length() <= 4 * WEBSOCKET_KEY_BYTES
-                    && Base64.getDecoder().decode(key.trim()).length == WEBSOCKET_KEY_BYTES) {
-                return null;
-            }
-        } catch (IllegalArgumentException notBase64) {
-            // refused below
+            key = StreamKey.parse(path.substring(1, path.length() - ".flv".length()));
+        } catch (IllegalArgumentException e) {
+            exchange.refuse(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return;
         }
-        return "Sec-WebSocket-Key must be " + WEBSOCKET_KEY_BYTES + " bytes in base64";
+        FullHttpRequest request = exchange.request();
+        if (!request.method().equals(HttpMethod.HEAD)) {
+            exchange.stream();
+        }
+        handle(exchange.context(), request, exchange.webSocket(), key, exchange.query(), exchange::decorate,
+                exchange::fail, exchange::handled);
     }
 
     /**
@@ -136,16 +120,16 @@ public final class HttpFlvService {
      *
      * @param ctx the connection
      * @param request the request, released by the caller after this returns
+     * @param websocket whether it is a (checked) WebSocket upgrade
      * @param key the stream
      * @param query the URL's query parameters
      * @param headers adds the CORS and cache headers every response carries
      * @param fail sends an error response with a status and a reason
      * @param handled gives back to the memory budget the bytes of an inbound WebSocket frame once it is handled
      */
-    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, StreamKey key, Map<String, String> query,
-                       BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail,
-                       LongConsumer handled) {
-        boolean websocket = isUpgrade(request);
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request, boolean websocket, StreamKey key,
+                        Map<String, String> query, BiConsumer<HttpResponse, Boolean> headers,
+                        BiConsumer<HttpResponseStatus, String> fail, LongConsumer handled) {
         String protocol = websocket ? "ws-flv" : "http-flv";
         InetSocketAddress remote = ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a ? a : null;
         boolean head = request.method().equals(HttpMethod.HEAD);

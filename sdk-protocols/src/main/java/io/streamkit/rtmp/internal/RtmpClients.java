@@ -22,7 +22,7 @@ import java.util.function.Function;
 /**
  * Creates RTMP pullers and pushers over a server's event loops, and builds their connections'
  * pipelines: idle timeout, client handshake, the server's chunk decoder and encoder, and the
- * role's handler. The entry point of {@code io.streamkit.rtmp.RtmpPuller} and {@code RtmpPusher};
+ * role's handler. The entry point of {@link RtmpPuller} and {@link RtmpPusher};
  * not API.
  */
 public final class RtmpClients {

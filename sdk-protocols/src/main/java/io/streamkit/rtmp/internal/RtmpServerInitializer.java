@@ -7,9 +7,10 @@ import io.streamkit.internal.engine.Engine;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
-import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.IdleTimeoutHandler;
 import io.streamkit.server.internal.ProxyProtocolHandler;
+import io.streamkit.server.internal.ServerGuard;
+import io.streamkit.server.internal.TlsContexts;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -61,7 +62,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
      * @throws javax.net.ssl.SSLException when the certificate or key cannot be loaded
      */
     public RtmpServerInitializer withTls() throws javax.net.ssl.SSLException {
-        io.netty.handler.ssl.SslContext context = config.tls().serverContext();
+        io.netty.handler.ssl.SslContext context = TlsContexts.server(config.tls());
         return new RtmpServerInitializer(engine, config, clients, guard, context, gate);
     }
 

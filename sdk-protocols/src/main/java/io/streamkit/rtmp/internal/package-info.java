@@ -54,9 +54,10 @@
  *       x264enc or ffmpeg), and HLS segments and the GOP cache that start on one start players
  *       on a picture they cannot decode. It also makes an unflagged IDR a keyframe. Other
  *       codecs keep the FLV flag.</li>
- *   <li>Public {@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
- *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements,
- *       so no Netty type appears in their signatures.</li>
+ *   <li>{@code RtmpPuller}/{@code RtmpPusher} get the server's event loops through
+ *       {@link io.streamkit.rtmp.internal.RtmpClientHost}, which the running server implements;
+ *       applications see them as the core's {@code Puller} and {@code Pusher} only, so the
+ *       public {@code io.streamkit.rtmp} package depends on nothing here.</li>
  * </ul>
  */
 package io.streamkit.rtmp.internal;

@@ -16,7 +16,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
-import io.streamkit.server.Transport;
+import io.streamkit.transport.Transport;
 
 /**
  * Resolves a {@link Transport} to Netty's I/O handler, and an event loop group back to the

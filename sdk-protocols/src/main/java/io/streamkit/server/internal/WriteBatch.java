@@ -2,7 +2,6 @@ package io.streamkit.server.internal;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.streamkit.rtmp.RtmpConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,22 +65,6 @@ public final class WriteBatch {
         for (int i = 0; i < SLOTS; i++) {
             waiting[i] = new ArrayList<>();
         }
-    }
-
-    /**
-     * Checks a write batch window, for the protocols' configurations.
-     *
-     * @param window 0 to {@value io.streamkit.rtmp.RtmpConfig#MAX_WRITE_BATCH_MILLIS} ms
-     * @return the window
-     * @throws IllegalArgumentException when it is negative or longer
-     */
-    public static Duration checkWindow(Duration window) {
-        Objects.requireNonNull(window, "writeBatch");
-        if (window.isNegative() || window.toMillis() > RtmpConfig.MAX_WRITE_BATCH_MILLIS) {
-            throw new IllegalArgumentException("writeBatch " + window.toMillis() + " ms outside 0-"
-                    + RtmpConfig.MAX_WRITE_BATCH_MILLIS + " ms");
-        }
-        return window;
     }
 
     /**

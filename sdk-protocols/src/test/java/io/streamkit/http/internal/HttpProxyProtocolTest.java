@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpConfig;
+import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
@@ -53,8 +54,9 @@ class HttpProxyProtocolTest {
         Map<String, HttpRouter.Route> routes = Map.of("/api", (ctx, request, path, query) -> CompletableFuture.completedFuture(
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.copiedBuffer(
                         "client " + ConnectionGate.clientAddress(ctx.channel()), StandardCharsets.UTF_8))));
-        init = new HttpServerInitializer((Engine) engine, HttpConfig.builder(0).proxyProtocol(true)
-                .requestTimeout(Duration.ofSeconds(2)).maxConnectionsPerAddress(1).build(), new ClientRegistry(), routes, null,
+        init = new HttpServerInitializer(HttpConfig.builder(0).proxyProtocol(true)
+                .requestTimeout(Duration.ofSeconds(2)).maxConnectionsPerAddress(1).build(),
+                List.of(new HttpFlvService((Engine) engine, new ClientRegistry(), Duration.ZERO, false)), routes,
                 new ServerGuard(clientLog, MemoryBudget.unlimited()));
     }
 

@@ -77,7 +77,7 @@ class HttpRouterFuzzTest {
         Map<String, HttpRouter.Route> routes = new LinkedHashMap<>();
         routes.put("/app", new AppRoute(this::answer));
         routes.put("/", new AppRoute(this::answer));
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpRouter(CONFIG, FLV, routes, null, io.streamkit.server.internal.ServerGuard.lenient().log()));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRouter(CONFIG, List.of(FLV), routes, io.streamkit.server.internal.ServerGuard.lenient().log()));
         try {
             ch.writeInbound(request);
             ch.runPendingTasks();

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpConfig;
+import io.streamkit.httpflv.internal.HttpFlvService;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
@@ -26,6 +27,7 @@ import io.streamkit.test.TestMedia;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +71,9 @@ class HttpRouterRefusalTest {
         Map<String, HttpRouter.Route> routes = Map.of("/api", (ctx, request, path, query) -> CompletableFuture.completedFuture(
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                         Unpooled.copiedBuffer("ok " + path, StandardCharsets.UTF_8))));
-        HttpServerInitializer init = new HttpServerInitializer((Engine) engine, config, new ClientRegistry(), routes, null,
-                new ServerGuard(clientLog, budget));
+        HttpServerInitializer init = new HttpServerInitializer(config,
+                List.of(new HttpFlvService((Engine) engine, new ClientRegistry(), config.writeBatch(), config.absoluteTime())),
+                routes, new ServerGuard(clientLog, budget));
         ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.http.HttpReply;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +30,8 @@ class HttpRouterTest {
     @ParameterizedTest
     @ValueSource(strings = {"/app/%zz", "/app/%", "/app/a%4", "/app/x?token=%zz", "/app/x?%=1"})
     void aMalformedEscapeIsAnswered400(String uri) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpRouter(HttpConfig.builder(0).build(), null,
-                Map.of("/app", new AppRoute(call -> CompletableFuture.completedFuture(HttpReply.text(200, "app")))), null,
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRouter(HttpConfig.builder(0).build(), List.of(),
+                Map.of("/app", new AppRoute(call -> CompletableFuture.completedFuture(HttpReply.text(200, "app")))),
                 io.streamkit.server.internal.ServerGuard.lenient().log()));
         ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER));
         FullHttpResponse response = ch.readOutbound();

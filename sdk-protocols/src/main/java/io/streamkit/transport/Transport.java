@@ -1,11 +1,11 @@
-package io.streamkit.server;
+package io.streamkit.transport;
 
 /**
  * The socket layer a server's event loops use. Native transports write a player's queued
  * buffers with one {@code writev} straight from their memory addresses; NIO, the portable
  * fallback, first turns each buffer into a {@code java.nio.ByteBuffer}.
  *
- * @see MediaServer.Builder#transport(Transport)
+ * <p>Chosen with {@code MediaServer.Builder.transport(Transport)}.
  */
 public enum Transport {
     /** The first available of {@link #EPOLL} and {@link #NIO} (the default). */

@@ -1,14 +1,13 @@
-package io.streamkit.rtmp;
+package io.streamkit.rtmp.internal;
 
 import io.streamkit.relay.Pusher;
-import io.streamkit.rtmp.internal.RtmpClientHost;
-import io.streamkit.rtmp.internal.RtmpClients;
-import io.streamkit.server.MediaServer;
+import io.streamkit.rtmp.RtmpClientConfig;
+import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.StreamKey;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Publishes a local stream of a {@link MediaServer} to a remote RTMP server: forwarding to
+ * Publishes a local stream of a {@code MediaServer} to a remote RTMP server: forwarding to
  * another origin, restreaming to a CDN or a platform's ingest.
  *
  * <pre>{@code
@@ -45,20 +44,18 @@ public final class RtmpPusher implements Pusher {
     }
 
     /**
-     * Creates a pusher for a server; {@link MediaServer#push} does the same. Nothing happens
-     * until {@link #start()}.
+     * Creates a pusher on a server's event loops, with its engine and client settings;
+     * {@code MediaServer.push} calls it. Nothing happens until {@link #start()}.
      *
-     * @param server a server from {@link MediaServer#builder()}, whose event loops, engine and
-     *     client settings the pusher uses
+     * @param host the server
      * @param localKey the local stream to send
-     * @param rtmpUrl {@code rtmp://host[:port]/app/name[?query]}; app and name split at the last slash
+     * @param rtmpUrl {@code rtmp://host[:port]/app/name[?query]}
      * @return the pusher, registered with the server so that it closes with it
-     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL, or the
-     *     server was not built by {@link MediaServer#builder()}
+     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL
      * @throws IllegalStateException when the server is stopped
      */
-    public static RtmpPusher create(MediaServer server, StreamKey localKey, String rtmpUrl) {
-        RtmpPusher pusher = new RtmpPusher(RtmpPuller.host(server), localKey, rtmpUrl);
+    public static RtmpPusher create(RtmpClientHost host, StreamKey localKey, String rtmpUrl) {
+        RtmpPusher pusher = new RtmpPusher(host, localKey, rtmpUrl);
         pusher.host.register(pusher);
         return pusher;
     }

@@ -1,15 +1,14 @@
-package io.streamkit.rtmp;
+package io.streamkit.rtmp.internal;
 
 import io.streamkit.relay.Puller;
-import io.streamkit.rtmp.internal.RtmpClientHost;
-import io.streamkit.rtmp.internal.RtmpClients;
-import io.streamkit.server.MediaServer;
+import io.streamkit.rtmp.RtmpClientConfig;
+import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.StreamKey;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Plays a stream from a remote RTMP server and publishes it as a local stream of a
- * {@link MediaServer}: an edge pulling from an origin, or ingest from a server that only
+ * {@code MediaServer}: an edge pulling from an origin, or ingest from a server that only
  * offers RTMP play.
  *
  * <pre>{@code
@@ -45,30 +44,20 @@ public final class RtmpPuller implements Puller {
     }
 
     /**
-     * Creates a puller for a server; {@link MediaServer#pull} does the same. Nothing is sent
-     * until {@link #start()}.
+     * Creates a puller on a server's event loops, with its engine and client settings;
+     * {@code MediaServer.pull} calls it. Nothing is sent until {@link #start()}.
      *
-     * @param server a server from {@link MediaServer#builder()}, whose event loops, engine and
-     *     client settings the puller uses
+     * @param host the server
      * @param rtmpUrl {@code rtmp://host[:port]/app/name[?query]}; app and name split at the last slash
      * @param localKey the local stream to publish as
      * @return the puller, registered with the server so that it closes with it
-     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL, or the
-     *     server was not built by {@link MediaServer#builder()}
+     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL
      * @throws IllegalStateException when the server is stopped
      */
-    public static RtmpPuller create(MediaServer server, String rtmpUrl, StreamKey localKey) {
-        RtmpPuller puller = new RtmpPuller(host(server), rtmpUrl, localKey);
-        puller.host.register(puller);
+    public static RtmpPuller create(RtmpClientHost host, String rtmpUrl, StreamKey localKey) {
+        RtmpPuller puller = new RtmpPuller(host, rtmpUrl, localKey);
+        host.register(puller);
         return puller;
-    }
-
-    static RtmpClientHost host(MediaServer server) {
-        if (!(server instanceof RtmpClientHost host)) {
-            throw new IllegalArgumentException("RTMP relays need a server from MediaServer.builder(), not "
-                    + server.getClass().getName());
-        }
-        return host;
     }
 
     /**
