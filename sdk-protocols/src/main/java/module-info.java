@@ -15,6 +15,7 @@ module io.streamkit.protocols {
     requires org.slf4j;
 
     exports io.streamkit.server;
+    exports io.streamkit.server.spi;
     exports io.streamkit.transport;
     exports io.streamkit.rtmp;
     exports io.streamkit.http;

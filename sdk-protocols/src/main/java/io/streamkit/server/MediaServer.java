@@ -1,15 +1,23 @@
 package io.streamkit.server;
 
 import io.streamkit.engine.StreamEngine;
+import io.streamkit.hls.internal.HlsModule;
 import io.streamkit.hook.AuthHandler;
 import io.streamkit.hook.ServerListener;
+import io.streamkit.http.internal.HttpModule;
+import io.streamkit.httpflv.internal.HttpFlvModule;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.internal.engine.EngineBuilder;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
+import io.streamkit.rtmp.internal.RtmpModule;
+import io.streamkit.rtmp.internal.RtmpRelayModule;
+import io.streamkit.server.spi.ProtocolModule;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
 import io.streamkit.transport.Transport;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -55,33 +63,51 @@ public interface MediaServer extends AutoCloseable {
     StreamEngine streams();
 
     /**
+     * Returns the port a listener is bound to, by the name its module declared it under:
+     * {@code "rtmp"}, {@code "rtmps"}, {@code "http"}, {@code "https"}, or an application
+     * module's own. The one the system chose when the configuration asked for port 0.
+     *
+     * @param listener the listener's name
+     * @return the bound port, or empty when the server has no such listener
+     */
+    java.util.OptionalInt port(String listener);
+
+    /**
      * Returns the port the RTMP server listens on, the one the system chose when the
      * builder asked for port 0.
      *
      * @return the bound port, or empty when RTMP was not enabled
      */
-    java.util.OptionalInt rtmpPort();
+    default java.util.OptionalInt rtmpPort() {
+        return port("rtmp");
+    }
 
     /**
      * Returns the port the RTMPS server listens on.
      *
      * @return the bound port, or empty when RTMPS was not enabled ({@code r.tls(...)} in the RTMP options)
      */
-    java.util.OptionalInt rtmpsPort();
+    default java.util.OptionalInt rtmpsPort() {
+        return port("rtmps");
+    }
 
     /**
      * Returns the port the HTTP server (HTTP-FLV, WebSocket-FLV, API, metrics) listens on.
      *
      * @return the bound port, or empty when HTTP was not enabled
      */
-    java.util.OptionalInt httpPort();
+    default java.util.OptionalInt httpPort() {
+        return port("http");
+    }
 
     /**
      * Returns the port the HTTPS server listens on.
      *
      * @return the bound port, or empty when HTTPS was not enabled ({@code h.tls(...)} in the HTTP options)
      */
-    java.util.OptionalInt httpsPort();
+    default java.util.OptionalInt httpsPort() {
+        return port("https");
+    }
 
     /**
      * Creates a puller that plays a remote stream into a local one, on this server's event
@@ -148,6 +174,7 @@ public interface MediaServer extends AutoCloseable {
         private io.streamkit.hls.HlsConfig hls;
         private io.streamkit.rtmp.RtmpClientConfig rtmpClient = io.streamkit.rtmp.RtmpClientConfig.defaults();
         private ServerLimits limits = ServerLimits.defaults();
+        private final List<ProtocolModule> modules = new ArrayList<>();
 
         Builder() {
         }
@@ -385,6 +412,20 @@ public interface MediaServer extends AutoCloseable {
         }
 
         /**
+         * Adds a protocol, output or relay client of the application's own (or one Streamkit
+         * ships that has no sugar here). Modules start in the order added, after Streamkit's
+         * own from this builder's other methods, so they find the HTTP port's mounts; see
+         * {@link ProtocolModule}.
+         *
+         * @param module the module, whose name no other module of this server has
+         * @return this builder
+         */
+        public Builder module(ProtocolModule module) {
+            modules.add(Objects.requireNonNull(module, "module"));
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @return the running server
@@ -393,7 +434,22 @@ public interface MediaServer extends AutoCloseable {
         public MediaServer start() {
             io.streamkit.http.HttpConfig httpConfig = http == null && hls != null
                     ? io.streamkit.http.HttpConfig.builder(DEFAULT_HTTP_PORT).build() : http;
-            return RunningServer.start(engine, ioThreads, transport, allocator, rtmp, httpConfig, hls, rtmpClient, limits);
+            List<ProtocolModule> all = new ArrayList<>();
+            if (httpConfig != null) {
+                all.add(new HttpModule(httpConfig));
+            }
+            if (rtmp != null) {
+                all.add(new RtmpModule(rtmp));
+            }
+            all.add(new RtmpRelayModule(rtmpClient));
+            if (httpConfig != null) {
+                all.add(new HttpFlvModule(httpConfig.writeBatch(), httpConfig.absoluteTime()));
+            }
+            if (hls != null) {
+                all.add(new HlsModule(hls));
+            }
+            all.addAll(modules);
+            return RunningServer.start(engine, ioThreads, transport, allocator, all, limits);
         }
     }
 }

@@ -3,60 +3,60 @@ package io.streamkit.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.engine.StreamEngine;
-import io.streamkit.hls.HlsConfig;
-import io.streamkit.hls.internal.HlsRoute;
-import io.streamkit.hls.internal.HlsService;
-import io.streamkit.http.HttpConfig;
-import io.streamkit.http.spi.HttpMount;
-import io.streamkit.httpflv.internal.HttpFlvService;
-import io.streamkit.http.internal.ApiRoute;
-import io.streamkit.http.internal.AppRoute;
-import io.streamkit.http.internal.HttpRouter;
-import io.streamkit.http.internal.HttpServerInitializer;
-import io.streamkit.http.internal.MetricsRoute;
+import io.streamkit.hook.ConnectionEvent;
+import io.streamkit.hook.PlayEvent;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.hook.SkipEvent;
+import io.streamkit.hook.StreamEvent;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.internal.engine.EngineBuilder;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
-import io.streamkit.rtmp.RtmpClientConfig;
-import io.streamkit.rtmp.RtmpConfig;
-import io.streamkit.rtmp.internal.RtmpClientHost;
-import io.streamkit.rtmp.internal.RtmpPuller;
-import io.streamkit.rtmp.internal.RtmpPusher;
-import io.streamkit.rtmp.internal.RtmpServerInitializer;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.Transports;
+import io.streamkit.server.spi.ModuleContext;
+import io.streamkit.server.spi.ProtocolModule;
+import io.streamkit.server.spi.RelayScheme;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running {@link MediaServer}: one event loop group shared by the engine, every protocol
- * and the relays; it lends them to RTMP pullers and pushers as their {@link RtmpClientHost}.
+ * The running {@link MediaServer}: one event loop group shared by the engine and every module,
+ * the modules started in order on one {@link ModuleContext}, and the listeners they declared,
+ * bound once all of them started. It knows no protocol by name.
  */
-final class RunningServer implements MediaServer, RtmpClientHost {
+final class RunningServer implements MediaServer {
     private static final Logger log = LoggerFactory.getLogger(RunningServer.class);
 
     /**
@@ -66,112 +66,73 @@ final class RunningServer implements MediaServer, RtmpClientHost {
      */
     static final WriteBufferWaterMark PLAYER_WATER_MARK = new WriteBufferWaterMark(4 << 20, 8 << 20);
 
+    /** Threads for modules' blocking work: files and lookups, a few at a time, never the media path. */
+    private static final int BLOCKING_THREADS = 8;
+
     private final EventLoopGroup loops;
-    private final StreamEngine engine;
-    private final Channel rtmpChannel;
-    private final Channel rtmpsChannel;
-    private final Channel httpChannel;
-    private final Channel httpsChannel;
-    private final HlsService hls;
-    private final RtmpClientConfig rtmpClient;
-    private final Set<AutoCloseable> relays = ConcurrentHashMap.newKeySet();
+    private final Engine engine;
+    private final Context context;
+    private final List<ProtocolModule> modules;
+    private final Map<String, Channel> listeners;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunningServer(EventLoopGroup loops, StreamEngine engine, Channel rtmpChannel, Channel rtmpsChannel,
-                          Channel httpChannel, Channel httpsChannel, HlsService hls, RtmpClientConfig rtmpClient) {
-        this.hls = hls;
+    private RunningServer(EventLoopGroup loops, Engine engine, Context context, List<ProtocolModule> modules,
+                          Map<String, Channel> listeners) {
         this.loops = loops;
         this.engine = engine;
-        this.rtmpChannel = rtmpChannel;
-        this.rtmpsChannel = rtmpsChannel;
-        this.httpChannel = httpChannel;
-        this.httpsChannel = httpsChannel;
-        this.rtmpClient = rtmpClient;
+        this.context = context;
+        this.modules = modules;
+        this.listeners = listeners;
     }
 
     static MediaServer start(EngineBuilder engineBuilder, int ioThreads, Transport transport,
-                             ByteBufAllocator allocator, RtmpConfig rtmp, HttpConfig http,
-                             HlsConfig hlsConfig, RtmpClientConfig rtmpClient, ServerLimits limits) {
+                             ByteBufAllocator allocator, List<ProtocolModule> modules, ServerLimits limits) {
+        Set<String> names = new HashSet<>();
+        for (ProtocolModule m : modules) {
+            if (!names.add(Objects.requireNonNull(m.name(), "module name"))) {
+                throw new IllegalStateException("Streamkit could not start: two modules are named '" + m.name() + "'");
+            }
+        }
         Transport resolved = Transports.resolve(transport);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("streamkit-io", true), Transports.ioHandler(resolved));
+        ModuleEvents events = new ModuleEvents();
         Engine engine = null;
-        Channel rtmpChannel = null;
-        Channel rtmpsChannel = null;
-        Channel httpChannel = null;
-        Channel httpsChannel = null;
-        HlsService hls = hlsConfig == null ? null : new HlsService(hlsConfig, loops);
+        Context context = null;
+        List<ProtocolModule> started = new ArrayList<>();
+        Map<String, Channel> bound = new LinkedHashMap<>();
         try {
-            if (hls != null) {
-                engineBuilder.listener(hls.listener());
+            engine = engineBuilder.copy().listener(events).executor(loops).build();
+            context = new Context(engine, loops, allocator, events);
+            context.provide(ClientRegistry.class, new ClientRegistry());
+            context.provide(ServerGuard.class, new ServerGuard(new ClientLog(limits.logLinesPerSecond(), limits.logBurst()),
+                    new MemoryBudget(limits.memoryBudget(), limits.memoryPerAddress())));
+            for (ProtocolModule module : modules) {
+                context.current = module.name();
+                module.start(context);
+                started.add(module);
             }
-            engine = engineBuilder.executor(loops).build();
-            if (hls != null) {
-                hls.start(engine);
+            context.current = null;
+            for (Map.Entry<String, Declared> e : context.declared.entrySet()) {
+                Channel channel = bind(loops, allocator, e.getValue());
+                bound.put(e.getKey(), channel);
+                log.info("{} listening on {}", e.getKey().toUpperCase(Locale.ROOT), channel.localAddress());
             }
-            ClientRegistry clients = new ClientRegistry();
-            ServerGuard guard = new ServerGuard(new ClientLog(limits.logLinesPerSecond(), limits.logBurst()),
-                    new MemoryBudget(limits.memoryBudget(), limits.memoryPerAddress()));
-            if (rtmp != null) {
-                RtmpServerInitializer plain = new RtmpServerInitializer(engine, rtmp, clients, guard);
-                rtmpChannel = bind(loops, allocator, plain, rtmp.port());
-                log.info("RTMP listening on {}", rtmpChannel.localAddress());
-                if (rtmp.tls() != null) {
-                    rtmpsChannel = bind(loops, allocator, plain.withTls(), rtmp.tls().port());
-                    log.info("RTMPS listening on {}", rtmpsChannel.localAddress());
-                }
-            }
-            if (http != null) {
-                List<HttpMount> mounts = new ArrayList<>();
-                mounts.add(new HttpFlvService(engine, clients, http.writeBatch(), http.absoluteTime()));
-                if (hls != null) {
-                    mounts.add(new HlsRoute(hls));
-                }
-                HttpServerInitializer plainHttp = new HttpServerInitializer(http, mounts, routes(engine, clients, http, guard),
-                        guard);
-                httpChannel = bind(loops, allocator, plainHttp, http.port());
-                if (http.tls() != null) {
-                    httpsChannel = bind(loops, allocator, plainHttp.withTls(), http.tls().port());
-                    log.info("HTTPS listening on {}", httpsChannel.localAddress());
-                }
-                log.info("HTTP listening on {}", httpChannel.localAddress());
-            }
-            log.info("Streamkit started with {} I/O threads ({})", ioThreads, resolved.name().toLowerCase(java.util.Locale.ROOT));
-            return new RunningServer(loops, engine, rtmpChannel, rtmpsChannel, httpChannel, httpsChannel, hls, rtmpClient);
+            log.info("Streamkit started with {} I/O threads ({}), modules {}", ioThreads,
+                    resolved.name().toLowerCase(Locale.ROOT), names(started));
+            return new RunningServer(loops, engine, context, List.copyOf(started), bound);
         } catch (Exception | Error e) {
-            for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel, httpsChannel}) {
-                if (c != null) {
-                    c.close().syncUninterruptibly();
-                }
-            }
-            if (hls != null) {
-                hls.close();
-            }
-            if (engine != null) {
-                engine.close();
-            }
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw new IllegalStateException("Streamkit could not start: " + e.getMessage(), e);
+            String failed = context == null || context.current == null ? "" : " (module " + context.current + ")";
+            stop(started, bound, engine, loops, context);
+            throw new IllegalStateException("Streamkit could not start" + failed + ": " + e.getMessage(), e);
         }
     }
 
-    /** The HTTP port's routes, longest prefix first so that nested prefixes resolve to the closest. */
-    private static Map<String, HttpRouter.Route> routes(StreamEngine engine, ClientRegistry clients, HttpConfig http,
-                                                        ServerGuard guard) {
-        List<Map.Entry<String, HttpRouter.Route>> all = new ArrayList<>();
-        all.add(Map.entry("/api", new ApiRoute(engine, clients, http.apiToken())));
-        all.add(Map.entry("/metrics", new MetricsRoute(engine, clients, guard)));
-        http.routes().forEach((prefix, route) -> all.add(Map.entry(prefix, new AppRoute(route))));
-        all.sort(Comparator.comparingInt((Map.Entry<String, HttpRouter.Route> e) -> e.getKey().length()).reversed());
-        Map<String, HttpRouter.Route> routes = new LinkedHashMap<>();
-        for (Map.Entry<String, HttpRouter.Route> e : all) {
-            routes.put(e.getKey(), e.getValue());
-        }
-        return routes;
+    private static List<String> names(List<ProtocolModule> modules) {
+        return modules.stream().map(ProtocolModule::name).toList();
     }
 
-    private static Channel bind(EventLoopGroup loops, ByteBufAllocator allocator,
-                                io.netty.channel.ChannelHandler initializer, int port) {
+    private static Channel bind(EventLoopGroup loops, ByteBufAllocator allocator, Declared listener) {
         return new ServerBootstrap()
                 .group(loops)
                 .channel(Transports.serverChannel(loops))
@@ -180,8 +141,31 @@ final class RunningServer implements MediaServer, RtmpClientHost {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PLAYER_WATER_MARK)
-                .childHandler(initializer)
-                .bind(port).syncUninterruptibly().channel();
+                .childHandler(listener.initializer())
+                .bind(listener.address()).syncUninterruptibly().channel();
+    }
+
+    /** Stops what started, in reverse: modules, listeners, the engine, the loops, then what waited for them. */
+    private static void stop(List<ProtocolModule> started, Map<String, Channel> bound, Engine engine,
+                             EventLoopGroup loops, Context context) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            ProtocolModule module = started.get(i);
+            try {
+                module.stop();
+            } catch (RuntimeException e) {
+                log.warn("stopping module {} failed", module.name(), e);
+            }
+        }
+        for (Channel c : bound.values()) {
+            c.close().syncUninterruptibly();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (context != null) {
+            context.terminated();
+        }
     }
 
     @Override
@@ -190,68 +174,34 @@ final class RunningServer implements MediaServer, RtmpClientHost {
     }
 
     @Override
-    public OptionalInt rtmpPort() {
-        return rtmpChannel == null ? OptionalInt.empty()
-                : OptionalInt.of(((InetSocketAddress) rtmpChannel.localAddress()).getPort());
-    }
-
-    @Override
-    public OptionalInt rtmpsPort() {
-        return rtmpsChannel == null ? OptionalInt.empty()
-                : OptionalInt.of(((InetSocketAddress) rtmpsChannel.localAddress()).getPort());
-    }
-
-    @Override
-    public OptionalInt httpsPort() {
-        return httpsChannel == null ? OptionalInt.empty()
-                : OptionalInt.of(((InetSocketAddress) httpsChannel.localAddress()).getPort());
-    }
-
-    @Override
-    public OptionalInt httpPort() {
-        return httpChannel == null ? OptionalInt.empty()
-                : OptionalInt.of(((InetSocketAddress) httpChannel.localAddress()).getPort());
+    public OptionalInt port(String listener) {
+        Channel c = listeners.get(Objects.requireNonNull(listener, "listener"));
+        return c == null ? OptionalInt.empty() : OptionalInt.of(((InetSocketAddress) c.localAddress()).getPort());
     }
 
     @Override
     public Puller pull(String url, StreamKey localKey) {
-        Objects.requireNonNull(url, "url");
-        if (url.regionMatches(true, 0, "rtmp://", 0, 7)) {
-            return RtmpPuller.create(this, url, localKey);
-        }
-        throw new IllegalArgumentException("cannot pull '" + url + "': only rtmp:// URLs are supported");
+        return scheme(url, "pull").puller(url, localKey);
     }
 
     @Override
     public Pusher push(StreamKey localKey, String url) {
+        return scheme(url, "push to").pusher(localKey, url);
+    }
+
+    private RelayScheme scheme(String url, String verb) {
         Objects.requireNonNull(url, "url");
-        if (url.regionMatches(true, 0, "rtmp://", 0, 7)) {
-            return RtmpPusher.create(this, localKey, url);
-        }
-        throw new IllegalArgumentException("cannot push to '" + url + "': only rtmp:// URLs are supported");
-    }
-
-    @Override
-    public EventLoopGroup loops() {
-        return loops;
-    }
-
-    @Override
-    public RtmpClientConfig rtmpClientConfig() {
-        return rtmpClient;
-    }
-
-    @Override
-    public void register(AutoCloseable relay) {
         if (closed.get()) {
             throw new IllegalStateException("the server is stopped");
         }
-        relays.add(relay);
-    }
-
-    @Override
-    public void unregister(AutoCloseable relay) {
-        relays.remove(relay);
+        int colon = url.indexOf("://");
+        RelayScheme scheme = colon <= 0 ? null : context.schemes.get(url.substring(0, colon).toLowerCase(Locale.ROOT));
+        if (scheme == null) {
+            throw new IllegalArgumentException("cannot " + verb + " '" + url + "': only "
+                    + String.join(", ", context.schemes.keySet().stream().map(s -> s + "://").toList())
+                    + " URLs are supported");
+        }
+        return scheme;
     }
 
     @Override
@@ -259,26 +209,156 @@ final class RunningServer implements MediaServer, RtmpClientHost {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (AutoCloseable relay : List.copyOf(relays)) {
-            try {
-                relay.close();
-            } catch (Exception e) {
-                log.warn("closing relay {} failed", relay, e);
-            }
-        }
-        for (Channel c : new Channel[] {rtmpChannel, rtmpsChannel, httpChannel, httpsChannel}) {
-            if (c != null) {
-                c.close().syncUninterruptibly();
-            }
-        }
-        if (hls != null) {
-            hls.close();
-        }
-        engine.close();
-        loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        if (hls != null) {
-            hls.release();
-        }
+        stop(modules, listeners, engine, loops, context);
         log.info("Streamkit stopped");
+    }
+
+    /** A listener a module declared, bound once every module has started. */
+    private record Declared(InetSocketAddress address, ChannelHandler initializer) {
+    }
+
+    /** The engine's events, handed to the listeners modules add after the engine was built. */
+    private static final class ModuleEvents extends ServerListener {
+        private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onConnect(ConnectionEvent event) {
+            listeners.forEach(l -> l.onConnect(event));
+        }
+
+        @Override
+        public void onDisconnect(ConnectionEvent event) {
+            listeners.forEach(l -> l.onDisconnect(event));
+        }
+
+        @Override
+        public void onPublish(StreamEvent event) {
+            listeners.forEach(l -> l.onPublish(event));
+        }
+
+        @Override
+        public void onUnpublish(StreamEvent event) {
+            listeners.forEach(l -> l.onUnpublish(event));
+        }
+
+        @Override
+        public void onPlay(PlayEvent event) {
+            listeners.forEach(l -> l.onPlay(event));
+        }
+
+        @Override
+        public void onStop(PlayEvent event) {
+            listeners.forEach(l -> l.onStop(event));
+        }
+
+        @Override
+        public void onSkip(SkipEvent event) {
+            listeners.forEach(l -> l.onSkip(event));
+        }
+    }
+
+    /** The one context every module of the server starts with. */
+    private static final class Context implements ModuleContext {
+        private final Engine engine;
+        private final EventLoopGroup loops;
+        private final ByteBufAllocator allocator;
+        private final ModuleEvents events;
+        private final Map<String, Declared> declared = new LinkedHashMap<>();
+        private final Map<Class<?>, Object> services = new HashMap<>();
+        private final Map<String, RelayScheme> schemes = new LinkedHashMap<>();
+        private final List<Runnable> onTerminated = new CopyOnWriteArrayList<>();
+        private ExecutorService blocking;
+        /** The module starting now, named when a start fails. */
+        private String current;
+
+        Context(Engine engine, EventLoopGroup loops, ByteBufAllocator allocator, ModuleEvents events) {
+            this.engine = engine;
+            this.loops = loops;
+            this.allocator = allocator;
+            this.events = events;
+        }
+
+        @Override
+        public StreamEngine engine() {
+            return engine;
+        }
+
+        @Override
+        public EventLoopGroup loops() {
+            return loops;
+        }
+
+        @Override
+        public ByteBufAllocator allocator() {
+            return allocator;
+        }
+
+        @Override
+        public synchronized void listen(String name, InetSocketAddress address, ChannelHandler initializer) {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(initializer, "initializer");
+            if (declared.putIfAbsent(Objects.requireNonNull(name, "name"), new Declared(address, initializer)) != null) {
+                throw new IllegalArgumentException("a listener named '" + name + "' is already declared");
+            }
+        }
+
+        @Override
+        public synchronized <T> void provide(Class<T> type, T service) {
+            if (services.putIfAbsent(Objects.requireNonNull(type, "type"), type.cast(service)) != null) {
+                throw new IllegalArgumentException("a service " + type.getName() + " is already provided");
+            }
+        }
+
+        @Override
+        public synchronized <T> Optional<T> service(Class<T> type) {
+            return Optional.ofNullable(type.cast(services.get(type)));
+        }
+
+        @Override
+        public synchronized void relayScheme(String scheme, RelayScheme relays) {
+            String key = Objects.requireNonNull(scheme, "scheme").toLowerCase(Locale.ROOT);
+            if (schemes.putIfAbsent(key, Objects.requireNonNull(relays, "relays")) != null) {
+                throw new IllegalArgumentException("the relay scheme '" + key + "' is already registered");
+            }
+        }
+
+        @Override
+        public void events(ServerListener listener) {
+            events.listeners.add(Objects.requireNonNull(listener, "listener"));
+        }
+
+        @Override
+        public synchronized Executor blockingExecutor() {
+            if (blocking == null) {
+                ThreadPoolExecutor pool = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 30, TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(), new DefaultThreadFactory("streamkit-blocking", true));
+                pool.allowCoreThreadTimeOut(true);
+                blocking = pool;
+            }
+            return blocking;
+        }
+
+        @Override
+        public void onTerminated(Runnable task) {
+            onTerminated.add(Objects.requireNonNull(task, "task"));
+        }
+
+        /** Runs the tasks that waited for the loops to stop, and stops the blocking threads. */
+        void terminated() {
+            for (Runnable task : onTerminated) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.warn("a module's task after the loops stopped failed", e);
+                }
+            }
+            ExecutorService pool;
+            synchronized (this) {
+                pool = blocking;
+            }
+            if (pool != null) {
+                pool.shutdown();
+            }
+        }
     }
 }

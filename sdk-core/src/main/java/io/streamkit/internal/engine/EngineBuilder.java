@@ -34,6 +34,25 @@ public final class EngineBuilder {
     }
 
     /**
+     * Returns a builder with the same settings, so that a server can add its own listener and
+     * executor without changing the application's builder.
+     *
+     * @return the copy
+     */
+    public EngineBuilder copy() {
+        EngineBuilder b = new EngineBuilder();
+        b.onPublish = onPublish;
+        b.onPlay = onPlay;
+        b.listeners.addAll(listeners);
+        b.policy = policy;
+        b.executor = executor;
+        b.authTimeout = authTimeout;
+        b.maxStreams = maxStreams;
+        b.loopBacklog = loopBacklog;
+        return b;
+    }
+
+    /**
      * Sets the check every publish request passes.
      *
      * @param handler the check; the default allows all

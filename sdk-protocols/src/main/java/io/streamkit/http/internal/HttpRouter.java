@@ -135,13 +135,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      *
      * @param config the HTTP settings
      * @param mounts the protocol modules' parts of the port (HTTP-FLV, HLS, ...), tried by suffix
-     *     before the routes; a prefix mount is tried with the routes, longest prefix first
+     *     before the routes; a prefix mount is tried with the routes, longest prefix first. Not
+     *     copied: the server's list, complete before its first connection
      * @param routes path prefix to route, tried longest first
      * @param clientLog where clients' mistakes are logged, at a bounded rate
      */
     public HttpRouter(HttpConfig config, List<HttpMount> mounts, Map<String, Route> routes, ClientLog clientLog) {
         this.config = config;
-        this.mounts = List.copyOf(mounts);
+        this.mounts = mounts;
         this.routes = routes;
         this.clientLog = clientLog;
     }

@@ -37,14 +37,15 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
      * Creates the initializer.
      *
      * @param config the HTTP settings
-     * @param mounts the protocol modules' parts of the port (HTTP-FLV, HLS, ...)
+     * @param mounts the protocol modules' parts of the port (HTTP-FLV, HLS, ...): kept, not
+     *     copied, so that modules started after the HTTP module mount before the first request
      * @param routes path prefix to route for the server's own resources (API, metrics, the
      *     application's routes), tried longest first
      * @param guard the server's memory budget and log of clients' mistakes
      */
     public HttpServerInitializer(HttpConfig config, List<HttpMount> mounts, Map<String, HttpRouter.Route> routes,
                                  ServerGuard guard) {
-        this(config, List.copyOf(mounts), routes, null, guard,
+        this(config, mounts, routes, null, guard,
                 new ConnectionGate("http", config.maxConnections(), config.maxConnectionsPerAddress(), guard.log()));
     }
 
