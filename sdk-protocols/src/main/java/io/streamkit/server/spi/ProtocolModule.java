@@ -18,7 +18,9 @@ package io.streamkit.server.spi;
  *
  * <p>A module depends on this package and on core; it finds another module's services only
  * through {@link ModuleContext#service} (an HTTP module's {@code io.streamkit.http.spi.HttpMounts},
- * say), never by its class. One module instance serves one server.
+ * say), never by its class. Streamkit's own modules are made afresh by each
+ * {@code start()}; a builder starts the application's module instances as often as it starts
+ * a server, so a module that keeps state belongs to a builder that starts once.
  */
 public interface ProtocolModule {
 
