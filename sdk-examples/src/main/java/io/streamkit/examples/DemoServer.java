@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * (RTMP's and HTTP's, default 1000 each), {@code --no-hls} (no HLS
  * segmenting), {@code --quiet} (no log line per connection and play, only per stream) and
  * {@code --proxy-protocol} (both ports expect the PROXY protocol header of a load balancer
- * such as HAProxy with {@code send-proxy}, and see the clients it names); each protocol starts
+ * such as HAProxy with {@code send-proxy}, and see the clients it names), {@code --bind ADDRESS}
+ * (listen on one local address only, such as 127.0.0.1; default every address) and
+ * {@code --api-token TOKEN} (at least 16 characters: the API's kicks, and reading the API and
+ * the metrics, need {@code Authorization: Bearer TOKEN}); each protocol starts
  * here as it lands (see the README's feature table). {@code --no-hls} and {@code --quiet} make
  * a fan-out benchmark do what the server it is compared with does.
  */
@@ -38,10 +41,12 @@ public final class DemoServer {
      * Starts the demo server and waits for Ctrl-C.
      *
      * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T},
-     *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}, {@code --proxy-protocol}
+     *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}, {@code --proxy-protocol},
+     *     {@code --bind ADDRESS}, {@code --api-token TOKEN}
      * @throws InterruptedException if interrupted while waiting
+     * @throws java.net.UnknownHostException when {@code --bind} names no address of this machine
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, java.net.UnknownHostException {
         int rtmpPort = 1935;
         int httpPort = 8080;
         Duration writeBatch = Duration.ofMillis(RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
@@ -50,6 +55,8 @@ public final class DemoServer {
         boolean quiet = false;
         int perAddress = RtmpConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         boolean proxyProtocol = false;
+        java.net.InetAddress bind = null;
+        String apiToken = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
@@ -60,10 +67,12 @@ public final class DemoServer {
                 case "--no-hls" -> hls = false;
                 case "--quiet" -> quiet = true;
                 case "--proxy-protocol" -> proxyProtocol = true;
+                case "--bind" -> bind = java.net.InetAddress.getByName(value(args, ++i));
+                case "--api-token" -> apiToken = value(args, ++i);
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
                             + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--max-connections-per-address N]"
-                            + " [--no-hls] [--quiet] [--proxy-protocol]");
+                            + " [--no-hls] [--quiet] [--proxy-protocol] [--bind ADDRESS] [--api-token TOKEN]");
                     System.exit(2);
                 }
             }
@@ -71,10 +80,14 @@ public final class DemoServer {
         Duration batch = writeBatch;
         int addressLimit = perAddress;
         boolean proxied = proxyProtocol;
+        java.net.InetAddress address = bind;
+        String token = apiToken;
         MediaServer.Builder builder = MediaServer.builder()
                 .transport(transport)
-                .rtmp(rtmpPort, r -> r.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied))
-                .http(httpPort, h -> h.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied))
+                .rtmp(rtmpPort, r -> r.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied)
+                        .bindAddress(address))
+                .http(httpPort, h -> h.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied)
+                        .bindAddress(address).apiToken(token).tokenForReads(token != null))
                 .listener(new ConsoleListener(quiet));
         if (hls) {
             builder.hls();
@@ -88,7 +101,8 @@ public final class DemoServer {
         if (hls) {
             log.info("         ffplay http://127.0.0.1:{}/live/demo.m3u8  (HLS)", http);
         }
-        log.info("API:     curl http://127.0.0.1:{}/api/streams   metrics: http://127.0.0.1:{}/metrics", http, http);
+        log.info("API:     curl {}http://127.0.0.1:{}/api/streams   metrics: http://127.0.0.1:{}/metrics",
+                token == null ? "" : "-H 'Authorization: Bearer <token>' ", http, http);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

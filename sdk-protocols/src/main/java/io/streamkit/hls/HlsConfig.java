@@ -31,17 +31,18 @@ import java.util.Objects;
  * leaves: the playlist of a publisher that stalls without leaving stops changing, and its
  * segments expire {@code sessionTtl} after they were made.
  *
- * @param segmentDuration the target segment duration
- * @param playlistSize segments listed in the playlist
- * @param keptSegments segments kept after they leave the playlist
- * @param maxStreamBytes bytes of segments kept per stream at most
- * @param sessionTtl validity of each segment's signed URL, from the segment's creation
- * @param onDemand whether a stream is segmented only once a player asks for it
- * @param programDateTime whether segments carry EXT-X-PROGRAM-DATE-TIME
- * @param directory where playlists and segments are also written, or {@code null} for memory only
+ * <p>A final class rather than a record, so that settings can be added without breaking
+ * callers; made with its {@link Builder}.
  */
-public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegments, long maxStreamBytes,
-                        Duration sessionTtl, boolean onDemand, boolean programDateTime, Path directory) {
+public final class HlsConfig {
+    private final Duration segmentDuration;
+    private final int playlistSize;
+    private final int keptSegments;
+    private final long maxStreamBytes;
+    private final Duration sessionTtl;
+    private final boolean onDemand;
+    private final boolean programDateTime;
+    private final Path directory;
 
     /** Default target segment duration in seconds. */
     public static final int DEFAULT_SEGMENT_SECONDS = 2;
@@ -78,7 +79,8 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
      * @throws IllegalArgumentException when a setting is out of its range, or {@code sessionTtl}
      *     is below {@link #minSessionTtl()}
      */
-    public HlsConfig {
+    private HlsConfig(Duration segmentDuration, int playlistSize, int keptSegments, long maxStreamBytes,
+                      Duration sessionTtl, boolean onDemand, boolean programDateTime, Path directory) {
         checkSegmentDuration(segmentDuration);
         checkPlaylistSize(playlistSize);
         checkKeptSegments(keptSegments);
@@ -93,6 +95,14 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
                     + " s each); raise sessionTtl to " + min.toSeconds()
                     + " s or more, or shorten playlistSize, keptSegments or segmentDuration");
         }
+        this.segmentDuration = segmentDuration;
+        this.playlistSize = playlistSize;
+        this.keptSegments = keptSegments;
+        this.maxStreamBytes = maxStreamBytes;
+        this.sessionTtl = sessionTtl;
+        this.onDemand = onDemand;
+        this.programDateTime = programDateTime;
+        this.directory = directory;
     }
 
     /**
@@ -168,6 +178,101 @@ public record HlsConfig(Duration segmentDuration, int playlistSize, int keptSegm
             throw new IllegalArgumentException("sessionTtl " + sessionTtl + " is not above zero");
         }
         return sessionTtl;
+    }
+
+    /**
+     * Returns the target segment duration.
+     *
+     * @return the target segment duration
+     */
+    public Duration segmentDuration() {
+        return segmentDuration;
+    }
+
+    /**
+     * Returns segments listed in the playlist.
+     *
+     * @return segments listed in the playlist
+     */
+    public int playlistSize() {
+        return playlistSize;
+    }
+
+    /**
+     * Returns segments kept after they leave the playlist.
+     *
+     * @return segments kept after they leave the playlist
+     */
+    public int keptSegments() {
+        return keptSegments;
+    }
+
+    /**
+     * Returns bytes of segments kept per stream at most.
+     *
+     * @return bytes of segments kept per stream at most
+     */
+    public long maxStreamBytes() {
+        return maxStreamBytes;
+    }
+
+    /**
+     * Returns validity of each segment's signed URL, from the segment's creation.
+     *
+     * @return validity of each segment's signed URL, from the segment's creation
+     */
+    public Duration sessionTtl() {
+        return sessionTtl;
+    }
+
+    /**
+     * Returns whether a stream is segmented only once a player asks for it.
+     *
+     * @return whether a stream is segmented only once a player asks for it
+     */
+    public boolean onDemand() {
+        return onDemand;
+    }
+
+    /**
+     * Returns whether segments carry EXT-X-PROGRAM-DATE-TIME.
+     *
+     * @return whether segments carry EXT-X-PROGRAM-DATE-TIME
+     */
+    public boolean programDateTime() {
+        return programDateTime;
+    }
+
+    /**
+     * Returns where playlists and segments are also written, or {@code null} for memory only .
+     *
+     * @return where playlists and segments are also written, or {@code null} for memory only 
+     */
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HlsConfig o && Objects.equals(segmentDuration, o.segmentDuration)
+                && playlistSize == o.playlistSize && keptSegments == o.keptSegments
+                && maxStreamBytes == o.maxStreamBytes && Objects.equals(sessionTtl, o.sessionTtl)
+                && onDemand == o.onDemand && programDateTime == o.programDateTime
+                && Objects.equals(directory, o.directory);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(segmentDuration, playlistSize, keptSegments, maxStreamBytes, sessionTtl, onDemand
+                , programDateTime, directory);
+    }
+
+    @Override
+    public String toString() {
+        return "HlsConfig[" + "segmentDuration=" + segmentDuration + ", " + "playlistSize=" + playlistSize
+                + ", " + "keptSegments=" + keptSegments + ", " + "maxStreamBytes=" + maxStreamBytes
+                + ", " + "sessionTtl=" + sessionTtl + ", " + "onDemand=" + onDemand
+                + ", " + "programDateTime=" + programDateTime + ", " + "directory=" + directory + "]";
     }
 
     /**

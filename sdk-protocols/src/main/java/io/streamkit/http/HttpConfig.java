@@ -2,6 +2,7 @@ package io.streamkit.http;
 
 import io.streamkit.transport.TlsConfig;
 import io.streamkit.transport.WriteBatching;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,30 +43,35 @@ import java.util.Objects;
  *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each FLV player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
  *   <tr><td>{@code corsOrigin}</td><td>{@code *}</td><td>browser players on other origins work out of the box</td></tr>
  *   <tr><td>{@code apiToken}</td><td>none: mutating API calls are off</td><td>nothing can be kicked until the application chooses a secret</td></tr>
+ *   <tr><td>{@code api}, {@code metrics}</td><td>on</td><td>what the server does is visible to monitoring at once; either can be switched off</td></tr>
+ *   <tr><td>{@code tokenForReads}</td><td>off</td><td>on (with an {@code apiToken}), reading the API and the metrics needs the token: client addresses and stream names stay private</td></tr>
+ *   <tr><td>{@code bindAddress}</td><td>every address</td><td>one address only, such as the loopback behind a reverse proxy</td></tr>
  *   <tr><td>{@code proxyProtocol}</td><td>off</td><td>on, every connection must start with a PROXY protocol header (v1 or v2) from a load balancer, within the {@code requestTimeout}; the client it names is the one limits, auth, logs and {@code /api/clients} see. Turn it on only behind such a proxy: a client could otherwise name any address</td></tr>
  * </table>
  *
- * @param port the TCP port; 0 picks a free one
- * @param maxInitialLineLength longest request line
- * @param maxHeaderSize largest header block
- * @param maxContentLength largest request body
- * @param requestTimeout time for a whole request to arrive
- * @param maxConnections HTTP connections at once
- * @param idleTimeout time a connection may go without reading or writing, or with its peer taking nothing
- * @param writeBatch how long an FLV player's frames may wait to be written together; zero for at once
- * @param absoluteTime whether FLV players see the stream's clock rather than a timeline of their own from 0
- * @param corsOrigin the {@code Access-Control-Allow-Origin} value
- * @param apiToken the bearer token mutating API calls need, or {@code null} to turn them off
- * @param routes the application's routes by path prefix, in the order added
- * @param tls HTTPS on a second port with the same routes, or {@code null} for none
- * @param maxConnectionsPerAddress HTTP connections at once from one client address
- * @param proxyProtocol whether each connection starts with a PROXY protocol header naming the client
+ * <p>A final class rather than a record, so that settings can be added without breaking
+ * callers; made with its {@link Builder}.
  */
-public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
-                         Duration requestTimeout, int maxConnections, Duration idleTimeout, Duration writeBatch,
-                         boolean absoluteTime, String corsOrigin, String apiToken,
-                         Map<String, HttpRoute> routes, TlsConfig tls, int maxConnectionsPerAddress,
-                         boolean proxyProtocol) {
+public final class HttpConfig {
+    private final int port;
+    private final int maxInitialLineLength;
+    private final int maxHeaderSize;
+    private final int maxContentLength;
+    private final Duration requestTimeout;
+    private final int maxConnections;
+    private final Duration idleTimeout;
+    private final Duration writeBatch;
+    private final boolean absoluteTime;
+    private final String corsOrigin;
+    private final String apiToken;
+    private final Map<String, HttpRoute> routes;
+    private final TlsConfig tls;
+    private final int maxConnectionsPerAddress;
+    private final boolean proxyProtocol;
+    private final InetAddress bindAddress;
+    private final boolean api;
+    private final boolean metrics;
+    private final boolean tokenForReads;
 
     /** Default request-line limit. */
     public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
@@ -103,7 +109,11 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
      * @param maxConnectionsPerAddress connection limit per client address
      * @param proxyProtocol whether connections start with a PROXY protocol header
      */
-    public HttpConfig {
+    private HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, int maxContentLength,
+                       Duration requestTimeout, int maxConnections, Duration idleTimeout, Duration writeBatch,
+                       boolean absoluteTime, String corsOrigin, String apiToken, Map<String, HttpRoute> routes,
+                       TlsConfig tls, int maxConnectionsPerAddress, boolean proxyProtocol,
+            InetAddress bindAddress, boolean api, boolean metrics, boolean tokenForReads) {
         Builder.check("port", port, 0, 65_535);
         Builder.check("maxInitialLineLength", maxInitialLineLength, 256, 65_536);
         Builder.check("maxHeaderSize", maxHeaderSize, 1024, 1 << 20);
@@ -120,6 +130,9 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         }
         WriteBatching.check(writeBatch);
         Objects.requireNonNull(corsOrigin, "corsOrigin");
+        if (tokenForReads && apiToken == null) {
+            throw new IllegalArgumentException("tokenForReads needs an apiToken: set h.apiToken(token)");
+        }
         if (apiToken != null && apiToken.length() < 16) {
             throw new IllegalArgumentException("apiToken must be at least 16 characters: it guards kicking streams");
         }
@@ -127,6 +140,231 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         Map<String, HttpRoute> checked = new LinkedHashMap<>();
         routes.forEach((prefix, route) -> checked.put(Builder.checkPrefix(prefix), Objects.requireNonNull(route, "route")));
         routes = Collections.unmodifiableMap(checked);
+        this.port = port;
+        this.maxInitialLineLength = maxInitialLineLength;
+        this.maxHeaderSize = maxHeaderSize;
+        this.maxContentLength = maxContentLength;
+        this.requestTimeout = requestTimeout;
+        this.maxConnections = maxConnections;
+        this.idleTimeout = idleTimeout;
+        this.writeBatch = writeBatch;
+        this.absoluteTime = absoluteTime;
+        this.corsOrigin = corsOrigin;
+        this.apiToken = apiToken;
+        this.routes = routes;
+        this.tls = tls;
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        this.proxyProtocol = proxyProtocol;
+        this.bindAddress = bindAddress;
+        this.api = api;
+        this.metrics = metrics;
+        this.tokenForReads = tokenForReads;
+    }
+
+    /**
+     * Returns the TCP port; 0 picks a free one.
+     *
+     * @return the TCP port; 0 picks a free one
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Returns longest request line.
+     *
+     * @return longest request line
+     */
+    public int maxInitialLineLength() {
+        return maxInitialLineLength;
+    }
+
+    /**
+     * Returns largest header block.
+     *
+     * @return largest header block
+     */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /**
+     * Returns largest request body.
+     *
+     * @return largest request body
+     */
+    public int maxContentLength() {
+        return maxContentLength;
+    }
+
+    /**
+     * Returns time for a whole request to arrive.
+     *
+     * @return time for a whole request to arrive
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * Returns hTTP connections at once.
+     *
+     * @return hTTP connections at once
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * Returns time a connection may go without reading or writing, or with its peer taking nothing.
+     *
+     * @return time a connection may go without reading or writing, or with its peer taking nothing
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Returns how long an FLV player's frames may wait to be written together; zero for at once.
+     *
+     * @return how long an FLV player's frames may wait to be written together; zero for at once
+     */
+    public Duration writeBatch() {
+        return writeBatch;
+    }
+
+    /**
+     * Returns whether FLV players see the stream's clock rather than a timeline of their own from 0.
+     *
+     * @return whether FLV players see the stream's clock rather than a timeline of their own from 0
+     */
+    public boolean absoluteTime() {
+        return absoluteTime;
+    }
+
+    /**
+     * Returns the {@code Access-Control-Allow-Origin} value.
+     *
+     * @return the {@code Access-Control-Allow-Origin} value
+     */
+    public String corsOrigin() {
+        return corsOrigin;
+    }
+
+    /**
+     * Returns the bearer token mutating API calls need, or {@code null} to turn them off.
+     *
+     * @return the bearer token mutating API calls need, or {@code null} to turn them off
+     */
+    public String apiToken() {
+        return apiToken;
+    }
+
+    /**
+     * Returns the application's routes by path prefix, in the order added.
+     *
+     * @return the application's routes by path prefix, in the order added
+     */
+    public Map<String, HttpRoute> routes() {
+        return routes;
+    }
+
+    /**
+     * Returns hTTPS on a second port with the same routes, or {@code null} for none.
+     *
+     * @return hTTPS on a second port with the same routes, or {@code null} for none
+     */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    /**
+     * Returns hTTP connections at once from one client address.
+     *
+     * @return hTTP connections at once from one client address
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /**
+     * Returns whether each connection starts with a PROXY protocol header naming the client .
+     *
+     * @return whether each connection starts with a PROXY protocol header naming the client 
+     */
+    public boolean proxyProtocol() {
+        return proxyProtocol;
+    }
+
+    /**
+     * Returns whether the JSON API under {@code /api/} is served.
+     *
+     * @return whether the JSON API under {@code /api/} is served
+     */
+    public boolean api() {
+        return api;
+    }
+
+    /**
+     * Returns whether Prometheus metrics are served at {@code /metrics}.
+     *
+     * @return whether Prometheus metrics are served at {@code /metrics}
+     */
+    public boolean metrics() {
+        return metrics;
+    }
+
+    /**
+     * Returns whether reading the API and the metrics needs the API token too.
+     *
+     * @return whether reading the API and the metrics needs the API token too
+     */
+    public boolean tokenForReads() {
+        return tokenForReads;
+    }
+
+    /**
+     * Returns the local address listened on, or {@code null} for every address.
+     *
+     * @return the local address listened on, or {@code null} for every address
+     */
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HttpConfig o && port == o.port && maxInitialLineLength == o.maxInitialLineLength
+                && maxHeaderSize == o.maxHeaderSize && maxContentLength == o.maxContentLength
+                && Objects.equals(requestTimeout, o.requestTimeout) && maxConnections == o.maxConnections
+                && Objects.equals(idleTimeout, o.idleTimeout) && Objects.equals(writeBatch, o.writeBatch)
+                && absoluteTime == o.absoluteTime && Objects.equals(corsOrigin, o.corsOrigin)
+                && Objects.equals(apiToken, o.apiToken) && Objects.equals(routes, o.routes)
+                && Objects.equals(tls, o.tls) && maxConnectionsPerAddress == o.maxConnectionsPerAddress
+                && proxyProtocol == o.proxyProtocol
+                && Objects.equals(bindAddress, o.bindAddress) && api == o.api && metrics == o.metrics
+                && tokenForReads == o.tokenForReads;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout
+                , maxConnections, idleTimeout, writeBatch, absoluteTime, corsOrigin, apiToken, routes, tls
+                , maxConnectionsPerAddress, proxyProtocol, bindAddress, api, metrics,
+                tokenForReads);
+    }
+
+    @Override
+    public String toString() {
+        return "HttpConfig[" + "port=" + port + ", " + "maxInitialLineLength=" + maxInitialLineLength
+                + ", " + "maxHeaderSize=" + maxHeaderSize + ", " + "maxContentLength=" + maxContentLength
+                + ", " + "requestTimeout=" + requestTimeout + ", " + "maxConnections=" + maxConnections
+                + ", " + "idleTimeout=" + idleTimeout + ", " + "writeBatch=" + writeBatch
+                + ", " + "absoluteTime=" + absoluteTime + ", " + "corsOrigin=" + corsOrigin
+                + ", " + "apiToken=" + apiToken + ", " + "routes=" + routes + ", " + "tls=" + tls
+                + ", " + "maxConnectionsPerAddress=" + maxConnectionsPerAddress
+                + ", " + "proxyProtocol=" + proxyProtocol + ", bindAddress=" + bindAddress
+                + ", api=" + api + ", metrics=" + metrics + ", tokenForReads=" + tokenForReads + "]";
     }
 
     /**
@@ -149,6 +387,10 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private boolean proxyProtocol;
+        private InetAddress bindAddress;
+        private boolean api = true;
+        private boolean metrics = true;
+        private boolean tokenForReads;
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private Duration writeBatch = Duration.ofMillis(DEFAULT_WRITE_BATCH_MILLIS);
         private boolean absoluteTime;
@@ -347,6 +589,56 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         }
 
         /**
+         * Serves the JSON API under {@code /api/} (streams, clients, kicking); off, its paths
+         * are 404 like any other.
+         *
+         * @param on {@code false} to leave the API out; default {@code true}
+         * @return this builder
+         */
+        public Builder api(boolean on) {
+            this.api = on;
+            return this;
+        }
+
+        /**
+         * Serves Prometheus metrics at {@code /metrics}; off, the path is 404 like any other.
+         *
+         * @param on {@code false} to leave the metrics out; default {@code true}
+         * @return this builder
+         */
+        public Builder metrics(boolean on) {
+            this.metrics = on;
+            return this;
+        }
+
+        /**
+         * Makes reads of the API ({@code GET /api/...}) and of {@code /metrics} need
+         * {@code Authorization: Bearer <apiToken>} too, as its mutating calls always do: client
+         * addresses and stream names are then for the token's holders only. Prometheus sends
+         * the token with {@code authorization: {credentials: ...}} in its scrape config.
+         * {@link #build()} refuses it without an {@link #apiToken(String)}.
+         *
+         * @param on {@code true} to protect reads; default {@code false}
+         * @return this builder
+         */
+        public Builder tokenForReads(boolean on) {
+            this.tokenForReads = on;
+            return this;
+        }
+
+        /**
+         * Listens on one local address only (a private interface, or the loopback behind a
+         * reverse proxy) instead of every address of the machine.
+         *
+         * @param address the address, or {@code null} for every address (the default)
+         * @return this builder
+         */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
          * Also serves HTTPS on a second port, with the application's certificate: the same
          * streams, API and routes as the plain port.
          *
@@ -369,7 +661,7 @@ public record HttpConfig(int port, int maxInitialLineLength, int maxHeaderSize, 
         public HttpConfig build() {
             return new HttpConfig(port, maxInitialLineLength, maxHeaderSize, maxContentLength, requestTimeout,
                     maxConnections, idleTimeout, writeBatch, absoluteTime, corsOrigin, apiToken, routes, tls,
-                    maxConnectionsPerAddress, proxyProtocol);
+                    maxConnectionsPerAddress, proxyProtocol, bindAddress, api, metrics, tokenForReads);
         }
 
         static String checkPrefix(String prefix) {

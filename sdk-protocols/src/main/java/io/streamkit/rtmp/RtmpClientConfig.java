@@ -1,6 +1,7 @@
 package io.streamkit.rtmp;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The RTMP client's settings, shared by every RTMP puller and pusher of a
@@ -19,18 +20,18 @@ import java.time.Duration;
  *   <tr><td>{@code reconnectMaxDelay}</td><td>{@value #DEFAULT_RECONNECT_MAX_DELAY_SECONDS} s</td><td>the delay doubles up to this, so a dead server costs one attempt per half minute</td></tr>
  * </table>
  *
- * @param connectTimeout time for the TCP connection
- * @param handshakeTimeout time for the RTMP handshake
- * @param startTimeout time from connecting until the play or publish has started
- * @param idleTimeout time without traffic before the connection is closed
- * @param maxMessageSize the largest message the server may send
- * @param chunkSize the chunk size announced and sent with
- * @param reconnectMinDelay a pusher's delay before its first reconnect attempt
- * @param reconnectMaxDelay the most a pusher's doubling delay grows to
+ * <p>A final class rather than a record, so that settings can be added without breaking
+ * callers; made with its {@link Builder}.
  */
-public record RtmpClientConfig(Duration connectTimeout, Duration handshakeTimeout, Duration startTimeout,
-                               Duration idleTimeout, int maxMessageSize, int chunkSize,
-                               Duration reconnectMinDelay, Duration reconnectMaxDelay) {
+public final class RtmpClientConfig {
+    private final Duration connectTimeout;
+    private final Duration handshakeTimeout;
+    private final Duration startTimeout;
+    private final Duration idleTimeout;
+    private final int maxMessageSize;
+    private final int chunkSize;
+    private final Duration reconnectMinDelay;
+    private final Duration reconnectMaxDelay;
 
     /** Default connect timeout in seconds. */
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
@@ -61,7 +62,9 @@ public record RtmpClientConfig(Duration connectTimeout, Duration handshakeTimeou
      * @param reconnectMinDelay first reconnect delay
      * @param reconnectMaxDelay longest reconnect delay, at least {@code reconnectMinDelay}
      */
-    public RtmpClientConfig {
+    private RtmpClientConfig(Duration connectTimeout, Duration handshakeTimeout, Duration startTimeout,
+                             Duration idleTimeout, int maxMessageSize, int chunkSize, Duration reconnectMinDelay,
+                             Duration reconnectMaxDelay) {
         RtmpConfig.Builder.checkPositive("connectTimeout", connectTimeout);
         RtmpConfig.Builder.checkPositive("handshakeTimeout", handshakeTimeout);
         RtmpConfig.Builder.checkPositive("startTimeout", startTimeout);
@@ -74,6 +77,14 @@ public record RtmpClientConfig(Duration connectTimeout, Duration handshakeTimeou
             throw new IllegalArgumentException("reconnectMaxDelay " + reconnectMaxDelay
                     + " is below reconnectMinDelay " + reconnectMinDelay + "; raise the maximum");
         }
+        this.connectTimeout = connectTimeout;
+        this.handshakeTimeout = handshakeTimeout;
+        this.startTimeout = startTimeout;
+        this.idleTimeout = idleTimeout;
+        this.maxMessageSize = maxMessageSize;
+        this.chunkSize = chunkSize;
+        this.reconnectMinDelay = reconnectMinDelay;
+        this.reconnectMaxDelay = reconnectMaxDelay;
     }
 
     /**
@@ -83,6 +94,103 @@ public record RtmpClientConfig(Duration connectTimeout, Duration handshakeTimeou
      */
     public static RtmpClientConfig defaults() {
         return builder().build();
+    }
+
+    /**
+     * Returns time for the TCP connection.
+     *
+     * @return time for the TCP connection
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * Returns time for the RTMP handshake.
+     *
+     * @return time for the RTMP handshake
+     */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /**
+     * Returns time from connecting until the play or publish has started.
+     *
+     * @return time from connecting until the play or publish has started
+     */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Returns time without traffic before the connection is closed.
+     *
+     * @return time without traffic before the connection is closed
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Returns the largest message the server may send.
+     *
+     * @return the largest message the server may send
+     */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /**
+     * Returns the chunk size announced and sent with.
+     *
+     * @return the chunk size announced and sent with
+     */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /**
+     * Returns a pusher's delay before its first reconnect attempt.
+     *
+     * @return a pusher's delay before its first reconnect attempt
+     */
+    public Duration reconnectMinDelay() {
+        return reconnectMinDelay;
+    }
+
+    /**
+     * Returns the most a pusher's doubling delay grows to .
+     *
+     * @return the most a pusher's doubling delay grows to 
+     */
+    public Duration reconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RtmpClientConfig o && Objects.equals(connectTimeout, o.connectTimeout)
+                && Objects.equals(handshakeTimeout, o.handshakeTimeout)
+                && Objects.equals(startTimeout, o.startTimeout) && Objects.equals(idleTimeout, o.idleTimeout)
+                && maxMessageSize == o.maxMessageSize && chunkSize == o.chunkSize
+                && Objects.equals(reconnectMinDelay, o.reconnectMinDelay)
+                && Objects.equals(reconnectMaxDelay, o.reconnectMaxDelay);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connectTimeout, handshakeTimeout, startTimeout, idleTimeout, maxMessageSize, chunkSize
+                , reconnectMinDelay, reconnectMaxDelay);
+    }
+
+    @Override
+    public String toString() {
+        return "RtmpClientConfig[" + "connectTimeout=" + connectTimeout
+                + ", " + "handshakeTimeout=" + handshakeTimeout + ", " + "startTimeout=" + startTimeout
+                + ", " + "idleTimeout=" + idleTimeout + ", " + "maxMessageSize=" + maxMessageSize
+                + ", " + "chunkSize=" + chunkSize + ", " + "reconnectMinDelay=" + reconnectMinDelay
+                + ", " + "reconnectMaxDelay=" + reconnectMaxDelay + "]";
     }
 
     /**

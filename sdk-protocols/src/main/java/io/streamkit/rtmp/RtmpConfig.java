@@ -2,6 +2,7 @@ package io.streamkit.rtmp;
 
 import io.streamkit.transport.TlsConfig;
 import io.streamkit.transport.WriteBatching;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,32 +26,31 @@ import java.util.Objects;
  *   <tr><td>{@code windowAckSize}</td><td>{@value #DEFAULT_WINDOW_ACK_SIZE}</td><td>what Flash Media Server announced; clients expect about this</td></tr>
  *   <tr><td>{@code writeBatch}</td><td>{@value #DEFAULT_WRITE_BATCH_MILLIS} ms</td><td>one write per player per window instead of one per frame, as the merged writes of the best C servers; 0 writes every frame at once</td></tr>
  *   <tr><td>{@code absoluteTime}</td><td>off</td><td>each player's timestamps start at 0, as a file's do; on, players see the stream's clock</td></tr>
+ *   <tr><td>{@code bindAddress}</td><td>every address</td><td>one address only, such as a private interface</td></tr>
  *   <tr><td>{@code proxyProtocol}</td><td>off</td><td>on, every connection must start with a PROXY protocol header (v1 or v2) from a load balancer, within the {@code handshakeTimeout}; the client it names is the one limits, auth and logs see. Turn it on only behind such a proxy: a client could otherwise name any address</td></tr>
  * </table>
  *
- * @param port the TCP port; 0 picks a free one
- * @param chunkSize the chunk size this server announces and sends with
- * @param maxMessageSize the largest message a client may send
- * @param maxChunkStreams chunk streams per connection
- * @param maxConnections RTMP connections at once
- * @param maxStreamsPerConnection {@code createStream} calls per connection
- * @param handshakeTimeout time for the handshake
- * @param idleTimeout time without traffic, or with a peer that takes nothing, before a connection is closed
- * @param windowAckSize the acknowledgement window this server announces
- * @param writeBatch how long a player's frames may wait to be written together; zero for at once
- * @param absoluteTime whether players see the stream's clock (SRS's {@code atc}) rather than a
- *     timeline of their own that starts at 0 with their first frame (the default)
- * @param tls RTMPS on a second port, or {@code null} for none
- * @param maxConnectionsPerAddress RTMP connections at once from one client address
- * @param connectTimeout time from the accepted connection to the {@code connect} command
- * @param startTimeout time from {@code connect} to the first {@code publish} or {@code play}
- * @param proxyProtocol whether each connection starts with a PROXY protocol header naming the client
+ * <p>A final class rather than a record, so that settings can be added without breaking
+ * callers; made with its {@link Builder}.
  */
-public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
-                         int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
-                         Duration writeBatch, boolean absoluteTime, TlsConfig tls,
-                         int maxConnectionsPerAddress, Duration connectTimeout, Duration startTimeout,
-                         boolean proxyProtocol) {
+public final class RtmpConfig {
+    private final int port;
+    private final int chunkSize;
+    private final int maxMessageSize;
+    private final int maxChunkStreams;
+    private final int maxConnections;
+    private final int maxStreamsPerConnection;
+    private final Duration handshakeTimeout;
+    private final Duration idleTimeout;
+    private final int windowAckSize;
+    private final Duration writeBatch;
+    private final boolean absoluteTime;
+    private final TlsConfig tls;
+    private final int maxConnectionsPerAddress;
+    private final Duration connectTimeout;
+    private final Duration startTimeout;
+    private final boolean proxyProtocol;
+    private final InetAddress bindAddress;
 
     /** Default outgoing chunk size (see the table above for the reason). */
     public static final int DEFAULT_CHUNK_SIZE = 60_000;
@@ -103,7 +103,11 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
      * @param startTimeout time limit from connect to publish or play
      * @param proxyProtocol whether connections start with a PROXY protocol header
      */
-    public RtmpConfig {
+    private RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChunkStreams, int maxConnections,
+                       int maxStreamsPerConnection, Duration handshakeTimeout, Duration idleTimeout, int windowAckSize,
+                       Duration writeBatch, boolean absoluteTime, TlsConfig tls, int maxConnectionsPerAddress,
+                       Duration connectTimeout, Duration startTimeout, boolean proxyProtocol,
+            InetAddress bindAddress) {
         Builder.check("port", port, 0, 65_535);
         Builder.check("chunkSize", chunkSize, 128, MAX_CHUNK_SIZE);
         Builder.check("maxMessageSize", maxMessageSize, 1024, MAX_CHUNK_SIZE);
@@ -117,6 +121,211 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         Builder.checkPositive("startTimeout", startTimeout);
         Builder.check("windowAckSize", windowAckSize, 4096, Integer.MAX_VALUE);
         WriteBatching.check(writeBatch);
+        this.port = port;
+        this.chunkSize = chunkSize;
+        this.maxMessageSize = maxMessageSize;
+        this.maxChunkStreams = maxChunkStreams;
+        this.maxConnections = maxConnections;
+        this.maxStreamsPerConnection = maxStreamsPerConnection;
+        this.handshakeTimeout = handshakeTimeout;
+        this.idleTimeout = idleTimeout;
+        this.windowAckSize = windowAckSize;
+        this.writeBatch = writeBatch;
+        this.absoluteTime = absoluteTime;
+        this.tls = tls;
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        this.connectTimeout = connectTimeout;
+        this.startTimeout = startTimeout;
+        this.proxyProtocol = proxyProtocol;
+        this.bindAddress = bindAddress;
+    }
+
+    /**
+     * Returns the TCP port; 0 picks a free one.
+     *
+     * @return the TCP port; 0 picks a free one
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Returns the chunk size this server announces and sends with.
+     *
+     * @return the chunk size this server announces and sends with
+     */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /**
+     * Returns the largest message a client may send.
+     *
+     * @return the largest message a client may send
+     */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /**
+     * Returns chunk streams per connection.
+     *
+     * @return chunk streams per connection
+     */
+    public int maxChunkStreams() {
+        return maxChunkStreams;
+    }
+
+    /**
+     * Returns rTMP connections at once.
+     *
+     * @return rTMP connections at once
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * Returns {@code createStream} calls per connection.
+     *
+     * @return {@code createStream} calls per connection
+     */
+    public int maxStreamsPerConnection() {
+        return maxStreamsPerConnection;
+    }
+
+    /**
+     * Returns time for the handshake.
+     *
+     * @return time for the handshake
+     */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /**
+     * Returns time without traffic, or with a peer that takes nothing, before a connection is closed.
+     *
+     * @return time without traffic, or with a peer that takes nothing, before a connection is closed
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Returns the acknowledgement window this server announces.
+     *
+     * @return the acknowledgement window this server announces
+     */
+    public int windowAckSize() {
+        return windowAckSize;
+    }
+
+    /**
+     * Returns how long a player's frames may wait to be written together; zero for at once.
+     *
+     * @return how long a player's frames may wait to be written together; zero for at once
+     */
+    public Duration writeBatch() {
+        return writeBatch;
+    }
+
+    /**
+     * Returns whether players see the stream's clock (SRS's {@code atc}) rather than a timeline of their own that starts at 0 with their first frame (the default).
+     *
+     * @return whether players see the stream's clock (SRS's {@code atc}) rather than a timeline of their own that starts at 0 with their first frame (the default)
+     */
+    public boolean absoluteTime() {
+        return absoluteTime;
+    }
+
+    /**
+     * Returns rTMPS on a second port, or {@code null} for none.
+     *
+     * @return rTMPS on a second port, or {@code null} for none
+     */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    /**
+     * Returns rTMP connections at once from one client address.
+     *
+     * @return rTMP connections at once from one client address
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /**
+     * Returns time from the accepted connection to the {@code connect} command.
+     *
+     * @return time from the accepted connection to the {@code connect} command
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * Returns time from {@code connect} to the first {@code publish} or {@code play}.
+     *
+     * @return time from {@code connect} to the first {@code publish} or {@code play}
+     */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Returns whether each connection starts with a PROXY protocol header naming the client .
+     *
+     * @return whether each connection starts with a PROXY protocol header naming the client 
+     */
+    public boolean proxyProtocol() {
+        return proxyProtocol;
+    }
+
+    /**
+     * Returns the local address listened on, or {@code null} for every address.
+     *
+     * @return the local address listened on, or {@code null} for every address
+     */
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RtmpConfig o && port == o.port && chunkSize == o.chunkSize
+                && maxMessageSize == o.maxMessageSize && maxChunkStreams == o.maxChunkStreams
+                && maxConnections == o.maxConnections && maxStreamsPerConnection == o.maxStreamsPerConnection
+                && Objects.equals(handshakeTimeout, o.handshakeTimeout) && Objects.equals(idleTimeout, o.idleTimeout)
+                && windowAckSize == o.windowAckSize && Objects.equals(writeBatch, o.writeBatch)
+                && absoluteTime == o.absoluteTime && Objects.equals(tls, o.tls)
+                && maxConnectionsPerAddress == o.maxConnectionsPerAddress
+                && Objects.equals(connectTimeout, o.connectTimeout) && Objects.equals(startTimeout, o.startTimeout)
+                && proxyProtocol == o.proxyProtocol
+                && Objects.equals(bindAddress, o.bindAddress);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections, maxStreamsPerConnection
+                , handshakeTimeout, idleTimeout, windowAckSize, writeBatch, absoluteTime, tls
+                , maxConnectionsPerAddress, connectTimeout, startTimeout, proxyProtocol, bindAddress);
+    }
+
+    @Override
+    public String toString() {
+        return "RtmpConfig[" + "port=" + port + ", " + "chunkSize=" + chunkSize
+                + ", " + "maxMessageSize=" + maxMessageSize + ", " + "maxChunkStreams=" + maxChunkStreams
+                + ", " + "maxConnections=" + maxConnections
+                + ", " + "maxStreamsPerConnection=" + maxStreamsPerConnection
+                + ", " + "handshakeTimeout=" + handshakeTimeout + ", " + "idleTimeout=" + idleTimeout
+                + ", " + "windowAckSize=" + windowAckSize + ", " + "writeBatch=" + writeBatch
+                + ", " + "absoluteTime=" + absoluteTime + ", " + "tls=" + tls
+                + ", " + "maxConnectionsPerAddress=" + maxConnectionsPerAddress
+                + ", " + "connectTimeout=" + connectTimeout + ", " + "startTimeout=" + startTimeout
+                + ", " + "proxyProtocol=" + proxyProtocol + ", bindAddress=" + bindAddress + "]";
     }
 
     /**
@@ -140,6 +349,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
         private Duration startTimeout = Duration.ofSeconds(DEFAULT_START_TIMEOUT_SECONDS);
         private boolean proxyProtocol;
+        private InetAddress bindAddress;
         private int maxStreamsPerConnection = DEFAULT_MAX_STREAMS_PER_CONNECTION;
         private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
@@ -328,6 +538,18 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         }
 
         /**
+         * Listens on one local address only (a private interface, or the loopback behind a
+         * reverse proxy) instead of every address of the machine.
+         *
+         * @param address the address, or {@code null} for every address (the default)
+         * @return this builder
+         */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
          * Also serves RTMPS (RTMP in TLS) on a second port, with the application's certificate.
          *
          * @param port the TCP port; 0 picks a free one
@@ -349,7 +571,7 @@ public record RtmpConfig(int port, int chunkSize, int maxMessageSize, int maxChu
         public RtmpConfig build() {
             return new RtmpConfig(port, chunkSize, maxMessageSize, maxChunkStreams, maxConnections,
                     maxStreamsPerConnection, handshakeTimeout, idleTimeout, windowAckSize, writeBatch, absoluteTime, tls,
-                    maxConnectionsPerAddress, connectTimeout, startTimeout, proxyProtocol);
+                    maxConnectionsPerAddress, connectTimeout, startTimeout, proxyProtocol, bindAddress);
         }
 
         static int check(String name, int value, int min, int max) {

@@ -231,7 +231,10 @@ public interface MediaServer extends AutoCloseable {
         /**
          * Gives every stream an HLS rendition (MPEG-TS segments, live playlists from memory) at
          * {@code /{app}/{name}.m3u8} on the HTTP port, with the default settings. Without an
-         * {@link #http(int)} call, HTTP opens on port {@value #DEFAULT_HTTP_PORT}.
+         * {@link #http(int)} call, HTTP opens on port {@value #DEFAULT_HTTP_PORT} of every
+         * address, with the JSON API and {@code /metrics} (see {@link io.streamkit.http.HttpConfig}
+         * to bind one address, switch those off or protect them with a token), and the start
+         * logs that it did.
          *
          * @return this builder
          */
@@ -432,8 +435,12 @@ public interface MediaServer extends AutoCloseable {
          * @throws IllegalStateException when something could not be started; what had started is stopped
          */
         public MediaServer start() {
-            io.streamkit.http.HttpConfig httpConfig = http == null && hls != null
-                    ? io.streamkit.http.HttpConfig.builder(DEFAULT_HTTP_PORT).build() : http;
+            io.streamkit.http.HttpConfig httpConfig = http;
+            if (http == null && hls != null) {
+                httpConfig = io.streamkit.http.HttpConfig.builder(DEFAULT_HTTP_PORT).build();
+                org.slf4j.LoggerFactory.getLogger(MediaServer.class).info("HLS opens HTTP on port {} of every address"
+                        + " (with the JSON API and /metrics): no .http(port) was given", DEFAULT_HTTP_PORT);
+            }
             List<ProtocolModule> all = new ArrayList<>();
             if (httpConfig != null) {
                 all.add(new HttpModule(httpConfig));

@@ -169,8 +169,8 @@ public final class ApiRoute implements HttpRouter.Route {
                 + " (try /api/streams, /api/streams/{app}/{name}, /api/clients)");
     }
 
-    /** Why a mutating call is refused, or {@code null} when its token is right. */
-    private FullHttpResponse refuse(FullHttpRequest request) {
+    /** Why a call that needs the token is refused, or {@code null} when its token is right. */
+    FullHttpResponse refuse(FullHttpRequest request) {
         if (tokenHash == null) {
             return error(HttpResponseStatus.FORBIDDEN, OFF);
         }

@@ -1,5 +1,6 @@
 package io.streamkit.http.internal;
 
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.http.spi.HttpMount;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -46,18 +48,34 @@ public final class HttpModule implements ProtocolModule {
         context.provide(HttpMounts.class, mounts::add);
         HttpServerInitializer plain = new HttpServerInitializer(config, mounts,
                 routes(context.engine(), clients, config, guard), guard);
-        context.listen("http", new InetSocketAddress(config.port()), plain);
+        context.listen("http", new InetSocketAddress(config.bindAddress(), config.port()), plain);
         if (config.tls() != null) {
-            context.listen("https", new InetSocketAddress(config.tls().port()), plain.withTls());
+            context.listen("https", new InetSocketAddress(config.bindAddress(), config.tls().port()), plain.withTls());
         }
+    }
+
+    /** A route whose every call needs the API token when the configuration says reads need it. */
+    private static HttpRouter.Route guarded(HttpConfig http, ApiRoute token, HttpRouter.Route route) {
+        if (!http.tokenForReads()) {
+            return route;
+        }
+        return (ctx, request, path, query) -> {
+            FullHttpResponse refused = token.refuse(request);
+            return refused != null ? CompletableFuture.completedFuture(refused) : route.handle(ctx, request, path, query);
+        };
     }
 
     /** The port's own routes, longest prefix first so that nested prefixes resolve to the closest. */
     private static Map<String, HttpRouter.Route> routes(StreamEngine engine, ClientRegistry clients, HttpConfig http,
                                                         ServerGuard guard) {
         List<Map.Entry<String, HttpRouter.Route>> all = new ArrayList<>();
-        all.add(Map.entry("/api", new ApiRoute(engine, clients, http.apiToken())));
-        all.add(Map.entry("/metrics", new MetricsRoute(engine, clients, guard)));
+        ApiRoute api = new ApiRoute(engine, clients, http.apiToken());
+        if (http.api()) {
+            all.add(Map.entry("/api", guarded(http, api, api)));
+        }
+        if (http.metrics()) {
+            all.add(Map.entry("/metrics", guarded(http, api, new MetricsRoute(engine, clients, guard))));
+        }
         http.routes().forEach((prefix, route) -> all.add(Map.entry(prefix, new AppRoute(route))));
         all.sort(Comparator.comparingInt((Map.Entry<String, HttpRouter.Route> e) -> e.getKey().length()).reversed());
         Map<String, HttpRouter.Route> routes = new LinkedHashMap<>();

@@ -33,9 +33,9 @@ public final class RtmpModule implements ProtocolModule {
     public void start(ModuleContext context) throws Exception {
         RtmpServerInitializer plain = new RtmpServerInitializer((Engine) context.engine(), config,
                 context.service(ClientRegistry.class).orElseThrow(), context.service(ServerGuard.class).orElseThrow());
-        context.listen("rtmp", new InetSocketAddress(config.port()), plain);
+        context.listen("rtmp", new InetSocketAddress(config.bindAddress(), config.port()), plain);
         if (config.tls() != null) {
-            context.listen("rtmps", new InetSocketAddress(config.tls().port()), plain.withTls());
+            context.listen("rtmps", new InetSocketAddress(config.bindAddress(), config.tls().port()), plain.withTls());
         }
     }
 }
