@@ -110,6 +110,24 @@ public interface MediaServer extends AutoCloseable {
     }
 
     /**
+     * Lists the server's client connections now: RTMP connections, HTTP-FLV and WebSocket-FLV
+     * players, and the connections of modules that register theirs. HLS viewers, who hold no
+     * connection, are not listed.
+     *
+     * @return snapshots, oldest connection first
+     */
+    java.util.List<ClientInfo> clients();
+
+    /**
+     * Closes a client's connection, from any thread: a publisher's stream ends after its
+     * reconnect grace, a player's subscription ends.
+     *
+     * @param id the connection's id, from {@link #clients()}
+     * @return whether such a connection was open
+     */
+    boolean kick(long id);
+
+    /**
      * Creates a puller that plays a remote stream into a local one, on this server's event
      * loops. Nothing is sent until {@link Puller#start()}; the puller closes with the server.
      *

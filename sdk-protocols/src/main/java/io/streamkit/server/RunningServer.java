@@ -180,6 +180,21 @@ final class RunningServer implements MediaServer {
     }
 
     @Override
+    public List<ClientInfo> clients() {
+        return context.service(ClientRegistry.class).orElseThrow().list().stream()
+                .sorted(java.util.Comparator.comparing(ClientRegistry.Client::connectedAt)
+                        .thenComparingLong(ClientRegistry.Client::id))
+                .map(c -> new ClientInfo(c.id(), c.protocol(), c.remoteAddress(), c.connectedAt(),
+                        ClientInfo.Role.valueOf(c.role().name()), c.stream()))
+                .toList();
+    }
+
+    @Override
+    public boolean kick(long id) {
+        return context.service(ClientRegistry.class).orElseThrow().kick(id);
+    }
+
+    @Override
     public Puller pull(String url, StreamKey localKey) {
         return scheme(url, "pull").puller(url, localKey);
     }

@@ -1,0 +1,48 @@
+package io.streamkit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.test.Await;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The application lists and kicks clients from Java, as the HTTP API does. */
+class ServerClientsTest {
+
+    @Test
+    void anHttpFlvPlayerIsListedAndKicked() throws Exception {
+        StreamKey key = StreamKey.of("live", "listed");
+        try (MediaServer server = MediaServer.builder().ioThreads(1).http(0).start();
+             Socket player = new Socket(InetAddress.getLoopbackAddress(), server.httpPort().getAsInt())) {
+            Publisher publisher = server.streams().publish(key);
+            assertEquals(List.of(), server.clients());
+            player.setSoTimeout(10_000);
+            player.getOutputStream().write(("GET /live/listed.flv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Await.until(Duration.ofSeconds(10), () -> server.clients().size() == 1, () -> "clients: " + server.clients());
+            ClientInfo client = server.clients().get(0);
+            assertEquals("http-flv", client.protocol());
+            assertEquals(ClientInfo.Role.PLAY, client.role());
+            assertEquals(key, client.stream().orElseThrow());
+            assertEquals(InetAddress.getLoopbackAddress(), client.remoteAddress().orElseThrow().getAddress());
+            assertTrue(server.kick(client.id()));
+            assertFalse(server.kick(client.id() + 1_000));
+            InputStream in = player.getInputStream();
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer) >= 0) {
+                // the response's head and the FLV header, then the end of the connection
+            }
+            Await.until(Duration.ofSeconds(10), () -> server.clients().isEmpty(), () -> "clients: " + server.clients());
+            publisher.close();
+        }
+    }
+}
