@@ -21,6 +21,7 @@ import io.streamkit.format.flv.FlvTags;
 import io.streamkit.format.flv.FlvVideoTag;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.server.MediaServer;
+import io.streamkit.server.spi.Connections;
 import io.streamkit.server.spi.ModuleContext;
 import io.streamkit.server.spi.ProtocolModule;
 import io.streamkit.stream.Codec;
@@ -96,11 +97,12 @@ public final class LineFlvModule implements ProtocolModule {
     @Override
     public void start(ModuleContext context) {
         StreamEngine engine = context.engine();
+        Connections connections = context.connections();
         context.listen(PROTOCOL, new InetSocketAddress(port), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast("line", new LineBasedFrameDecoder(MAX_LINE, true, true))
-                        .addLast("command", new CommandHandler(engine));
+                        .addLast("command", new CommandHandler(engine, connections));
             }
         });
     }
@@ -108,15 +110,22 @@ public final class LineFlvModule implements ProtocolModule {
     /** Reads the command line, asks the application's auth, and hands the connection to the publisher or the player. */
     private static final class CommandHandler extends ChannelInboundHandlerAdapter {
         private final StreamEngine engine;
+        private final Connections connections;
+        private Connections.Connection connection;
         private ScheduledFuture<?> deadline;
         private boolean done;
 
-        CommandHandler(StreamEngine engine) {
+        CommandHandler(StreamEngine engine, Connections connections) {
             this.engine = engine;
+            this.connections = connections;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            // listed in server.clients() and /api/clients, kickable, announced to the application's listeners
+            Channel ch = ctx.channel();
+            connection = connections.register(PROTOCOL, (InetSocketAddress) ch.remoteAddress(), ch::close);
+            ch.closeFuture().addListener(f -> connection.close());
             deadline = ctx.executor().schedule(() -> refuse(ctx, "no command within " + COMMAND_TIMEOUT.toSeconds() + " s"),
                     COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             super.channelActive(ctx);
@@ -192,6 +201,7 @@ public final class LineFlvModule implements ProtocolModule {
                 refuse(ctx, e.getMessage());
                 return;
             }
+            connection.publishing(key);
             // the publisher takes the bytes the line decoder read past the command, then everything after
             ctx.pipeline().replace(this, "publish", new PublishHandler(publisher));
             ctx.pipeline().remove("line");
@@ -203,6 +213,7 @@ public final class LineFlvModule implements ProtocolModule {
             ctx.pipeline().remove("line");
             ctx.pipeline().remove(this);
             FlvWriter writer = new FlvWriter(ch);
+            connection.playing(key);
             engine.subscribe(key, writer, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(PROTOCOL)
                     .remoteAddress(remote)).whenComplete((subscription, error) -> ch.eventLoop().execute(() -> {
                         if (error != null) {

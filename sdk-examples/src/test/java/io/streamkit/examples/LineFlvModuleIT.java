@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamkit.hook.AuthResult;
+import io.streamkit.hook.ConnectionEvent;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.server.ClientInfo;
 import io.streamkit.server.MediaServer;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.test.Await;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LineFlvModuleIT {
     private static final StreamKey KEY = StreamKey.of("live", "line");
     private MediaServer server;
+    private final List<String> events = new CopyOnWriteArrayList<>();
     private Process ffmpeg;
 
     @BeforeEach
@@ -42,6 +47,17 @@ class LineFlvModuleIT {
         ExternalTool.require("ffmpeg");
         ExternalTool.require("ffprobe");
         server = MediaServer.builder().ioThreads(2).rtmp(0)
+                .listener(new ServerListener() {
+                    @Override
+                    public void onConnect(ConnectionEvent event) {
+                        events.add("connect " + event.protocol());
+                    }
+
+                    @Override
+                    public void onDisconnect(ConnectionEvent event) {
+                        events.add("disconnect " + event.protocol());
+                    }
+                })
                 .onPlay(req -> CompletableFuture.completedFuture(req.key().name().equals("secret")
                         ? AuthResult.deny("not for you") : AuthResult.allow()))
                 .module(new LineFlvModule(0)).start();
@@ -82,6 +98,12 @@ class LineFlvModuleIT {
         Await.until(Duration.ofSeconds(15), () -> server.streams().stream(KEY).map(s -> s.tracks().size() == 2).orElse(false),
                 () -> "the stream published over line FLV has two tracks: " + server.streams().stream(KEY));
 
+        ClientInfo listed = server.clients().stream().filter(c -> c.protocol().equals(LineFlvModule.PROTOCOL))
+                .findFirst().orElseThrow(() -> new AssertionError("clients: " + server.clients()));
+        assertEquals(ClientInfo.Role.PUBLISH, listed.role());
+        assertEquals(KEY, listed.stream().orElseThrow());
+        assertTrue(events.contains("connect line-flv"), events.toString());
+
         String overRtmp = ExternalTool.run(60, "ffprobe", "-v", "error", "-rw_timeout", "10000000",
                 "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0",
                 "rtmp://127.0.0.1:" + server.rtmpPort().getAsInt() + "/live/line");
@@ -109,6 +131,9 @@ class LineFlvModuleIT {
         publisher.close();
         Await.until(Duration.ofSeconds(10), () -> server.streams().stream(KEY).map(s -> !s.live()).orElse(true),
                 () -> "the stream ends when its line-FLV publisher goes: " + server.streams().stream(KEY));
+        Await.until(Duration.ofSeconds(10), () -> events.stream().filter(e -> e.equals("disconnect line-flv")).count() == 2,
+                () -> "the publisher and the player were announced gone: " + events);
+        assertTrue(events.contains("connect rtmp") && events.contains("disconnect rtmp"), events.toString());
     }
 
     @Test

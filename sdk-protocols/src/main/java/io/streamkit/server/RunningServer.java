@@ -24,6 +24,7 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.Transports;
+import io.streamkit.server.spi.Connections;
 import io.streamkit.server.spi.ModuleContext;
 import io.streamkit.server.spi.ProtocolModule;
 import io.streamkit.server.spi.RelayScheme;
@@ -104,7 +105,7 @@ final class RunningServer implements MediaServer {
         try {
             engine = engineBuilder.copy().listener(events).executor(loops).build();
             context = new Context(engine, loops, allocator, events);
-            context.provide(ClientRegistry.class, new ClientRegistry());
+            context.provide(ClientRegistry.class, new ClientRegistry(engine));
             context.provide(ServerGuard.class, new ServerGuard(new ClientLog(limits.logLinesPerSecond(), limits.logBurst()),
                     new MemoryBudget(limits.memoryBudget(), limits.memoryPerAddress())));
             for (ProtocolModule module : modules) {
@@ -335,6 +336,35 @@ final class RunningServer implements MediaServer {
             if (schemes.putIfAbsent(key, Objects.requireNonNull(relays, "relays")) != null) {
                 throw new IllegalArgumentException("the relay scheme '" + key + "' is already registered");
             }
+        }
+
+        @Override
+        public Connections connections() {
+            ClientRegistry registry = service(ClientRegistry.class).orElseThrow();
+            return (protocol, remoteAddress, close) -> {
+                ClientRegistry.Entry entry = registry.register(engine.newId(), protocol, remoteAddress, close);
+                return new Connections.Connection() {
+                    @Override
+                    public long id() {
+                        return entry.id();
+                    }
+
+                    @Override
+                    public void publishing(StreamKey key) {
+                        entry.role(ClientRegistry.Role.PUBLISH, key);
+                    }
+
+                    @Override
+                    public void playing(StreamKey key) {
+                        entry.role(ClientRegistry.Role.PLAY, key);
+                    }
+
+                    @Override
+                    public void close() {
+                        entry.unregister();
+                    }
+                };
+            };
         }
 
         @Override

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamkit.hook.ConnectionEvent;
+import io.streamkit.hook.ServerListener;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.test.Await;
@@ -13,27 +15,42 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The application lists and kicks clients from Java, as the HTTP API does. */
+/** The application lists and kicks clients from Java, as the HTTP API does, and hears every protocol's connections. */
 class ServerClientsTest {
 
     @Test
     void anHttpFlvPlayerIsListedAndKicked() throws Exception {
         StreamKey key = StreamKey.of("live", "listed");
-        try (MediaServer server = MediaServer.builder().ioThreads(1).http(0).start();
+        List<String> events = new CopyOnWriteArrayList<>();
+        ServerListener listener = new ServerListener() {
+            @Override
+            public void onConnect(ConnectionEvent event) {
+                events.add("connect " + event.protocol() + " " + event.id());
+            }
+
+            @Override
+            public void onDisconnect(ConnectionEvent event) {
+                events.add("disconnect " + event.protocol() + " " + event.id());
+            }
+        };
+        try (MediaServer server = MediaServer.builder().ioThreads(1).http(0).listener(listener).start();
              Socket player = new Socket(InetAddress.getLoopbackAddress(), server.httpPort().getAsInt())) {
             Publisher publisher = server.streams().publish(key);
             assertEquals(List.of(), server.clients());
             player.setSoTimeout(10_000);
             player.getOutputStream().write(("GET /live/listed.flv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            Await.until(Duration.ofSeconds(10), () -> server.clients().size() == 1, () -> "clients: " + server.clients());
+            Await.until(Duration.ofSeconds(10), () -> server.clients().size() == 1
+                    && server.clients().get(0).role() == ClientInfo.Role.PLAY, () -> "clients: " + server.clients());
             ClientInfo client = server.clients().get(0);
             assertEquals("http-flv", client.protocol());
             assertEquals(ClientInfo.Role.PLAY, client.role());
             assertEquals(key, client.stream().orElseThrow());
             assertEquals(InetAddress.getLoopbackAddress(), client.remoteAddress().orElseThrow().getAddress());
+            assertEquals(List.of("connect http-flv " + client.id()), events);
             assertTrue(server.kick(client.id()));
             assertFalse(server.kick(client.id() + 1_000));
             InputStream in = player.getInputStream();
@@ -42,6 +59,8 @@ class ServerClientsTest {
                 // the response's head and the FLV header, then the end of the connection
             }
             Await.until(Duration.ofSeconds(10), () -> server.clients().isEmpty(), () -> "clients: " + server.clients());
+            Await.until(Duration.ofSeconds(10), () -> events.size() == 2, events::toString);
+            assertEquals(List.of("connect http-flv " + client.id(), "disconnect http-flv " + client.id()), events);
             publisher.close();
         }
     }

@@ -12,7 +12,6 @@ import io.streamkit.format.amf0.Amf0Reader;
 import io.streamkit.format.amf0.Amf0TypedObject;
 import io.streamkit.hook.AuthRequest;
 import io.streamkit.hook.AuthResult;
-import io.streamkit.hook.ConnectionEvent;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
@@ -118,7 +117,6 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        engine.fireConnect(new ConnectionEvent(id, "rtmp", remote));
         client = clients.register(id, "rtmp", remote, () -> ctx.channel().close());
         arm(config.connectTimeout(), "no connect command");
         super.channelActive(ctx);
@@ -132,9 +130,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         streams.clear();
         if (client != null) {
-            client.unregister();
+            client.unregister();   // announces the disconnect
         }
-        engine.fireDisconnect(new ConnectionEvent(id, "rtmp", remote));
         super.channelInactive(ctx);
     }
 

@@ -1,5 +1,7 @@
 package io.streamkit.server.internal;
 
+import io.streamkit.hook.ConnectionEvent;
+import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -13,11 +15,28 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The media connections open now, for the API's client list, its kicks and the connection
- * gauges. Thread-safe: a connection registers and updates its entry on its event loop, and
+ * gauges, and the one place connections are announced to the application's listeners. Thread-safe: a connection registers and updates its entry on its event loop, and
  * readers on any thread see each entry's latest role and stream.
  */
 public final class ClientRegistry {
     private final ConcurrentHashMap<Long, Entry> clients = new ConcurrentHashMap<>();
+    private final Engine events;
+
+    /** Creates a registry that announces nothing; for tests. */
+    public ClientRegistry() {
+        this(null);
+    }
+
+    /**
+     * Creates the registry of a server, which announces every connection that registers to
+     * the application's listeners ({@code onConnect}, and {@code onDisconnect} when it
+     * unregisters), whatever its protocol.
+     *
+     * @param events the engine whose listeners hear of connections, or {@code null} for none
+     */
+    public ClientRegistry(Engine events) {
+        this.events = events;
+    }
 
     /** What a client does on its connection. */
     public enum Role {
@@ -56,6 +75,9 @@ public final class ClientRegistry {
         Entry entry = new Entry(this, id, Objects.requireNonNull(protocol, "protocol"), remoteAddress,
                 Objects.requireNonNull(close, "close"));
         clients.put(id, entry);
+        if (events != null) {
+            events.fireConnect(new ConnectionEvent(id, protocol, remoteAddress));
+        }
         return entry;
     }
 
@@ -131,9 +153,20 @@ public final class ClientRegistry {
             this.role = Objects.requireNonNull(newRole, "role");
         }
 
-        /** Removes the connection from the registry; idempotent. */
+        /** Removes the connection from the registry and announces its end; idempotent. */
         public void unregister() {
-            registry.clients.remove(id, this);
+            if (registry.clients.remove(id, this) && registry.events != null) {
+                registry.events.fireDisconnect(new ConnectionEvent(id, protocol, remoteAddress));
+            }
+        }
+
+        /**
+         * Returns the connection's id.
+         *
+         * @return the id it registered with
+         */
+        public long id() {
+            return id;
         }
 
         Client snapshot() {

@@ -90,6 +90,14 @@ public interface ModuleContext {
     void events(ServerListener listener);
 
     /**
+     * Returns where the module registers its client connections, to be listed, kicked and
+     * announced to the application like Streamkit's own.
+     *
+     * @return the server's connections
+     */
+    Connections connections();
+
+    /**
      * Returns an executor for blocking work (files, name lookups), never an event loop.
      *
      * @return the executor, shut down with the server
