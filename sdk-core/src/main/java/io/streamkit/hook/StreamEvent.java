@@ -2,13 +2,112 @@ package io.streamkit.hook;
 
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A publisher's start or end, for {@link ServerListener#onPublish} and {@link ServerListener#onUnpublish}.
  *
- * @param key the stream
- * @param protocol the publisher's protocol
- * @param remoteAddress the publisher's address, or {@code null} for application code
+ * <p>A final class rather than a record, so that fields can be added without breaking
+ * listeners; made by the server (and tests) only.
  */
-public record StreamEvent(StreamKey key, String protocol, InetSocketAddress remoteAddress) {
+public final class StreamEvent {
+    private final StreamKey key;
+    private final String protocol;
+    private final InetSocketAddress remoteAddress;
+    private final long connectionId;
+    private final Map<String, String> attributes;
+
+    /**
+     * Creates the event; for the server and tests.
+     *
+     * @param key the stream
+     * @param protocol the publisher's protocol
+     * @param remoteAddress the publisher's address, or {@code null} for application code
+     * @param connectionId the publisher's connection, as in {@code MediaServer.clients()} and
+     *     {@link ConnectionEvent#id()}; 0 for application code
+     * @param attributes the attributes of the auth decision that let it in ({@link
+     *     io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     *     none
+     */
+    public StreamEvent(StreamKey key, String protocol, InetSocketAddress remoteAddress, long connectionId,
+                       Map<String, String> attributes) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(protocol, "protocol");
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        this.key = key;
+        this.protocol = protocol;
+        this.remoteAddress = remoteAddress;
+        this.connectionId = connectionId;
+        this.attributes = attributes;
+    }
+
+    /**
+     * Returns the stream.
+     *
+     * @return the stream
+     */
+    public StreamKey key() {
+        return key;
+    }
+
+    /**
+     * Returns the publisher's protocol.
+     *
+     * @return the publisher's protocol
+     */
+    public String protocol() {
+        return protocol;
+    }
+
+    /**
+     * Returns the publisher's address, or {@code null} for application code.
+     *
+     * @return the publisher's address, or {@code null} for application code
+     */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Returns the publisher's connection, as in {@code MediaServer.clients()} and {@link
+     * ConnectionEvent#id()}; 0 for application code.
+     *
+     * @return the publisher's connection, as in {@code MediaServer.clients()} and {@link
+     *     ConnectionEvent#id()}; 0 for application code
+     */
+    public long connectionId() {
+        return connectionId;
+    }
+
+    /**
+     * Returns the attributes of the auth decision that let it in ({@link
+     * io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     * none.
+     *
+     * @return the attributes of the auth decision that let it in ({@link
+     *     io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     *     none
+     */
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StreamEvent o && Objects.equals(key, o.key) && Objects.equals(protocol, o.protocol)
+                && Objects.equals(remoteAddress, o.remoteAddress) && connectionId == o.connectionId
+                && Objects.equals(attributes, o.attributes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, protocol, remoteAddress, connectionId, attributes);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamEvent[" + "key=" + key + ", " + "protocol=" + protocol + ", " + "remoteAddress=" + remoteAddress
+                + ", " + "connectionId=" + connectionId + ", " + "attributes=" + attributes + "]";
+    }
 }

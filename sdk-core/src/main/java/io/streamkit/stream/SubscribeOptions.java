@@ -1,42 +1,102 @@
 package io.streamkit.stream;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
  * Where a subscriber runs and who it is; passed to {@link io.streamkit.engine.StreamEngine#subscribe}.
- *
- * @param executor the executor every {@link Subscriber} method runs on, or {@code null} for
- *     one of the engine's own. It must run tasks one at a time, in order, on a thread of its
- *     own (an event loop, a single-thread executor). A network subscriber passes its
- *     connection's event loop, so that frames are handed once to each loop and written there
- *     without a further hop; subscribers that pass the same executor instance share that
- *     hand-off. An executor that runs tasks inline ({@code Runnable::run}) makes the
- *     subscriber run inside the publisher's write, under the stream's lock: acceptable for
- *     benchmarks, wrong for anything that blocks or publishes to another stream
- * @param protocol the output protocol as shown in the API and events, for example {@code "rtmp"}
- * @param remoteAddress the player's address, or {@code null} for application code
+ * Made from {@link #defaults()} and its {@code with}-style copies ({@link #executor(Executor)}, ...).
  */
-public record SubscribeOptions(Executor executor, String protocol, InetSocketAddress remoteAddress) {
+public final class SubscribeOptions {
+    private final Executor executor;
+    private final String protocol;
+    private final InetSocketAddress remoteAddress;
+    private final long connectionId;
+    private final Map<String, String> attributes;
 
-    /**
-     * Checks the components.
-     * @param executor where subscriber methods run, or {@code null}
-     * @param protocol the protocol name
-     * @param remoteAddress the client's address, or {@code null}
-     */
-    public SubscribeOptions {
+    private SubscribeOptions(Executor executor, String protocol, InetSocketAddress remoteAddress, long connectionId,
+                             Map<String, String> attributes) {
         Objects.requireNonNull(protocol, "protocol");
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        this.executor = executor;
+        this.protocol = protocol;
+        this.remoteAddress = remoteAddress;
+        this.connectionId = connectionId;
+        this.attributes = attributes;
     }
 
     /**
-     * Returns the options of application code: an engine executor, protocol {@code "app"}, no address.
+     * Returns the executor every {@link Subscriber} method runs on, or {@code null} for one of the
+     * engine's own. It must run tasks one at a time, in order, on a thread of its own (an event
+     * loop, a single-thread executor). A network subscriber passes its connection's event loop, so
+     * that frames are handed once to each loop and written there without a further hop; subscribers
+     * that pass the same executor instance share that hand-off. An executor that runs tasks inline
+     * ({@code Runnable::run}) makes the subscriber run inside the publisher's write, under the
+     * stream's lock: acceptable for benchmarks, wrong for anything that blocks or publishes to
+     * another stream.
+     *
+     * @return the executor every {@link Subscriber} method runs on, or {@code null} for one of the
+     *     engine's own. It must run tasks one at a time, in order, on a thread of its own (an event
+     *     loop, a single-thread executor). A network subscriber passes its connection's event loop,
+     *     so that frames are handed once to each loop and written there without a further hop;
+     *     subscribers that pass the same executor instance share that hand-off. An executor that
+     *     runs tasks inline ({@code Runnable::run}) makes the subscriber run inside the publisher's
+     *     write, under the stream's lock: acceptable for benchmarks, wrong for anything that blocks
+     *     or publishes to another stream
+     */
+    public Executor executor() {
+        return executor;
+    }
+
+    /**
+     * Returns the output protocol as shown in the API and events, for example {@code "rtmp"}.
+     *
+     * @return the output protocol as shown in the API and events, for example {@code "rtmp"}
+     */
+    public String protocol() {
+        return protocol;
+    }
+
+    /**
+     * Returns the player's address, or {@code null} for application code.
+     *
+     * @return the player's address, or {@code null} for application code
+     */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Returns the player's connection, as in {@code MediaServer.clients()}; 0 for application code.
+     *
+     * @return the player's connection, as in {@code MediaServer.clients()}; 0 for application code
+     */
+    public long connectionId() {
+        return connectionId;
+    }
+
+    /**
+     * Returns the attributes of the auth decision that let the client in ({@link
+     * io.streamkit.hook.AuthResult#attributes()}), which the engine's events carry; empty for none.
+     *
+     * @return the attributes of the auth decision that let the client in ({@link
+     *     io.streamkit.hook.AuthResult#attributes()}), which the engine's events carry; empty for
+     *     none
+     */
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    /**
+     * Returns the options of application code: an engine executor, protocol {@code "app"}, no
+     * address, no connection, no attributes.
      *
      * @return the defaults
      */
     public static SubscribeOptions defaults() {
-        return new SubscribeOptions(null, "app", null);
+        return new SubscribeOptions(null, "app", null, 0, Map.of());
     }
 
     /**
@@ -46,7 +106,7 @@ public record SubscribeOptions(Executor executor, String protocol, InetSocketAdd
      * @return the copy
      */
     public SubscribeOptions executor(Executor executor) {
-        return new SubscribeOptions(executor, protocol, remoteAddress);
+        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, attributes);
     }
 
     /**
@@ -56,7 +116,7 @@ public record SubscribeOptions(Executor executor, String protocol, InetSocketAdd
      * @return the copy
      */
     public SubscribeOptions protocol(String protocol) {
-        return new SubscribeOptions(executor, protocol, remoteAddress);
+        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, attributes);
     }
 
     /**
@@ -66,6 +126,45 @@ public record SubscribeOptions(Executor executor, String protocol, InetSocketAdd
      * @return the copy
      */
     public SubscribeOptions remoteAddress(InetSocketAddress address) {
-        return new SubscribeOptions(executor, protocol, address);
+        return new SubscribeOptions(executor, protocol, address, connectionId, attributes);
+    }
+
+    /**
+     * Returns a copy with the player's connection.
+     *
+     * @param id the connection's id
+     * @return the copy
+     */
+    public SubscribeOptions connectionId(long id) {
+        return new SubscribeOptions(executor, protocol, remoteAddress, id, attributes);
+    }
+
+    /**
+     * Returns a copy with the auth decision's attributes.
+     *
+     * @param decided the attributes; {@code null} for none
+     * @return the copy
+     */
+    public SubscribeOptions attributes(Map<String, String> decided) {
+        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, decided);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SubscribeOptions o && Objects.equals(executor, o.executor)
+                && Objects.equals(protocol, o.protocol) && Objects.equals(remoteAddress, o.remoteAddress)
+                && connectionId == o.connectionId && Objects.equals(attributes, o.attributes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(executor, protocol, remoteAddress, connectionId, attributes);
+    }
+
+    @Override
+    public String toString() {
+        return "SubscribeOptions[" + "executor=" + executor + ", " + "protocol=" + protocol
+                + ", " + "remoteAddress=" + remoteAddress + ", " + "connectionId=" + connectionId
+                + ", " + "attributes=" + attributes + "]";
     }
 }

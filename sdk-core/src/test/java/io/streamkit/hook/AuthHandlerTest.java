@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The application's checks decide; a broken check denies and never escapes. */
 class AuthHandlerTest {
-    private static final AuthRequest PUBLISH = new AuthRequest(AuthRequest.Action.PUBLISH, StreamKey.of("live", "cam1"),
-            Map.of("token", "s3cret"), new InetSocketAddress("127.0.0.1", 50_000), "rtmp");
+    private static final AuthRequest PUBLISH = AuthRequest.builder(AuthRequest.Action.PUBLISH, StreamKey.of("live", "cam1")).query(Map.of("token", "s3cret")).remoteAddress(new InetSocketAddress("127.0.0.1", 50_000)).protocol("rtmp").build();
 
     @Test
     void theHandlerSeesTheRequestAndDecides() {
@@ -26,10 +25,9 @@ class AuthHandlerTest {
                 "s3cret".equals(r.param("token")) ? AuthResult.allow() : AuthResult.deny("bad token"));
         try (EngineFixture fx = new EngineFixture(b -> b.onPublish(tokens))) {
             assertTrue(decide(fx, PUBLISH).allowed());
-            AuthRequest wrong = new AuthRequest(AuthRequest.Action.PUBLISH, PUBLISH.key(), Map.of("token", "nope"),
-                    null, "rtmp");
+            AuthRequest wrong = AuthRequest.builder(AuthRequest.Action.PUBLISH, PUBLISH.key()).query(Map.of("token", "nope")).protocol("rtmp").build();
             assertEquals(AuthResult.deny("bad token"), decide(fx, wrong));
-            AuthRequest play = new AuthRequest(AuthRequest.Action.PLAY, PUBLISH.key(), Map.of(), null, "http-flv");
+            AuthRequest play = AuthRequest.builder(AuthRequest.Action.PLAY, PUBLISH.key()).protocol("http-flv").build();
             assertTrue(decide(fx, play).allowed(), "play has its own handler, allow-all by default");
         }
     }

@@ -117,12 +117,11 @@ class EngineStatsTest {
                 .onPublish(r -> CompletableFuture.completedFuture(r.key().name().equals("denied")
                         ? AuthResult.deny("no") : AuthResult.allow()))
                 .onPlay(r -> { throw new IllegalStateException("a check that throws denies"); }))) {
-            AuthResult denied = fx.engine.authorize(new AuthRequest(AuthRequest.Action.PUBLISH,
-                    StreamKey.of("live", "denied"), Map.of(), null, "rtmp")).toCompletableFuture().join();
+            AuthResult denied = fx.engine.authorize(AuthRequest.builder(AuthRequest.Action.PUBLISH, StreamKey.of("live", "denied")).protocol("rtmp").build()).toCompletableFuture().join();
             assertTrue(!denied.allowed());
-            assertTrue(fx.engine.authorize(new AuthRequest(AuthRequest.Action.PUBLISH, key, Map.of(), null, "rtmp"))
+            assertTrue(fx.engine.authorize(AuthRequest.builder(AuthRequest.Action.PUBLISH, key).protocol("rtmp").build())
                     .toCompletableFuture().join().allowed());
-            assertTrue(!fx.engine.authorize(new AuthRequest(AuthRequest.Action.PLAY, key, Map.of(), null, "rtmp"))
+            assertTrue(!fx.engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).protocol("rtmp").build())
                     .toCompletableFuture().join().allowed());
             assertEquals(1, fx.engine.stats().publishesRejected());
             assertEquals(1, fx.engine.stats().playsRejected());

@@ -165,7 +165,7 @@ public final class LineFlvModule implements ProtocolModule {
                 return;
             }
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            engine.authorize(new AuthRequest(action, key, Map.of(), remote, PROTOCOL))
+            engine.authorize(AuthRequest.builder(action, key).remoteAddress(remote).protocol(PROTOCOL).connectionId(connection.id()).build())
                     .whenComplete((result, error) -> ctx.executor().execute(() -> {
                         if (!ctx.channel().isActive()) {
                             return;
@@ -174,9 +174,9 @@ public final class LineFlvModule implements ProtocolModule {
                             refuse(ctx, action.name().toLowerCase() + " of " + key + " denied"
                                     + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
                         } else if (action == AuthRequest.Action.PUBLISH) {
-                            publish(ctx, key, remote);
+                            publish(ctx, key, remote, result.attributes());
                         } else {
-                            play(ctx, key, remote);
+                            play(ctx, key, remote, result.attributes());
                         }
                     }));
         }
@@ -193,10 +193,12 @@ public final class LineFlvModule implements ProtocolModule {
             }
         }
 
-        private void publish(ChannelHandlerContext ctx, StreamKey key, InetSocketAddress remote) {
+        private void publish(ChannelHandlerContext ctx, StreamKey key, InetSocketAddress remote,
+                             Map<String, String> attributes) {
             Publisher publisher;
             try {
-                publisher = engine.publish(key, PublishOptions.defaults().protocol(PROTOCOL).remoteAddress(remote));
+                publisher = engine.publish(key, PublishOptions.defaults().protocol(PROTOCOL).remoteAddress(remote)
+                        .connectionId(connection.id()).attributes(attributes));
             } catch (RuntimeException e) {
                 refuse(ctx, e.getMessage());
                 return;
@@ -208,13 +210,15 @@ public final class LineFlvModule implements ProtocolModule {
             ctx.channel().config().setAutoRead(true);
         }
 
-        private void play(ChannelHandlerContext ctx, StreamKey key, InetSocketAddress remote) {
+        private void play(ChannelHandlerContext ctx, StreamKey key, InetSocketAddress remote,
+                          Map<String, String> attributes) {
             Channel ch = ctx.channel();
             ctx.pipeline().remove("line");
             ctx.pipeline().remove(this);
             FlvWriter writer = new FlvWriter(ch);
             connection.playing(key);
             engine.subscribe(key, writer, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(PROTOCOL)
+                    .connectionId(connection.id()).attributes(attributes)
                     .remoteAddress(remote)).whenComplete((subscription, error) -> ch.eventLoop().execute(() -> {
                         if (error != null) {
                             refuse(ch, "play of " + key + " failed: " + error.getMessage());

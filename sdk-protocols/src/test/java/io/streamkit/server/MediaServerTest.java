@@ -30,7 +30,7 @@ class MediaServerTest {
                         "ok".equals(r.param("token")) ? AuthResult.allow() : AuthResult.deny("no token")))
                 .start()) {
             StreamKey key = StreamKey.of("live", "app");
-            AuthRequest denied = new AuthRequest(AuthRequest.Action.PUBLISH, key, Map.of(), null, "app");
+            AuthRequest denied = AuthRequest.builder(AuthRequest.Action.PUBLISH, key).protocol("app").build();
             assertFalse(server.streams().authorize(denied).toCompletableFuture().join().allowed());
 
             pub = server.streams().publish(key);

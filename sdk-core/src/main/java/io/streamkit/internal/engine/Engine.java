@@ -356,18 +356,24 @@ public final class Engine implements StreamEngine {
     }
 
     void firePublish(StreamKey key, PublishOptions options) {
-        fire(l -> l.onPublish(new StreamEvent(key, options.protocol(), options.remoteAddress())), "onPublish");
+        StreamEvent event = new StreamEvent(key, options.protocol(), options.remoteAddress(), options.connectionId(),
+                options.attributes());
+        fire(l -> l.onPublish(event), "onPublish");
     }
 
     void fireUnpublish(StreamKey key, PublishOptions options) {
-        fire(l -> l.onUnpublish(new StreamEvent(key, options.protocol(), options.remoteAddress())), "onUnpublish");
+        StreamEvent event = new StreamEvent(key, options.protocol(), options.remoteAddress(), options.connectionId(),
+                options.attributes());
+        fire(l -> l.onUnpublish(event), "onUnpublish");
     }
 
     void firePlay(Sub sub) {
         if (settings.listeners().isEmpty()) {
             return;
         }
-        PlayEvent event = new PlayEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), null);
+        SubscribeOptions o = sub.options();
+        PlayEvent event = new PlayEvent(sub.key(), sub.id(), o.protocol(), o.remoteAddress(), null, o.connectionId(),
+                o.attributes());
         fire(l -> l.onPlay(event), "onPlay");
     }
 
@@ -375,7 +381,9 @@ public final class Engine implements StreamEngine {
         if (settings.listeners().isEmpty()) {
             return;
         }
-        PlayEvent event = new PlayEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), reason);
+        SubscribeOptions o = sub.options();
+        PlayEvent event = new PlayEvent(sub.key(), sub.id(), o.protocol(), o.remoteAddress(), reason, o.connectionId(),
+                o.attributes());
         fire(l -> l.onStop(event), "onStop");
     }
 

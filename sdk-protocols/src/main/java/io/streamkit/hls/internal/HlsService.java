@@ -188,7 +188,7 @@ public final class HlsService {
      * @return the response, once authorised and ready
      */
     public CompletionStage<FullHttpResponse> playlist(StreamKey key, Map<String, String> query, InetSocketAddress remote) {
-        return engine.authorize(new AuthRequest(AuthRequest.Action.PLAY, key, query, remote, "hls"))
+        return engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote).protocol("hls").build())
                 .thenCompose(result -> {
                     if (!result.allowed()) {
                         return CompletableFuture.completedFuture(text(HttpResponseStatus.FORBIDDEN,

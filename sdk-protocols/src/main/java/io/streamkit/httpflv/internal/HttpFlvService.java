@@ -135,10 +135,12 @@ public final class HttpFlvService implements HttpMount {
         boolean head = request.method().equals(HttpMethod.HEAD);
         boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         FullHttpRequest retained = websocket ? request.retainedDuplicate() : null;
-        engine.authorize(new AuthRequest(AuthRequest.Action.PLAY, key, query, remote, protocol))
+        long id = engine.newId();   // the player's connection id, in its auth request, events and the client list
+        engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote)
+                        .protocol(protocol).connectionId(id).build())
                 .whenComplete((result, error) -> ctx.executor().execute(() -> {
                     try {
-                        authorized(ctx, retained, key, protocol, remote, head, http10, result, headers, fail, handled);
+                        authorized(ctx, retained, id, key, protocol, remote, head, http10, result, headers, fail, handled);
                     } finally {
                         if (retained != null) {
                             retained.release();
@@ -147,7 +149,7 @@ public final class HttpFlvService implements HttpMount {
                 }));
     }
 
-    private void authorized(ChannelHandlerContext ctx, FullHttpRequest wsRequest, StreamKey key, String protocol,
+    private void authorized(ChannelHandlerContext ctx, FullHttpRequest wsRequest, long id, StreamKey key, String protocol,
                             InetSocketAddress remote, boolean head, boolean http10, AuthResult result,
                             BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail,
                             LongConsumer handled) {
@@ -207,12 +209,13 @@ public final class HttpFlvService implements HttpMount {
                     : ch.writeAndFlush(ch.alloc().buffer(FlvTagEncoder.CHUNK_END.length).writeBytes(FlvTagEncoder.CHUNK_END)))
                     .addListener(ChannelFutureListener.CLOSE), batch, absoluteTime);
         }
-        engine.subscribe(key, player, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(protocol).remoteAddress(remote))
-                .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, key, protocol, player, sub, error,
+        engine.subscribe(key, player, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(protocol)
+                        .remoteAddress(remote).connectionId(id).attributes(result.attributes()))
+                .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, id, key, protocol, player, sub, error,
                         wsRequest != null, fail)));
     }
 
-    private void attached(Channel ch, StreamKey key, String protocol, FlvPlayer player, Subscription sub,
+    private void attached(Channel ch, long id, StreamKey key, String protocol, FlvPlayer player, Subscription sub,
                                  Throwable error, boolean websocket, BiConsumer<HttpResponseStatus, String> fail) {
         if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -229,7 +232,7 @@ public final class HttpFlvService implements HttpMount {
             sub.close();
             return;
         }
-        ClientRegistry.Entry client = clients.register(engine.newId(), protocol,
+        ClientRegistry.Entry client = clients.register(id, protocol,
                 ConnectionGate.clientAddress(ch) instanceof InetSocketAddress a ? a : null, ch::close);
         client.role(ClientRegistry.Role.PLAY, key);
         ch.closeFuture().addListener(f -> {

@@ -474,7 +474,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         st.busy = true;
         Map<String, String> query = merged(split.query());
-        engine.authorize(new AuthRequest(AuthRequest.Action.PUBLISH, key, query, remote, "rtmp"))
+        engine.authorize(AuthRequest.builder(AuthRequest.Action.PUBLISH, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id).build())
                 .whenComplete((result, error) -> ctx.executor().execute(() -> published(streamId, st, key, result)));
     }
 
@@ -490,7 +490,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         Publisher publisher;
         try {
             publisher = engine.publish(key, PublishOptions.defaults().protocol("rtmp").remoteAddress(remote)
-                    .timestampWrap(PublishOptions.RTMP_TIMESTAMP_WRAP));
+                    .timestampWrap(PublishOptions.RTMP_TIMESTAMP_WRAP).connectionId(id).attributes(result.attributes()));
         } catch (StreamException e) {
             refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
             return;
@@ -525,7 +525,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         st.busy = true;
         Map<String, String> query = merged(split.query());
-        engine.authorize(new AuthRequest(AuthRequest.Action.PLAY, key, query, remote, "rtmp"))
+        engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id).build())
                 .whenComplete((result, error) -> ctx.executor().execute(() -> authorizedPlay(streamId, st, key, result)));
     }
 
@@ -547,7 +547,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                 peer, () -> releaseBlock(block));
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
-                        .protocol("rtmp").remoteAddress(remote))
+                        .protocol("rtmp").remoteAddress(remote).connectionId(id).attributes(result.attributes()))
                 .whenComplete((sub, error) -> ctx.executor().execute(() -> {
                     if (error != null) {
                         refuse(streamId, "NetStream.Play.StreamNotFound", (error.getCause() != null
