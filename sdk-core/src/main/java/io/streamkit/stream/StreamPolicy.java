@@ -11,20 +11,16 @@ import java.util.Objects;
  * or choose per stream with {@code policy(Function<StreamKey, StreamPolicy>)}.
  * Each {@code with*} method returns a copy and checks its argument at once.
  *
- * @param onConflict what a second publisher on a live stream gets
- * @param reconnectGrace how long subscribers wait for a publisher that dropped to return
- * @param playWait how long a player waits for a stream that is not published yet before
- *     it is told the stream does not exist
- * @param gopCacheMaxBytes the most payload bytes the GOP cache holds; a longer GOP is not
- *     cached, and new players wait for the next keyframe instead
- * @param audioWindow how much audio an audio-only stream keeps for new players
- * @param maxTimestampJump a forward dts step larger than this is treated as a publisher's clock
- *     jump and smoothed over rather than passed to players (a smaller one is a real gap); a
- *     step back beyond B-frame reordering (a few frame intervals, at most half a second) is a
- *     jump whatever this says
+ * <p>A final class rather than a record, so that settings can be added without breaking
+ * callers; made from {@link #defaults()} and its {@code with*} copies.
  */
-public record StreamPolicy(Conflict onConflict, Duration reconnectGrace, Duration playWait,
-                           long gopCacheMaxBytes, Duration audioWindow, Duration maxTimestampJump) {
+public final class StreamPolicy {
+    private final Conflict onConflict;
+    private final Duration reconnectGrace;
+    private final Duration playWait;
+    private final long gopCacheMaxBytes;
+    private final Duration audioWindow;
+    private final Duration maxTimestampJump;
 
     /** Grace for a dropped publisher: covers an encoder's reconnect with a retry delay or two (OBS waits 2 s, then backs off). */
     public static final Duration DEFAULT_RECONNECT_GRACE = Duration.ofSeconds(10);
@@ -56,7 +52,8 @@ public record StreamPolicy(Conflict onConflict, Duration reconnectGrace, Duratio
      * @param maxTimestampJump largest dts step passed as it is
      * @throws IllegalArgumentException when a duration is negative or a size is not positive
      */
-    public StreamPolicy {
+    private StreamPolicy(Conflict onConflict, Duration reconnectGrace, Duration playWait, long gopCacheMaxBytes,
+                         Duration audioWindow, Duration maxTimestampJump) {
         Objects.requireNonNull(onConflict, "onConflict");
         requireNonNegative("reconnectGrace", reconnectGrace);
         requireNonNegative("playWait", playWait);
@@ -68,6 +65,86 @@ public record StreamPolicy(Conflict onConflict, Duration reconnectGrace, Duratio
         if (maxTimestampJump.isZero()) {
             throw new IllegalArgumentException("maxTimestampJump must be above zero");
         }
+        this.onConflict = onConflict;
+        this.reconnectGrace = reconnectGrace;
+        this.playWait = playWait;
+        this.gopCacheMaxBytes = gopCacheMaxBytes;
+        this.audioWindow = audioWindow;
+        this.maxTimestampJump = maxTimestampJump;
+    }
+
+    /**
+     * Returns what a second publisher on a live stream gets.
+     *
+     * @return what a second publisher on a live stream gets
+     */
+    public Conflict onConflict() {
+        return onConflict;
+    }
+
+    /**
+     * Returns how long subscribers wait for a publisher that dropped to return.
+     *
+     * @return how long subscribers wait for a publisher that dropped to return
+     */
+    public Duration reconnectGrace() {
+        return reconnectGrace;
+    }
+
+    /**
+     * Returns how long a player waits for a stream that is not published yet before it is told the stream does not exist.
+     *
+     * @return how long a player waits for a stream that is not published yet before it is told the stream does not exist
+     */
+    public Duration playWait() {
+        return playWait;
+    }
+
+    /**
+     * Returns the most payload bytes the GOP cache holds; a longer GOP is not cached, and new players wait for the next keyframe instead.
+     *
+     * @return the most payload bytes the GOP cache holds; a longer GOP is not cached, and new players wait for the next keyframe instead
+     */
+    public long gopCacheMaxBytes() {
+        return gopCacheMaxBytes;
+    }
+
+    /**
+     * Returns how much audio an audio-only stream keeps for new players.
+     *
+     * @return how much audio an audio-only stream keeps for new players
+     */
+    public Duration audioWindow() {
+        return audioWindow;
+    }
+
+    /**
+     * Returns a forward dts step larger than this is treated as a publisher's clock jump and smoothed over rather than passed to players (a smaller one is a real gap); a step back beyond B-frame reordering (a few frame intervals, at most half a second) is a jump whatever this says .
+     *
+     * @return a forward dts step larger than this is treated as a publisher's clock jump and smoothed over rather than passed to players (a smaller one is a real gap); a step back beyond B-frame reordering (a few frame intervals, at most half a second) is a jump whatever this says 
+     */
+    public Duration maxTimestampJump() {
+        return maxTimestampJump;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StreamPolicy o && Objects.equals(onConflict, o.onConflict)
+                && Objects.equals(reconnectGrace, o.reconnectGrace) && Objects.equals(playWait, o.playWait)
+                && gopCacheMaxBytes == o.gopCacheMaxBytes && Objects.equals(audioWindow, o.audioWindow)
+                && Objects.equals(maxTimestampJump, o.maxTimestampJump);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(onConflict, reconnectGrace, playWait, gopCacheMaxBytes, audioWindow, maxTimestampJump);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamPolicy[" + "onConflict=" + onConflict + ", " + "reconnectGrace=" + reconnectGrace
+                + ", " + "playWait=" + playWait + ", " + "gopCacheMaxBytes=" + gopCacheMaxBytes
+                + ", " + "audioWindow=" + audioWindow + ", " + "maxTimestampJump=" + maxTimestampJump + "]";
     }
 
     /**

@@ -391,7 +391,8 @@ public final class Engine implements StreamEngine {
         if (settings.listeners().isEmpty()) {
             return;
         }
-        SkipEvent event = new SkipEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), skips);
+        SkipEvent event = new SkipEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), skips,
+                sub.options().connectionId());
         fire(l -> l.onSkip(event), "onSkip");
     }
 
