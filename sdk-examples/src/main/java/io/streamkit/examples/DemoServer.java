@@ -47,6 +47,25 @@ public final class DemoServer {
      * @throws java.net.UnknownHostException when {@code --bind} names no address of this machine
      */
     public static void main(String[] args) throws InterruptedException, java.net.UnknownHostException {
+        MediaServer server = start(args);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        log.info("Demo server running; Ctrl-C stops it");
+        stopped.await();
+    }
+
+    /**
+     * Starts the demo server as {@link #main} does, without waiting: for tests of the README's
+     * demo command.
+     *
+     * @param args the options {@link #main} takes
+     * @return the running server, which the caller closes
+     * @throws java.net.UnknownHostException when {@code --bind} names no address of this machine
+     */
+    static MediaServer start(String... args) throws java.net.UnknownHostException {
         int rtmpPort = 1935;
         int httpPort = 8080;
         Duration writeBatch = Duration.ofMillis(RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
@@ -86,8 +105,12 @@ public final class DemoServer {
                 .transport(transport)
                 .rtmp(rtmpPort, r -> r.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied)
                         .bindAddress(address))
-                .http(httpPort, h -> h.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied)
-                        .bindAddress(address).apiToken(token).tokenForReads(token != null))
+                .http(httpPort, h -> {
+                    h.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied).bindAddress(address);
+                    if (token != null) {
+                        h.apiToken(token).tokenForReads(true);
+                    }
+                })
                 .listener(new ConsoleListener(quiet));
         if (hls) {
             builder.hls();
@@ -103,16 +126,10 @@ public final class DemoServer {
         }
         log.info("API:     curl {}http://127.0.0.1:{}/api/streams   metrics: http://127.0.0.1:{}/metrics",
                 token == null ? "" : "-H 'Authorization: Bearer <token>' ", http, http);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "demo-shutdown"));
         if (proxied) {
             log.info("Both ports expect the PROXY protocol header first (v1 or v2): connect through the load balancer");
         }
-        log.info("Demo server running; Ctrl-C stops it");
-        stopped.await();
+        return server;
     }
 
     private static String value(String[] args, int i) {
@@ -157,7 +174,8 @@ public final class DemoServer {
 
         @Override
         public void onPublish(StreamEvent e) {
-            log.info("publish {} via {} from {}", e.key(), e.protocol(), e.remoteAddress());
+            log.info("publish {} via {} from {} (connection #{}{})", e.key(), e.protocol(), e.remoteAddress(),
+                    e.connectionId(), e.attributes().isEmpty() ? "" : ", " + e.attributes());
         }
 
         @Override
@@ -173,7 +191,8 @@ public final class DemoServer {
             if (e.remoteAddress() == null) {   // a subscriber inside the server, such as the HLS segmenter
                 log.info("subscribe {} by {} (#{})", e.key(), e.protocol(), e.subscriptionId());
             } else {
-                log.info("play {} via {} from {} (#{})", e.key(), e.protocol(), e.remoteAddress(), e.subscriptionId());
+                log.info("play {} via {} from {} (connection #{}, subscription #{})", e.key(), e.protocol(), e.remoteAddress(),
+                        e.connectionId(), e.subscriptionId());
             }
         }
 
@@ -182,7 +201,8 @@ public final class DemoServer {
             if (quiet) {
                 return;
             }
-            log.info("stop {} (#{}): {}", e.key(), e.subscriptionId(), e.reason());
+            log.info("stop {} (connection #{}, subscription #{}): {}", e.key(), e.connectionId(), e.subscriptionId(),
+                    e.reason());
         }
 
         @Override

@@ -209,13 +209,17 @@ public final class HttpFlvService implements HttpMount {
                     : ch.writeAndFlush(ch.alloc().buffer(FlvTagEncoder.CHUNK_END.length).writeBytes(FlvTagEncoder.CHUNK_END)))
                     .addListener(ChannelFutureListener.CLOSE), batch, absoluteTime);
         }
+        // registered (and announced: onConnect) before the subscription's onPlay, unregistered with the connection
+        ClientRegistry.Entry client = clients.register(id, protocol, remote, ch::close);
+        client.role(ClientRegistry.Role.PLAY, key);
+        ch.closeFuture().addListener(f -> client.unregister());
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(protocol)
                         .remoteAddress(remote).connectionId(id).attributes(result.attributes()))
-                .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, id, key, protocol, player, sub, error,
+                .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, key, protocol, player, sub, error,
                         wsRequest != null, fail)));
     }
 
-    private void attached(Channel ch, long id, StreamKey key, String protocol, FlvPlayer player, Subscription sub,
+    private void attached(Channel ch, StreamKey key, String protocol, FlvPlayer player, Subscription sub,
                                  Throwable error, boolean websocket, BiConsumer<HttpResponseStatus, String> fail) {
         if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -232,13 +236,7 @@ public final class HttpFlvService implements HttpMount {
             sub.close();
             return;
         }
-        ClientRegistry.Entry client = clients.register(id, protocol,
-                ConnectionGate.clientAddress(ch) instanceof InetSocketAddress a ? a : null, ch::close);
-        client.role(ClientRegistry.Role.PLAY, key);
-        ch.closeFuture().addListener(f -> {
-            sub.close();
-            client.unregister();
-        });
+        ch.closeFuture().addListener(f -> sub.close());
         player.attached();
         ch.flush();
         log.debug("{} {}: playing {}", protocol, ConnectionGate.clientAddress(ch), key);
