@@ -114,6 +114,7 @@ final class RunningServer implements MediaServer {
                 started.add(module);
             }
             context.current = null;
+            context.sealed = true;
             for (Map.Entry<String, Declared> e : context.declared.entrySet()) {
                 Channel channel = bind(loops, allocator, e.getValue());
                 bound.put(e.getKey(), channel);
@@ -286,6 +287,8 @@ final class RunningServer implements MediaServer {
         private ExecutorService blocking;
         /** The module starting now, named when a start fails. */
         private String current;
+        /** Set once every module has started: listeners and services are declared while modules start, not later. */
+        private volatile boolean sealed;
 
         Context(Engine engine, EventLoopGroup loops, ByteBufAllocator allocator, ModuleEvents events) {
             this.engine = engine;
@@ -311,6 +314,7 @@ final class RunningServer implements MediaServer {
 
         @Override
         public synchronized void listen(String name, InetSocketAddress address, ChannelHandler initializer) {
+            requireStarting("listen");
             Objects.requireNonNull(address, "address");
             Objects.requireNonNull(initializer, "initializer");
             if (declared.putIfAbsent(Objects.requireNonNull(name, "name"), new Declared(address, initializer)) != null) {
@@ -320,6 +324,7 @@ final class RunningServer implements MediaServer {
 
         @Override
         public synchronized <T> void provide(Class<T> type, T service) {
+            requireStarting("provide");
             if (services.putIfAbsent(Objects.requireNonNull(type, "type"), type.cast(service)) != null) {
                 throw new IllegalArgumentException("a service " + type.getName() + " is already provided");
             }
@@ -332,6 +337,7 @@ final class RunningServer implements MediaServer {
 
         @Override
         public synchronized void relayScheme(String scheme, RelayScheme relays) {
+            requireStarting("relayScheme");
             String key = Objects.requireNonNull(scheme, "scheme").toLowerCase(Locale.ROOT);
             if (schemes.putIfAbsent(key, Objects.requireNonNull(relays, "relays")) != null) {
                 throw new IllegalArgumentException("the relay scheme '" + key + "' is already registered");
@@ -381,6 +387,12 @@ final class RunningServer implements MediaServer {
                 blocking = pool;
             }
             return blocking;
+        }
+
+        private void requireStarting(String call) {
+            if (sealed) {
+                throw new IllegalStateException(call + " is for ProtocolModule.start: the server has started");
+            }
         }
 
         @Override

@@ -144,6 +144,34 @@ class ProtocolModuleTest {
     }
 
     @Test
+    void listenersServicesAndSchemesAreDeclaredWhileModulesStartOnly() {
+        ModuleContext[] kept = new ModuleContext[1];
+        ProtocolModule keeper = new ProtocolModule() {
+            @Override
+            public String name() {
+                return "keeper";
+            }
+
+            @Override
+            public void start(ModuleContext context) {
+                kept[0] = context;
+            }
+        };
+        try (MediaServer server = MediaServer.builder().ioThreads(1).module(keeper).start()) {
+            IllegalStateException late = assertThrows(IllegalStateException.class, () -> kept[0].listen("late", ANY_PORT,
+                    new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                        }
+                    }));
+            assertEquals("listen is for ProtocolModule.start: the server has started", late.getMessage());
+            assertThrows(IllegalStateException.class, () -> kept[0].provide(Greeting.class, who -> who));
+            assertFalse(server.port("late").isPresent());
+            assertTrue(kept[0].connections() != null);   // the rest stays usable
+        }
+    }
+
+    @Test
     void namesOfModulesAndListenersAreUnique() {
         List<String> journal = new CopyOnWriteArrayList<>();
         assertEquals("Streamkit could not start: two modules are named 'x'", assertThrows(IllegalStateException.class,

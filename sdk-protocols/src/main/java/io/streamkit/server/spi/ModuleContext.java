@@ -14,7 +14,9 @@ import java.util.concurrent.Executor;
  * the allocator every protocol shares, listeners, services, relay schemes and events.
  *
  * <p>The service tier: Netty types appear here on purpose, since a module builds pipelines.
- * Methods are called from {@link ProtocolModule#start}, on the thread that starts the server.
+ * Methods are called from {@link ProtocolModule#start}, on the thread that starts the server;
+ * {@link #listen}, {@link #provide} and {@link #relayScheme} refuse to be called once the
+ * server has started ({@link IllegalStateException}), the others may be kept and used later.
  */
 public interface ModuleContext {
 
