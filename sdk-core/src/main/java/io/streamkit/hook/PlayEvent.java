@@ -32,7 +32,7 @@ public final class PlayEvent {
      * @param connectionId the player's connection, as in {@code MediaServer.clients()} and {@link
      *     ConnectionEvent#id()}; 0 for application code
      * @param attributes the attributes of the auth decision that let it in ({@link
-     *     io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     *     AuthResult#attributes()}): an identity, per-stream switches; empty for
      *     none
      */
     public PlayEvent(StreamKey key, long subscriptionId, String protocol, InetSocketAddress remoteAddress,
@@ -107,11 +107,11 @@ public final class PlayEvent {
 
     /**
      * Returns the attributes of the auth decision that let it in ({@link
-     * io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     * AuthResult#attributes()}): an identity, per-stream switches; empty for
      * none.
      *
      * @return the attributes of the auth decision that let it in ({@link
-     *     io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     *     AuthResult#attributes()}): an identity, per-stream switches; empty for
      *     none
      */
     public Map<String, String> attributes() {

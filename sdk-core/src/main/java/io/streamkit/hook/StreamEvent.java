@@ -27,7 +27,7 @@ public final class StreamEvent {
      * @param connectionId the publisher's connection, as in {@code MediaServer.clients()} and
      *     {@link ConnectionEvent#id()}; 0 for application code
      * @param attributes the attributes of the auth decision that let it in ({@link
-     *     io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     *     AuthResult#attributes()}): an identity, per-stream switches; empty for
      *     none
      */
     public StreamEvent(StreamKey key, String protocol, InetSocketAddress remoteAddress, long connectionId,
@@ -82,11 +82,11 @@ public final class StreamEvent {
 
     /**
      * Returns the attributes of the auth decision that let it in ({@link
-     * io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     * AuthResult#attributes()}): an identity, per-stream switches; empty for
      * none.
      *
      * @return the attributes of the auth decision that let it in ({@link
-     *     io.streamkit.hook.AuthResult#attributes()}): an identity, per-stream switches; empty for
+     *     AuthResult#attributes()}): an identity, per-stream switches; empty for
      *     none
      */
     public Map<String, String> attributes() {
