@@ -62,7 +62,8 @@ final class RtmpUrls {
         if (slash < 0 || slash >= end) {
             return "";
         }
-        return decode(trimSlashes(tcUrl.substring(slash, end)));
+        // decode first: an escaped slash at either end (live%2f) is a slash of the app's path
+        return trimSlashes(decode(tcUrl.substring(slash, end)));
     }
 
     /**

@@ -33,6 +33,17 @@ class RtmpUrlsTest {
         });
     }
 
+    /**
+     * Found by RtmpUrlsFuzzTest in CI (crash-1c535849...): the app was trimmed before it was
+     * decoded, so an escaped slash at its end or start ({@code live%2f}) came back as a slash.
+     */
+    @ParameterizedTest
+    @CsvSource({"rtmp://h/live%2f, live", "rtmp://h/%2Flive, live", "rtmp://h/%2f/live/%2F?x=1, live",
+            "rtmp://h/a%2fb, a/b", "rtmp://h/%2f, ''"})
+    void anEscapedSlashAtEitherEndOfTheAppIsTrimmedToo(String tcUrl, String app) {
+        assertEquals(app, RtmpUrls.appOf(tcUrl));
+    }
+
     /** Found by RtmpUrlsFuzzTest (crash-72c76676...): a port past 65535 passed until the connect failed. */
     @ParameterizedTest
     @CsvSource({"rtmp://host:1931936/app/name", "rtmp://host:0/app/name", "rtmp://host:65536/app/name"})
