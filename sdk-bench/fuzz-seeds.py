@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed inputs of the fuzz targets (the *FuzzTest classes of sdk-core and
-sdk-protocols) from the fixtures and the unit tests' tables: each seed is a small, valid (or
+sdk-rtmp and sdk-http) from the fixtures and the unit tests' tables: each seed is a small, valid (or
 nearly valid) input in the form the target reads, so that fuzzing starts from the interesting
 structure rather than from nothing, and so that without fuzzing the seeds run as regression
 tests.
@@ -11,7 +11,7 @@ end with the few bytes those numbers come from (commented at each target); targe
 a byte[] get the bytes alone. Findings that Jazzer writes there (crash-*) are kept by hand and
 not touched by this script, which only (re)writes the files named seed-*.
 
-The multiplexers (CoreParsersFuzzTest, ProtocolParsersFuzzTest), which `./mvnw verify` fuzzes,
+The multiplexers (CoreParsersFuzzTest, RtmpParsersFuzzTest, HttpParsersFuzzTest), which `./mvnw verify` fuzzes,
 get every target's seeds and findings with one byte appended: the index of the target among
 the module's *FuzzTest classes sorted by name (see io.streamkit.test.FuzzTargets). Inputs a multiplexer run
 finds (crash-*, timeout-*, oom-* in its seed directory) are moved to their target's seed
@@ -28,7 +28,8 @@ import struct
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORE_RES = os.path.join(ROOT, "sdk-core/src/test/resources")
-PROT_RES = os.path.join(ROOT, "sdk-protocols/src/test/resources")
+RTMP_RES = os.path.join(ROOT, "sdk-rtmp/src/test/resources")
+HTTP_RES = os.path.join(ROOT, "sdk-http/src/test/resources")
 
 
 def fixture(path):
@@ -292,15 +293,15 @@ def rtmp_seeds():
     assert len(simple) == 1536
     c2 = hashlib.sha256(b"c2").digest() * 48
     after = connect_chunks()
-    write(PROT_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "simple", b"\x03" + simple + c2 + after + b"\x00")
-    write(PROT_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "digest-0",
+    write(RTMP_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "simple", b"\x03" + simple + c2 + after + b"\x00")
+    write(RTMP_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "digest-0",
           b"\x03" + c1_digest(0) + c2 + after[:64] + b"\x00")
-    write(PROT_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "digest-1",
+    write(RTMP_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "digest-1",
           b"\x03" + c1_digest(1) + c2 + b"\x00")
-    write(PROT_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "rtmpe", b"\x06" + simple[:100] + b"\x00")
+    write(RTMP_RES, pkg, "RtmpHandshakeHandlerFuzzTest", "handshake", "rtmpe", b"\x06" + simple[:100] + b"\x00")
     server = chunk(2, 5, 0, 0, struct.pack(">I", 2500000)) + chunk(2, 6, 0, 0, struct.pack(">IB", 2500000, 2)) \
         + chunk(2, 1, 0, 0, struct.pack(">I", 60000))
-    write(PROT_RES, pkg, "RtmpClientHandshakeHandlerFuzzTest", "handshake", "answer",
+    write(RTMP_RES, pkg, "RtmpClientHandshakeHandlerFuzzTest", "handshake", "answer",
           b"\x03" + c1_digest(0) + simple + server + b"\x00")
 
     # chunk streams; the trailer is three zero bytes: no cut, default chunk stream and message limits
@@ -316,7 +317,7 @@ def rtmp_seeds():
     for name, data in [("spec-example-1", spec1), ("spec-example-2", spec2), ("extended-timestamps", extended),
                        ("set-chunk-size", setsize), ("abort", abort), ("long-chunk-stream-ids", long_ids),
                        ("connect-publish", connect_chunks())]:
-        write(PROT_RES, pkg, "RtmpChunkDecoderFuzzTest", "decode", name, data + b"\x00\x00\x00")
+        write(RTMP_RES, pkg, "RtmpChunkDecoderFuzzTest", "decode", name, data + b"\x00\x00\x00")
 
     # aggregates; the trailer is a false boolean (split the bytes as they are) and a 4-byte timestamp
     def tag(t, ts, payload):
@@ -324,21 +325,21 @@ def rtmp_seeds():
             + bytes([ts >> 24 & 0xFF]) + bytes(3) + payload + struct.pack(">I", 11 + len(payload))
     body = tag(9, 1000, h("17010000000000000a")) + tag(8, 1040, h("af01aabb")) \
         + tag(18, 1020, h("02000a6f6e4d65746144617461"))
-    write(PROT_RES, pkg, "RtmpAggregateFuzzTest", "split", "three-tags", body + b"\x00" + struct.pack(">I", 5000))
-    write(PROT_RES, pkg, "RtmpAggregateFuzzTest", "split", "bad-back-pointer",
+    write(RTMP_RES, pkg, "RtmpAggregateFuzzTest", "split", "three-tags", body + b"\x00" + struct.pack(">I", 5000))
+    write(RTMP_RES, pkg, "RtmpAggregateFuzzTest", "split", "bad-back-pointer",
           body[:-4] + struct.pack(">I", 99) + b"\x00" + struct.pack(">I", 0xFFFFFFF0))
 
     for name, text in [("tcurl", "rtmp://127.0.0.1:1935/live/app?token=abc&x=%41"), ("name", "cam1?token=x&a=1&a=2"),
                        ("slashes", "//live///cam1//"), ("percent", "%zz?%E2%82%AC=%"), ("rtmps", "rtmps://h/a/b"),
                        ("ipv6", "rtmp://[::1]:1936/app/name")]:
-        write(PROT_RES, pkg, "RtmpUrlsFuzzTest", "parse", name, text.encode())
+        write(RTMP_RES, pkg, "RtmpUrlsFuzzTest", "parse", name, text.encode())
 
     # HTTP request targets; the last byte picks the method (0 GET, 1 HEAD, 2 POST, 3 DELETE, 4 OPTIONS)
     for name, uri, method in [("flv", "/live/cam1.flv?token=x", 0), ("api", "/api/streams/live/cam1", 0),
                               ("app", "/app/x?who=me&a=%41", 2), ("dots", "/app/%2e%2e/secret", 0),
                               ("bad-escape", "/app/%zz", 0), ("head", "/live/a.flv", 1), ("options", "*", 4),
                               ("query-only", "?a=b", 0), ("encoded-slash", "/a%2Fb", 0)]:
-        write(PROT_RES, "io.streamkit.http.internal", "HttpRouterFuzzTest", "route", name, uri.encode() + bytes([method]))
+        write(HTTP_RES, "io.streamkit.http.internal", "HttpRouterFuzzTest", "route", name, uri.encode() + bytes([method]))
 
 
 def target_names(module):
@@ -409,6 +410,8 @@ if __name__ == "__main__":
     codec_seeds()
     rtmp_seeds()
     adopt_findings("sdk-core", CORE_RES, "io.streamkit.CoreParsersFuzzTest")
-    adopt_findings("sdk-protocols", PROT_RES, "io.streamkit.ProtocolParsersFuzzTest")
+    adopt_findings("sdk-rtmp", RTMP_RES, "io.streamkit.rtmp.internal.RtmpParsersFuzzTest")
+    adopt_findings("sdk-http", HTTP_RES, "io.streamkit.http.internal.HttpParsersFuzzTest")
     multiplexer_seeds("sdk-core", CORE_RES, "io.streamkit.CoreParsersFuzzTest")
-    multiplexer_seeds("sdk-protocols", PROT_RES, "io.streamkit.ProtocolParsersFuzzTest")
+    multiplexer_seeds("sdk-rtmp", RTMP_RES, "io.streamkit.rtmp.internal.RtmpParsersFuzzTest")
+    multiplexer_seeds("sdk-http", HTTP_RES, "io.streamkit.http.internal.HttpParsersFuzzTest")

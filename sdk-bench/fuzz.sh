@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers for longer than `./mvnw verify` does: one fuzz target (a *FuzzTest class
-# of sdk-core or sdk-protocols) or all of them, one after the other, each for SECONDS.
+# of sdk-core, sdk-rtmp or sdk-http) or all of them, one after the other, each for SECONDS.
 #
 #   sdk-bench/fuzz.sh --list                  the targets
 #   sdk-bench/fuzz.sh H264SpsFuzzTest 600     one target for 10 minutes
 #   sdk-bench/fuzz.sh all 600                 every target for 10 minutes each
 #
-# "all" leaves out the multiplexers (CoreParsersFuzzTest, ProtocolParsersFuzzTest), which put
+# "all" leaves out the multiplexers (CoreParsersFuzzTest, RtmpParsersFuzzTest, HttpParsersFuzzTest), which put
 # every target of a module behind one for `./mvnw verify`; name one to fuzz it alone.
 #
 # Each run is the "fuzz" surefire execution of the target's module, under the build lock
@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 targets() {
-  find sdk-core/src/test/java sdk-protocols/src/test/java -name '*FuzzTest.java' | sort
+  find sdk-*/src/test/java -name '*FuzzTest.java' | sort
 }
 
 if [ "${1:-}" = "--list" ] || [ $# -eq 0 ]; then

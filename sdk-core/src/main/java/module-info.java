@@ -26,5 +26,7 @@ module io.streamkit.core {
     exports io.streamkit.format.flv;
     exports io.streamkit.format.mpegts;
 
-    exports io.streamkit.internal.engine to io.streamkit.protocols;
+    exports io.streamkit.internal.engine to
+            io.streamkit.server.spi, io.streamkit.rtmp, io.streamkit.http, io.streamkit.httpflv, io.streamkit.hls,
+            io.streamkit.protocols;
 }

@@ -1,24 +1,16 @@
 /**
- * Streamkit's wire protocols as Netty pipelines, and {@code MediaServer}, which
- * assembles them around the engine of {@code io.streamkit.core}.
+ * {@code MediaServer}, which assembles the protocol modules around the engine of
+ * {@code io.streamkit.core}: Streamkit's own (RTMP, HTTP, HTTP-FLV, HLS) through its builder's
+ * sugar, and the application's own through {@code Builder.module}. Reading this module reads
+ * every protocol's public configuration and the server SPI.
  */
 module io.streamkit.protocols {
-    requires transitive io.streamkit.core;
-    requires io.netty.transport;
-    requires io.netty.codec;
-    requires io.netty.codec.http;
-    requires io.netty.codec.haproxy;
-    requires io.netty.handler;
-    requires io.netty.transport.classes.epoll;
-    requires io.netty.transport.classes.io_uring;
-    requires io.netty.transport.unix.common;
+    requires transitive io.streamkit.server.spi;
+    requires transitive io.streamkit.rtmp;
+    requires transitive io.streamkit.http;
+    requires transitive io.streamkit.hls;
+    requires io.streamkit.httpflv;
     requires org.slf4j;
 
     exports io.streamkit.server;
-    exports io.streamkit.server.spi;
-    exports io.streamkit.transport;
-    exports io.streamkit.rtmp;
-    exports io.streamkit.http;
-    exports io.streamkit.http.spi;
-    exports io.streamkit.hls;
 }

@@ -1,21 +1,66 @@
 package io.streamkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamkit.hls.HlsConfig;
+import io.streamkit.http.HttpConfig;
+import io.streamkit.httpflv.internal.HttpFlvModule;
+import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.MediaServer;
 import io.streamkit.test.PackageCycles;
+import io.streamkit.transport.TlsConfig;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * No package of {@code streamkit-protocols} depends, directly or not, on a package that
- * depends on it. A failure names the class-level dependencies of each cycle.
+ * The packages of the protocol modules ({@code streamkit-server-spi}, {@code -rtmp},
+ * {@code -http}, {@code -httpflv}, {@code -hls} and {@code streamkit-protocols}), read from their
+ * classes as one graph: no package depends, directly or not, on a package that depends on it, and
+ * a protocol module reaches another only through HTTP's mount SPI. Maven keeps the modules
+ * themselves acyclic; this keeps the packages inside them so, and the modules' rule that the build
+ * alone would allow to erode (HLS and HTTP-FLV may read all of HTTP's exported packages). A
+ * failure names the class-level dependencies.
  */
 class ProtocolPackageCyclesTest {
+    private static final PackageCycles GRAPH = PackageCycles.ofModulesOf(MediaServer.class, TlsConfig.class,
+            RtmpConfig.class, HttpConfig.class, HttpFlvModule.class, HlsConfig.class);
 
     @Test
     void protocolPackagesFormNoCycle() {
-        PackageCycles graph = PackageCycles.ofModuleOf(MediaServer.class);
-        assertEquals(List.of(), graph.cycles(), graph.describe());
+        assertTrue(GRAPH.packages().containsAll(List.of("io.streamkit.server", "io.streamkit.server.spi",
+                "io.streamkit.rtmp.internal", "io.streamkit.http.spi", "io.streamkit.httpflv.internal",
+                "io.streamkit.hls.internal")), "every module read: " + GRAPH.packages());
+        assertEquals(List.of(), GRAPH.cycles(), GRAPH.describe());
+    }
+
+    @Test
+    void mountedModulesReachHttpOnlyThroughItsMountSpi() {
+        for (String pkg : GRAPH.packages()) {
+            if (!pkg.startsWith("io.streamkit.httpflv") && !pkg.startsWith("io.streamkit.hls")) {
+                continue;
+            }
+            for (Map.Entry<String, SortedSet<String>> dep : GRAPH.dependenciesOf(pkg).entrySet()) {
+                String to = dep.getKey();
+                boolean http = to.equals("io.streamkit.http") || to.startsWith("io.streamkit.http.");
+                assertTrue(!http || to.equals("io.streamkit.http.spi"), pkg + " depends on " + to + ": " + dep.getValue());
+            }
+        }
+    }
+
+    @Test
+    void rtmpReachesNoOtherProtocol() {
+        for (String pkg : GRAPH.packages()) {
+            if (!pkg.startsWith("io.streamkit.rtmp")) {
+                continue;
+            }
+            for (Map.Entry<String, SortedSet<String>> dep : GRAPH.dependenciesOf(pkg).entrySet()) {
+                String to = dep.getKey();
+                assertTrue(to.startsWith("io.streamkit.rtmp") || to.startsWith("io.streamkit.server.")
+                        || to.equals("io.streamkit.transport"), pkg + " depends on " + to + ": " + dep.getValue());
+            }
+        }
     }
 }

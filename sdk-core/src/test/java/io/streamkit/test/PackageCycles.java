@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +65,36 @@ public final class PackageCycles {
     }
 
     /**
+     * Reads the classes of every module that holds one of the anchors, as one graph: a module's
+     * classes are a directory ({@code target/classes}) or a jar (a sibling module's artifact in a
+     * reactor build).
+     *
+     * @param anchors any main class of each module to check
+     * @return the graph of all their packages
+     */
+    public static PackageCycles ofModulesOf(Class<?>... anchors) {
+        PackageCycles graph = new PackageCycles();
+        for (Class<?> anchor : anchors) {
+            Path location;
+            try {
+                location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            if (Files.isDirectory(location)) {
+                graph.read(location);
+            } else {
+                try (FileSystem jar = FileSystems.newFileSystem(location)) {
+                    graph.read(jar.getPath("/"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return graph.closed();
+    }
+
+    /**
      * Reads every class file under a directory.
      *
      * @param classes a class output directory, such as {@code target/classes}
@@ -72,22 +105,31 @@ public final class PackageCycles {
             throw new IllegalArgumentException(classes + " is not a directory of classes");
         }
         PackageCycles graph = new PackageCycles();
+        graph.read(classes);
+        return graph.closed();
+    }
+
+    private void read(Path classes) {
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
                 String name = classes.relativize(file).toString().replace('\\', '/');
                 name = name.substring(0, name.length() - ".class".length());
-                if (name.endsWith("module-info") || name.endsWith("package-info")) {
+                if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF/")) {
                     continue;
                 }
                 try (InputStream in = Files.newInputStream(file)) {
-                    graph.add(name, referencedTypes(in));
+                    add(name, referencedTypes(in));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        graph.edges.values().forEach(targets -> targets.keySet().retainAll(graph.edges.keySet()));
-        return graph;
+    }
+
+    /** Keeps only the edges between packages read, so that the graph is the modules' own. */
+    private PackageCycles closed() {
+        edges.values().forEach(targets -> targets.keySet().retainAll(edges.keySet()));
+        return this;
     }
 
     private void add(String className, Set<String> referenced) {
@@ -170,6 +212,17 @@ public final class PackageCycles {
      */
     public SortedSet<String> packages() {
         return new TreeSet<>(edges.keySet());
+    }
+
+    /**
+     * Returns what a package depends on directly, each with the class-level references that make
+     * the dependency ({@code "a.B -> c.D"}).
+     *
+     * @param pkg a package read, dotted
+     * @return the packages it depends on (among those read), each with its references
+     */
+    public SortedMap<String, SortedSet<String>> dependenciesOf(String pkg) {
+        return Collections.unmodifiableSortedMap(edges.getOrDefault(pkg, new TreeMap<>()));
     }
 
     /**

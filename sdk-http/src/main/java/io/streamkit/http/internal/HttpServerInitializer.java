@@ -95,11 +95,13 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
 
     /**
      * Admits a connection and builds its pipeline, or waits for its PROXY protocol header first.
+     * Public for the modules mounted on HTTP, whose tests run their mounts in this pipeline over
+     * an embedded channel with a chosen peer.
      *
      * @param ch the connection
      * @param peer its socket's peer, the client when no proxy names another
      */
-    void init(Channel ch, InetSocketAddress peer) {
+    public void init(Channel ch, InetSocketAddress peer) {
         if (config.proxyProtocol()) {
             ProxyProtocolHandler.install(ch, "http", config.requestTimeout(), gate, guard.log(), this::pipeline);
         } else if (gate.admit(ch, peer)) {

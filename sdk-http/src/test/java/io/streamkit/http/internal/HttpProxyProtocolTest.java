@@ -12,12 +12,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpConfig;
-import io.streamkit.httpflv.internal.HttpFlvService;
-import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientLog;
-import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.ConnectionGate;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
@@ -43,27 +39,24 @@ class HttpProxyProtocolTest {
     private static final String REQUEST = "GET /api/who HTTP/1.1\r\nHost: x\r\n\r\n";
 
     private final List<EmbeddedChannel> channels = new ArrayList<>();
-    private StreamEngine engine;
     private ClientLog clientLog;
     private HttpServerInitializer init;
 
     @BeforeEach
     void start() {
-        engine = Engine.builder().build();
         clientLog = new ClientLog(0, 0);   // counts the lines it was asked for
         Map<String, HttpRouter.Route> routes = Map.of("/api", (ctx, request, path, query) -> CompletableFuture.completedFuture(
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.copiedBuffer(
                         "client " + ConnectionGate.clientAddress(ctx.channel()), StandardCharsets.UTF_8))));
         init = new HttpServerInitializer(HttpConfig.builder(0).proxyProtocol(true)
                 .requestTimeout(Duration.ofSeconds(2)).maxConnectionsPerAddress(1).build(),
-                List.of(new HttpFlvService((Engine) engine, new ClientRegistry(), Duration.ZERO, false)), routes,
+                List.of(), routes,
                 new ServerGuard(clientLog, MemoryBudget.unlimited()));
     }
 
     @AfterEach
     void stop() {
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        engine.close();
     }
 
     private EmbeddedChannel connect() {

@@ -14,18 +14,15 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpCall;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.http.HttpReply;
-import io.streamkit.httpflv.internal.HttpFlvService;
-import io.streamkit.internal.engine.Engine;
-import io.streamkit.server.internal.ClientRegistry;
-import io.streamkit.stream.StreamPolicy;
+import io.streamkit.http.spi.HttpExchange;
+import io.streamkit.http.spi.HttpMount;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +45,29 @@ import java.util.concurrent.CompletableFuture;
  * the request paths of the HTTP tests, under {@code HttpRouterFuzzTestInputs}.
  */
 class HttpRouterFuzzTest {
-    private static final StreamEngine ENGINE = Engine.builder()
-            .policy(StreamPolicy.defaults().withPlayWait(Duration.ZERO))
-            .build();
     private static final HttpConfig CONFIG = HttpConfig.builder(0).build();
-    private static final HttpFlvService FLV = new HttpFlvService((Engine) ENGINE, new ClientRegistry(), Duration.ZERO,
-            false);
+
+    /**
+     * Stands in for HTTP-FLV (which mounts on this router from its own module): it claims
+     * {@code .flv} paths and WebSocket upgrades on them, and has no stream to play, so it answers
+     * 404 as HTTP-FLV does at once for a missing stream when players may not wait.
+     */
+    private static final HttpMount FLV = new HttpMount() {
+        @Override
+        public List<String> suffixes() {
+            return List.of(".flv");
+        }
+
+        @Override
+        public boolean webSockets() {
+            return true;
+        }
+
+        @Override
+        public void serve(HttpExchange exchange) {
+            exchange.fail(HttpResponseStatus.NOT_FOUND, "no stream");
+        }
+    };
     private static final HttpMethod[] METHODS = {
         HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.PUT,
         HttpMethod.valueOf("BREW"),

@@ -1,4 +1,4 @@
-package io.streamkit.http.internal;
+package io.streamkit.httpflv.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.http.HttpConfig;
-import io.streamkit.httpflv.internal.HttpFlvService;
+import io.streamkit.http.internal.HttpRouter;
+import io.streamkit.http.internal.HttpServerInitializer;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
@@ -40,7 +41,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Raw request bytes into a connection's real pipeline: every malformed request gets its status,
+ * Raw request bytes into an HTTP connection's real pipeline, with HTTP-FLV mounted (its players
+ * and WebSocket upgrades are what most of these requests ask for): every malformed request gets its status,
  * a text body and {@code Connection: close}, the connection closes, a request read with it is not
  * served, and the mistake is one line of the client log.
  */
