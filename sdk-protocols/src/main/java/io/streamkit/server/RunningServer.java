@@ -21,11 +21,13 @@ import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.server.internal.ClientLog;
 import io.streamkit.server.internal.ClientRegistry;
+import io.streamkit.server.internal.LoopPlayerOutputs;
 import io.streamkit.server.internal.MemoryBudget;
 import io.streamkit.server.internal.ServerGuard;
 import io.streamkit.server.internal.Transports;
 import io.streamkit.server.spi.Connections;
 import io.streamkit.server.spi.ModuleContext;
+import io.streamkit.server.spi.PlayerOutputs;
 import io.streamkit.server.spi.ProtocolModule;
 import io.streamkit.server.spi.RelayScheme;
 import io.streamkit.stream.StreamKey;
@@ -342,6 +344,11 @@ final class RunningServer implements MediaServer {
             if (schemes.putIfAbsent(key, Objects.requireNonNull(relays, "relays")) != null) {
                 throw new IllegalArgumentException("the relay scheme '" + key + "' is already registered");
             }
+        }
+
+        @Override
+        public PlayerOutputs playerOutputs() {
+            return LoopPlayerOutputs.INSTANCE;
         }
 
         @Override

@@ -2,15 +2,14 @@ package io.streamkit.httpflv.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.streamkit.format.flv.FlvHeader;
 import io.streamkit.format.flv.FlvTags;
-import io.streamkit.http.spi.HttpMount;
 import io.streamkit.server.internal.LiveMetadata;
-import io.streamkit.server.internal.PlayerOutput;
+import io.streamkit.server.internal.LoopPlayerOutputs;
 import io.streamkit.server.internal.PlayerTimeline;
 import io.streamkit.server.internal.WriteBatch;
+import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
@@ -40,7 +39,9 @@ import java.util.Map;
  * <p>How bytes reach the channel is its {@link Framing}: an HTTP/1.1 player's body is chunked
  * by the shared tags themselves and written as plain buffers (the HTTP encoder is out of the
  * pipeline once the response head is sent), an HTTP/1.0 body is the bare FLV bytes, and a
- * WebSocket player gets one binary frame per tag. Frames are flushed once per engine batch,
+ * WebSocket player gets binary messages of whole tags: one per tag, except that the frames of
+ * one flush that several WebSocket players on a loop share go as one message of those tags
+ * (FLV players read messages as a byte stream). Frames are flushed once per engine batch,
  * or, with a {@link WriteBatch}, once per window after the first frames.
  */
 final class FlvPlayer implements Subscriber {
@@ -84,17 +85,18 @@ final class FlvPlayer implements Subscriber {
         this.framing = framing;
         this.start = start;
         this.end = end;
-        // HTTP bodies are plain buffers once the head is sent: they start at the HTTP codec's
-        // context, past the handlers that would only pass them on. WebSocket frames need the
-        // whole pipeline (the frame encoder).
-        ChannelOutboundInvoker frames = channel;
-        if (framing != Framing.WEBSOCKET && channel.pipeline().context(HttpMount.CODEC_HANDLER) != null) {
-            frames = channel.pipeline().context(HttpMount.CODEC_HANDLER);
-        }
-        this.output = new PlayerOutput(frames, channel, channel, batch,
-                framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null);
+        // HTTP bodies are plain buffers once the head is sent, which the output writes past the
+        // idle handler and the HTTP codec (so without TLS they may go straight to the socket, as
+        // RTMP players' do); WebSocket frames need the whole pipeline (the frame encoder).
+        this.output = LoopPlayerOutputs.open(channel, channel, FlvTagEncoder.CACHE,
+                framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null, batch);
         this.shared = FlvTagEncoder.forThisLoop();
         this.absoluteTime = absoluteTime;
+    }
+
+    /** The player's output; for tests of the write path. */
+    PlayerOutput output() {
+        return output;
     }
 
     /** When the first video keyframe (or, without video, the first frame) was written, or 0. */
@@ -205,22 +207,21 @@ final class FlvPlayer implements Subscriber {
         if (bytes == null) {
             return;
         }
-        output.drain();
         switch (framing) {
-            case WEBSOCKET -> channel.write(new BinaryWebSocketFrame(bytes), channel.voidPromise());
-            case RAW -> channel.write(bytes, channel.voidPromise());
+            case WEBSOCKET -> output.control(new BinaryWebSocketFrame(bytes));
+            case RAW -> output.control(bytes);
             case CHUNKED -> {
                 ByteBuf open = channel.alloc().buffer(10);
                 FlvTagEncoder.chunkOpen(open, bytes.readableBytes());
-                channel.write(open, channel.voidPromise());
-                channel.write(bytes.writeByte('\r').writeByte('\n'), channel.voidPromise());
+                output.control(open);
+                output.control(bytes.writeByte('\r').writeByte('\n'));
             }
         }
     }
 
     @Override
     public void onFlush() {
-        output.flush();
+        output.endOfBatch();
     }
 
     @Override
@@ -231,11 +232,10 @@ final class FlvPlayer implements Subscriber {
     @Override
     public void onEnd(EndReason reason) {
         if (channel.isActive() && reason != EndReason.CANCELLED) {
-            output.drain();
-            output.close();
+            output.finish();
             end.run();
         } else {
-            output.close();
+            output.abandon();
         }
     }
 }

@@ -6,13 +6,14 @@ import io.streamkit.format.amf0.Amf0EcmaArray;
 import io.streamkit.format.amf0.Amf0Writer;
 import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.format.flv.FlvTags;
-import io.streamkit.stream.MediaFrame;
-import io.streamkit.stream.MediaType;
-import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.PlayerTimeline;
 import io.streamkit.server.internal.SharedEncoding;
+import io.streamkit.server.spi.PlayerOutput;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.MediaType;
 import io.streamkit.stream.Track;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Builds FLV tags, each followed by its PreviousTagSize so that a tag is self-contained and
@@ -33,7 +34,8 @@ final class FlvTagEncoder {
     /** The end of a chunked HTTP body: the last, empty chunk and no trailer. */
     static final byte[] CHUNK_END = {'0', '\r', '\n', '\r', '\n'};
 
-    private static final SharedEncoding CACHE = new SharedEncoding(FlvTagEncoder::buildFrameTag);
+    /** The shared forms of FLV tags, which every FLV player's output is opened with. */
+    static final SharedEncoding CACHE = new SharedEncoding(FlvTagEncoder::buildFrameTag);
     private static final FlvTagEncoder INSTANCE = new FlvTagEncoder();
     private static final int ENHANCED = 1;
     private static final int CHUNKED = 2;
@@ -56,7 +58,7 @@ final class FlvTagEncoder {
     /**
      * Hands the frame's tag to a player's output, which writes it now or at the end of its batch window.
      *
-     * @param out the player's output
+     * @param out the player's output, opened with {@link #CACHE}
      * @param frame the frame, lent
      * @param timestamp the tag's timestamp on the player's timeline, in milliseconds
      * @param enhanced whether the video header takes the Enhanced RTMP form
@@ -64,7 +66,7 @@ final class FlvTagEncoder {
      * @return the tag's bytes, written or queued
      */
     int frameTag(PlayerOutput out, MediaFrame frame, long timestamp, boolean enhanced, boolean chunked) {
-        return out.frame(CACHE, frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0), timestamp);
+        return out.frame(frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0), timestamp);
     }
 
     /**
@@ -83,7 +85,7 @@ final class FlvTagEncoder {
     }
 
     private static void buildFrameTag(ByteBufAllocator alloc, MediaFrame frame, long variant, long timestamp,
-                                      SharedEncoding.Parts into) {
+                                      Consumer<ByteBuf> into) {
         boolean enhanced = (variant & ENHANCED) != 0;
         boolean chunked = (variant & CHUNKED) != 0;
         boolean video = frame.track().type() == MediaType.VIDEO;
@@ -116,17 +118,17 @@ final class FlvTagEncoder {
                 if (chunked) {
                     head.writeByte('\r').writeByte('\n');
                 }
-                into.add(head);
+                into.accept(head);
                 return;
             }
-            into.add(head);
-            into.add(payload.retainedSlice());
+            into.accept(head);
+            into.accept(payload.retainedSlice());
             ByteBuf tail = alloc.buffer(6);
             FlvTagHeader.writePreviousTagSize(tail, dataSize);
             if (chunked) {
                 tail.writeByte('\r').writeByte('\n');
             }
-            into.add(tail);
+            into.accept(tail);
         } finally {
             body.release();
         }

@@ -11,7 +11,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.internal.engine.Engine;
-import io.streamkit.server.internal.PlayerOutput;
+import io.streamkit.server.internal.LoopPlayerOutputs;
+import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.Publisher;
 import io.streamkit.stream.StreamKey;
@@ -42,9 +43,9 @@ class FlvTagEncoderTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         MediaFrame frame = MediaFrame.of(video, 40_000, 80_000, false, TestMedia.payload(7, payloadSize));
         try {
-            PlayerOutput output = new PlayerOutput(channel, channel, channel, null, null);
+            PlayerOutput output = LoopPlayerOutputs.open(channel, channel, FlvTagEncoder.CACHE, null, null);
             int written = FlvTagEncoder.forThisLoop().frameTag(output, frame, 1_234, false, chunked);
-            output.flush();
+            output.endOfBatch();
             CompositeByteBuf wire = Unpooled.compositeBuffer();
             int leaves = 0;
             for (ByteBuf leaf; (leaf = channel.readOutbound()) != null; leaves++) {

@@ -3,7 +3,7 @@ package io.streamkit.rtmp.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.streamkit.server.internal.SharedEncoding;
+import java.util.function.Consumer;
 
 /**
  * Splits one RTMP message into chunks (RTMP spec 5.3): a type-0 header (absolute timestamp,
@@ -124,7 +124,7 @@ final class RtmpChunkWriter {
      * @param into receives the leaves, which it then owns
      */
     static void encode(ByteBufAllocator alloc, int fmt, int csid, int type, int streamId, long timestamp,
-                       ByteBuf prefix, ByteBuf payload, int chunkSize, SharedEncoding.Parts into) {
+                       ByteBuf prefix, ByteBuf payload, int chunkSize, Consumer<ByteBuf> into) {
         int prefixLength = prefix.readableBytes();
         int length = prefixLength + payload.readableBytes();
         if (prefixLength > chunkSize || length <= COPY_THRESHOLD || length > RtmpChunkDecoder.MAX_CHUNK_SIZE) {
@@ -138,7 +138,7 @@ final class RtmpChunkWriter {
                     c.release();
                     whole = flat;
                 }
-                into.add(whole);
+                into.accept(whole);
             } finally {
                 body.release();
             }
@@ -159,9 +159,9 @@ final class RtmpChunkWriter {
                 header.writeBytes(prefix, prefix.readerIndex(), prefixLength);
                 fromPayload = n - prefixLength;
             }
-            into.add(header);
+            into.accept(header);
             if (fromPayload > 0) {
-                into.add(payload.retainedSlice(from + payloadOffset, fromPayload));
+                into.accept(payload.retainedSlice(from + payloadOffset, fromPayload));
                 payloadOffset += fromPayload;
             }
         }

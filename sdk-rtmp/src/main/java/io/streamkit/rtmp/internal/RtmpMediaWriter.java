@@ -5,8 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.streamkit.format.amf0.Amf0EcmaArray;
 import io.streamkit.format.flv.FlvTags;
 import io.streamkit.server.internal.LiveMetadata;
-import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.PlayerTimeline;
+import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
 import io.streamkit.stream.Track;
@@ -170,7 +170,7 @@ final class RtmpMediaWriter {
         }
         long time = time(frame);
         if (pending) {
-            writePending(time);
+            writePending(time, null);
         }
         boolean isVideo = t == video0;
         long last = isVideo ? lastVideo : lastAudio;
@@ -182,7 +182,8 @@ final class RtmpMediaWriter {
 
     /**
      * Hands a frame (lent) to a player's output, which writes it at its next flush; held
-     * metadata and sequence headers are written first, after draining the output.
+     * metadata and sequence headers go first, as the output's control messages (after the
+     * frames it holds).
      */
     void frame(MediaFrame frame, PlayerOutput output) {
         Track t = frame.track();
@@ -192,8 +193,7 @@ final class RtmpMediaWriter {
         }
         long time = time(frame);
         if (pending) {
-            output.drain();
-            writePending(time);
+            writePending(time, output);
         }
         boolean isVideo = t == video0;
         long last = isVideo ? lastVideo : lastAudio;
@@ -248,10 +248,7 @@ final class RtmpMediaWriter {
         }
         long time = time(frame);
         if (pending) {
-            if (output != null) {
-                output.drain();
-            }
-            writePending(time);
+            writePending(time, output);
         }
         int csid = extraCsid(isVideo, k);
         long last = lastExtra()[csid - FIRST_EXTRA_CSID];
@@ -284,26 +281,30 @@ final class RtmpMediaWriter {
         return !FlvTags.hasLegacyForm(track.codec(), hevcCodecId12);
     }
 
-    private void writePending(long time) {
+    /**
+     * Writes the held metadata and sequence headers: as control messages of a player's output,
+     * after the frames it holds, or at once (the pusher, {@code output} null).
+     */
+    private void writePending(long time, PlayerOutput output) {
         pending = false;
         if (pendingMetadata != null) {
             Amf0EcmaArray array = new Amf0EcmaArray();
             array.putAll(pendingMetadata);
             // At timestamp 0 always: libavformat's FLV demuxer skips onMetaData only at 0 and makes
             // one at any other time a subtitle stream of its own.
-            ctx.write(publishing
+            write(publishing
                     ? RtmpMessages.data(ctx.alloc(), streamId, 0, "@setDataFrame", "onMetaData", array)
-                    : RtmpMessages.data(ctx.alloc(), streamId, 0, "onMetaData", array));
+                    : RtmpMessages.data(ctx.alloc(), streamId, 0, "onMetaData", array), output);
             pendingMetadata = null;
         }
         for (int i = 0; i < pendingConfigs.size(); i++) {
-            writeConfig(pendingConfigs.get(i), time);
+            writeConfig(pendingConfigs.get(i), time, output);
         }
         pendingConfigs.clear();
     }
 
     /** Writes a track's sequence header, if its codec has a configuration record and the peer gets the track. */
-    private void writeConfig(Track track, long time) {
+    private void writeConfig(Track track, long time, PlayerOutput output) {
         if (!track.format().hasConfig()) {
             return;   // MP3: no configuration record
         }
@@ -338,6 +339,14 @@ final class RtmpMediaWriter {
             at = Math.max(time, isVideo ? lastVideo : lastAudio);
             sent(isVideo, at);
         }
-        ctx.write(new RtmpMessage(csid, isVideo ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, at, body));
+        write(new RtmpMessage(csid, isVideo ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, streamId, at, body), output);
+    }
+
+    private void write(RtmpMessage message, PlayerOutput output) {
+        if (output != null) {
+            output.control(message);
+        } else {
+            ctx.write(message);
+        }
     }
 }

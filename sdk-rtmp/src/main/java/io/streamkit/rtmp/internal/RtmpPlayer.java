@@ -2,8 +2,9 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.streamkit.server.internal.PlayerOutput;
+import io.streamkit.server.internal.LoopPlayerOutputs;
 import io.streamkit.server.internal.WriteBatch;
+import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
@@ -66,8 +67,12 @@ final class RtmpPlayer implements Subscriber {
         this.ended = ended;
         // Frames' bytes start past the chunk encoder and the idle handler, which only pass
         // buffers on (the idle handler sees the flush): at the handler before the transport or TLS.
-        ChannelHandlerContext idle = ctx.pipeline().context(RtmpServerInitializer.IDLE);
-        this.output = new PlayerOutput(idle != null ? idle : ctx, ctx, ctx.channel(), batch, null);
+        this.output = LoopPlayerOutputs.open(ctx, ctx.channel(), SharedMediaMessages.CACHE, null, batch);
+    }
+
+    /** The player's output; for tests of the write path. */
+    PlayerOutput output() {
+        return output;
     }
 
     int streamId() {
@@ -80,16 +85,14 @@ final class RtmpPlayer implements Subscriber {
             return;
         }
         started = true;
-        output.drain();
         var alloc = ctx.alloc();
-        ctx.write(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_IS_RECORDED, streamId));
-        ctx.write(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_BEGIN, streamId));
-        ctx.write(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Reset",
+        output.control(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_IS_RECORDED, streamId));
+        output.control(RtmpMessages.userControl(alloc, RtmpMessages.STREAM_BEGIN, streamId));
+        output.control(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Reset",
                 "Playing and resetting " + key + ".", RtmpMessages.map("details", key.name())));
-        ctx.write(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Start",
+        output.control(RtmpMessages.onStatus(alloc, streamId, "status", "NetStream.Play.Start",
                 "Started playing " + key + ".", RtmpMessages.map("details", key.name())));
-        ctx.write(RtmpMessages.data(alloc, streamId, 0, "|RtmpSampleAccess", true, true));
-        ctx.flush();
+        output.controlAndFlush(RtmpMessages.data(alloc, streamId, 0, "|RtmpSampleAccess", true, true));
     }
 
     void receiveAudio(boolean on) {
@@ -111,8 +114,7 @@ final class RtmpPlayer implements Subscriber {
         if (!on) {
             waitingForKeyframe = true;
         }
-        output.drain();
-        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status",
+        output.controlAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status",
                 on ? "NetStream.Pause.Notify" : "NetStream.Unpause.Notify",
                 (on ? "Paused " : "Unpaused ") + key + ".", null));
     }
@@ -149,7 +151,7 @@ final class RtmpPlayer implements Subscriber {
 
     @Override
     public void onFlush() {
-        output.flush();
+        output.endOfBatch();
     }
 
     @Override
@@ -163,14 +165,13 @@ final class RtmpPlayer implements Subscriber {
         // and librtmp take NetStream.Play.UnpublishNotify for the end of the play and leave, so
         // every FFmpeg-, VLC-, librtmp- and OBS-based player would lose the grace. The player
         // just gets no frames; if the grace runs out, onEnd says UnpublishNotify and Play.Stop.
-        output.flush();
+        output.endOfBatch();
     }
 
     @Override
     public void onRepublished() {
-        output.drain();
-        ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_BEGIN, streamId));
-        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.PublishNotify",
+        output.control(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_BEGIN, streamId));
+        output.controlAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.PublishNotify",
                 key + " is now published.", null));
     }
 
@@ -181,15 +182,14 @@ final class RtmpPlayer implements Subscriber {
         }
         over = true;
         if (!ctx.channel().isActive() || reason == EndReason.CANCELLED) {
-            output.close();
+            output.abandon();
             return;   // the client stopped playing, or is gone
         }
-        output.drain();
-        output.close();
-        ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_EOF, streamId));
-        ctx.write(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
+        output.finish();
+        output.control(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_EOF, streamId));
+        output.control(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
                 key + " is now unpublished.", null));
-        ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.Stop",
+        output.controlAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Play.Stop",
                 "Stopped playing " + key + " (" + reason.name().toLowerCase(java.util.Locale.ROOT) + ").", null))
                 .addListener(ChannelFutureListener.CLOSE);
     }

@@ -4,11 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.streamkit.format.flv.FlvTags;
-import io.streamkit.server.internal.PlayerOutput;
 import io.streamkit.server.internal.PlayerTimeline;
 import io.streamkit.server.internal.SharedEncoding;
+import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.MediaType;
+import java.util.function.Consumer;
 
 /**
  * Encode once, write many (ARCHITECTURE.md rule 2): the chunked RTMP message of a frame is
@@ -28,7 +29,8 @@ import io.streamkit.stream.MediaType;
  * multitrack message, as FFmpeg 8 writes them).
  */
 final class SharedMediaMessages {
-    private static final SharedEncoding CACHE = new SharedEncoding(SharedMediaMessages::build);
+    /** The shared forms of RTMP media messages, which every RTMP player's output is opened with. */
+    static final SharedEncoding CACHE = new SharedEncoding(SharedMediaMessages::build);
     private static final SharedMediaMessages INSTANCE = new SharedMediaMessages();
 
     private static final long ENHANCED = 1;
@@ -65,13 +67,13 @@ final class SharedMediaMessages {
      * Hands the frame's chunked message to a player's output, which writes it now or at the end
      * of its batch window.
      *
-     * @param out the player's output; its channel's chunk encoder must sit after it
+     * @param out the player's output, opened with {@link #CACHE}; its channel's chunk encoder must sit after it
      * @param frame the frame, lent
      * @param form the form, from {@link #delta} or {@link #absolute}
      * @param time the delta or the absolute timestamp, in milliseconds
      */
     void write(PlayerOutput out, MediaFrame frame, long form, long time) {
-        out.frame(CACHE, frame, form, time);
+        out.frame(frame, form, time);
     }
 
     /**
@@ -124,7 +126,7 @@ final class SharedMediaMessages {
     }
 
     private static void build(ByteBufAllocator alloc, MediaFrame frame, long form, long time,
-                              SharedEncoding.Parts into) {
+                              Consumer<ByteBuf> into) {
         boolean enhanced = (form & ENHANCED) != 0;
         int fmt = (form & ABSOLUTE) != 0 ? 0 : 1;
         int chunkSize = (int) ((form >>> CHUNK_SIZE_SHIFT) & 0xFFFFFF);

@@ -7,8 +7,12 @@ import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.streamkit.server.spi.WireFormat;
 import io.streamkit.stream.MediaFrame;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 
 /**
  * Encode once, write many (ARCHITECTURE.md rule 2), for any output format: the wire form of
@@ -35,22 +39,6 @@ import java.util.Arrays;
  * reference), so a call allocates nothing.
  */
 public final class SharedEncoding {
-    /** Builds the wire form of one frame; called once per frame, variant and loop. */
-    @FunctionalInterface
-    public interface Builder {
-        /**
-         * Builds the bytes as leaf buffers added to {@code into}, in wire order.
-         *
-         * @param alloc the allocator to use
-         * @param frame the frame, lent
-         * @param variant what distinguishes forms of the same frame (stream id, chunk size, header form)
-         * @param time the time the form carries, in the format's own terms (a player's timeline
-         *     timestamp, or a delta from the previous message); part of the form's identity
-         * @param into where the leaves go; it owns what is added
-         */
-        void build(ByteBufAllocator alloc, MediaFrame frame, long variant, long time, Parts into);
-    }
-
     /**
      * The leaf buffers of one frame's wire form, in order; owns one reference to each and is
      * itself reference counted, so that a player can keep a frame's form until its flush,
@@ -58,7 +46,7 @@ public final class SharedEncoding {
      * so its count is a plain field: every player of the loop takes and drops a reference per
      * frame, and an atomic count would make each of those a locked instruction.
      */
-    public static final class Parts implements ReferenceCounted {
+    public static final class Parts implements ReferenceCounted, Consumer<ByteBuf> {
         private ByteBuf[] leaves = new ByteBuf[8];
         private int count;
         private int bytes;
@@ -200,6 +188,12 @@ public final class SharedEncoding {
             return leaves[i];
         }
 
+        /** Appends a leaf, as {@link #add}: the list a {@link WireFormat} fills. */
+        @Override
+        public void accept(ByteBuf leaf) {
+            add(leaf);
+        }
+
         private void clear() {
             for (int i = 0; i < count; i++) {
                 leaves[i].release();
@@ -217,16 +211,29 @@ public final class SharedEncoding {
      */
     static final int RECENT = 256;
 
-    private final Builder builder;
+    /** The shared forms of the formats opened through the SPI ({@link LoopPlayerOutputs}), by format. */
+    private static final ConcurrentMap<WireFormat, SharedEncoding> OF_FORMAT = new ConcurrentHashMap<>();
+
+    private final WireFormat format;
     private final FastThreadLocal<Recent> perLoop = LoopLocal.of(Recent::new, Recent::forget);
 
     /**
      * Creates the cache of one format.
      *
-     * @param builder builds a frame's wire form; a static method reference
+     * @param format builds a frame's wire form; a static method reference
      */
-    public SharedEncoding(Builder builder) {
-        this.builder = builder;
+    public SharedEncoding(WireFormat format) {
+        this.format = format;
+    }
+
+    /**
+     * Returns the one cache of a format, made on its first use.
+     *
+     * @param format the format, one instance per format
+     * @return its cache
+     */
+    static SharedEncoding of(WireFormat format) {
+        return OF_FORMAT.computeIfAbsent(format, SharedEncoding::new);
     }
 
     /**
@@ -263,7 +270,7 @@ public final class SharedEncoding {
         if (parts == null) {
             parts = new Parts();
             try {
-                builder.build(alloc, frame, variant, time, parts);
+                format.encode(alloc, frame, variant, time, parts);
             } catch (RuntimeException | Error e) {
                 parts.release();
                 throw e;

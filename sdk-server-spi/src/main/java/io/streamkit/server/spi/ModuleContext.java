@@ -100,6 +100,15 @@ public interface ModuleContext {
     Connections connections();
 
     /**
+     * Returns the server's player write path, which Streamkit's own players use too: queued
+     * shared frames, control messages in order after them, write batching, writes straight to
+     * the socket where the transport allows.
+     *
+     * @return the factory of players' outputs
+     */
+    PlayerOutputs playerOutputs();
+
+    /**
      * Returns an executor for blocking work (files, name lookups), never an event loop.
      *
      * @return the executor, shut down with the server

@@ -3,6 +3,7 @@ package io.streamkit.server.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.streamkit.engine.StreamEngine;
@@ -14,6 +15,7 @@ import io.streamkit.stream.Track;
 import io.streamkit.test.TestMedia;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,10 +34,10 @@ class SharedEncodingTest {
     private Track video;
     private final List<MediaFrame> frames = new ArrayList<>();
 
-    private static void build(ByteBufAllocator alloc, MediaFrame frame, long variant, long time, SharedEncoding.Parts into) {
+    private static void build(ByteBufAllocator alloc, MediaFrame frame, long variant, long time, Consumer<ByteBuf> into) {
         builds++;
-        into.add(alloc.directBuffer(24).writeLong(frame.dts()).writeLong(variant).writeLong(time));
-        into.add(frame.content().retainedSlice());
+        into.accept(alloc.directBuffer(24).writeLong(frame.dts()).writeLong(variant).writeLong(time));
+        into.accept(frame.content().retainedSlice());
     }
 
     @BeforeEach

@@ -3,15 +3,19 @@ package io.streamkit.server.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.unix.IovArray;
 import io.netty.channel.unix.Socket;
+import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * A player's way to its channel: queues frames' shared wire forms and writes them at a flush,
+ * The server's player output ({@link PlayerOutput}, opened by {@link LoopPlayerOutputs}): queues
+ * frames' shared wire forms and writes them at a flush,
  * every engine batch (no batching) or when its slot of the batch window comes
  * ({@link WriteBatch}).
  *
@@ -27,11 +31,19 @@ import java.util.function.Function;
  * the socket in one system call, and the channel is given only what the socket did not take.
  *
  * <p>Frames before the first flush (the GOP cache a new player starts with) are flushed at the
- * end of the engine batch that brought them, batching or not. Anything the player writes
- * outside frames (control messages, sequence headers, metadata) must be preceded by
- * {@link #drain()} so it stays in order. Confined to the channel's event loop.
+ * end of the engine batch that brought them, batching or not.
+ *
+ * <p>Everything else the player sends (control messages, sequence headers, metadata, the end of
+ * a response) goes through {@link #control}, which writes the frames queued before it first:
+ * order holds by construction, with no call for a player to forget. A player ends with
+ * {@link #finish()} (what is queued is written, control messages may follow) or
+ * {@link #abandon()} (the play was cancelled or the connection is gone: the queue is dropped).
+ *
+ * <p>Threading: every method on the channel's event loop (the subscription's executor), never
+ * concurrently. Buffers: a frame is lent for the call to {@link #frame}; a control message
+ * passes to the output.
  */
-public final class PlayerOutput implements WriteBatch.Member {
+public final class LoopPlayerOutput implements PlayerOutput, WriteBatch.Member {
     // how a direct write went: all of it to the socket; part, the rest handed to the channel; not tried
     private static final int ALL_SENT = 0;
     private static final int REST_TO_CHANNEL = 1;
@@ -43,6 +55,7 @@ public final class PlayerOutput implements WriteBatch.Member {
     private final ByteBufAllocator alloc;
     private final WriteBatch batch;
     private final Function<ByteBuf, Object> wrap;
+    private final SharedEncoding encoding;
     private final int slot;
     private final Socket socket;
     private final IdleTimeoutHandler idle;
@@ -56,23 +69,28 @@ public final class PlayerOutput implements WriteBatch.Member {
     private boolean writable = true;
 
     /**
+     * Use {@link LoopPlayerOutputs#open}, which chooses where frames' bytes start.
+     *
      * @param out where frames' bytes are written: a handler context as close to the transport
      *     as the bytes allow (past handlers that would only pass them on), so each of a frame's
      *     leaves does not walk the whole pipeline
-     * @param flushTo where the player's flush starts: its own context, so every handler sees it
+     * @param flushTo where the player's control messages and flushes start: its own context
+     *     (or the channel), so every handler sees them
      * @param channel the channel
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
      * @param wrap turns a frame's bytes into the one message the channel takes (a WebSocket
      *     frame), or {@code null} to write the leaf buffers themselves; a non-capturing function
+     * @param encoding the shared forms of the player's wire format
      */
-    public PlayerOutput(ChannelOutboundInvoker out, ChannelOutboundInvoker flushTo, Channel channel,
-                        WriteBatch batch, Function<ByteBuf, Object> wrap) {
+    LoopPlayerOutput(ChannelOutboundInvoker out, ChannelOutboundInvoker flushTo, Channel channel,
+                     WriteBatch batch, Function<ByteBuf, Object> wrap, SharedEncoding encoding) {
         this.out = out;
         this.flushTo = flushTo;
         this.channel = channel;
         this.alloc = channel.alloc();
         this.batch = batch;
         this.wrap = wrap;
+        this.encoding = encoding;
         this.slot = batch == null ? 0 : batch.slot();
         this.socket = wrap == null ? SocketWrite.socketOf(out, channel) : null;
         this.idle = channel.pipeline().get(IdleTimeoutHandler.class);
@@ -80,15 +98,18 @@ public final class PlayerOutput implements WriteBatch.Member {
     }
 
     /**
-     * Queues a frame in the form {@code encoding} builds, for the next flush.
+     * Tells whether frames' bytes start at the pipeline's first handler, past every handler
+     * that would only pass them on: the condition, with an epoll socket, for writing them
+     * straight to the socket. Decided when the output was opened.
      *
-     * @param encoding the format's shared encoding
-     * @param frame the frame, lent
-     * @param variant the form wanted
-     * @param time the time the form carries (see {@link SharedEncoding.Builder#build})
-     * @return the frame's bytes on the wire
+     * @return whether the bytes start at the first handler
      */
-    public int frame(SharedEncoding encoding, MediaFrame frame, long variant, long time) {
+    public boolean startsAtFirstHandler() {
+        return out instanceof ChannelHandlerContext ctx && channel.pipeline().first() == ctx.handler();
+    }
+
+    @Override
+    public int frame(MediaFrame frame, long variant, long time) {
         if (closed) {
             return 0;
         }
@@ -101,8 +122,33 @@ public final class PlayerOutput implements WriteBatch.Member {
         return parts.bytes();
     }
 
-    /** Writes the queued frames to the channel, without a flush; call before writing anything else. */
-    public void drain() {
+    @Override
+    public ChannelFuture control(Object message) {
+        drain();
+        return flushTo.write(message);
+    }
+
+    @Override
+    public ChannelFuture controlAndFlush(Object message) {
+        ChannelFuture written = control(message);
+        flushTo.flush();
+        return written;
+    }
+
+    @Override
+    public void finish() {
+        drain();
+        closed = true;
+    }
+
+    @Override
+    public void abandon() {
+        closed = true;
+        dropQueue();
+    }
+
+    /** Writes the queued frames to the channel, without a flush. */
+    private void drain() {
         for (int i = 0; i < queued; i++) {
             SharedEncoding.Parts parts = queue[i];
             queue[i] = null;
@@ -119,8 +165,8 @@ public final class PlayerOutput implements WriteBatch.Member {
         queued = 0;
     }
 
-    /** The end of an engine batch: flushes now, or asks the window's flush for it. */
-    public void flush() {
+    @Override
+    public void endOfBatch() {
         if (batch == null || !flushedFrame) {
             if (now == null) {
                 now = JoinedFrames.forThisLoop();
@@ -247,27 +293,21 @@ public final class PlayerOutput implements WriteBatch.Member {
     }
 
     /**
-     * Whether the channel takes more frames, for {@link io.streamkit.stream.Subscriber#writable()}.
-     * A player's bytes are almost all its frames, flushed here, so the answer is taken after
+     * {@inheritDoc}
+     *
+     * <p>A player's bytes are almost all its frames, flushed here, so the answer is taken after
      * each flush (true without asking when the socket took the whole flush, as the channel then
      * holds nothing) and asked of the channel again only while it is false: a player then reads
      * no channel state per frame (at thousands of players, each such read is a cache miss).
      * A control message written between flushes is seen at the next one, at most a window
      * later.
-     *
-     * @return whether the channel is below its high water mark
      */
+    @Override
     public boolean writable() {
         if (!writable) {
             writable = channel.isWritable();
         }
         return writable;
-    }
-
-    /** Drops the queue, for a player that ends; later frames are ignored. */
-    public void close() {
-        closed = true;
-        dropQueue();
     }
 
     private void dropQueue() {
