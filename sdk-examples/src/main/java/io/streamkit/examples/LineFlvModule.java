@@ -1,7 +1,7 @@
 package io.streamkit.examples;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,7 +23,10 @@ import io.streamkit.hook.AuthRequest;
 import io.streamkit.server.MediaServer;
 import io.streamkit.server.spi.Connections;
 import io.streamkit.server.spi.ModuleContext;
+import io.streamkit.server.spi.PlayerOutput;
+import io.streamkit.server.spi.PlayerOutputs;
 import io.streamkit.server.spi.ProtocolModule;
+import io.streamkit.server.spi.WireFormat;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
@@ -42,6 +45,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,11 +102,17 @@ public final class LineFlvModule implements ProtocolModule {
     public void start(ModuleContext context) {
         StreamEngine engine = context.engine();
         Connections connections = context.connections();
+        PlayerOutputs outputs = context.playerOutputs();
         context.listen(PROTOCOL, new InetSocketAddress(port), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast("line", new LineBasedFrameDecoder(MAX_LINE, true, true))
-                        .addLast("command", new CommandHandler(engine, connections));
+                // One line per read, the command: what follows it in the same read is the FLV
+                // stream, which must stay in the decoder (handed on when it is removed) rather than
+                // be cut at its 0x0A bytes into more "lines" or refused as a line over MAX_LINE.
+                LineBasedFrameDecoder line = new LineBasedFrameDecoder(MAX_LINE, true, true);
+                line.setSingleDecode(true);
+                ch.pipeline().addLast("line", line)
+                        .addLast("command", new CommandHandler(engine, connections, outputs));
             }
         });
     }
@@ -111,13 +121,15 @@ public final class LineFlvModule implements ProtocolModule {
     private static final class CommandHandler extends ChannelInboundHandlerAdapter {
         private final StreamEngine engine;
         private final Connections connections;
+        private final PlayerOutputs outputs;
         private Connections.Connection connection;
         private ScheduledFuture<?> deadline;
         private boolean done;
 
-        CommandHandler(StreamEngine engine, Connections connections) {
+        CommandHandler(StreamEngine engine, Connections connections, PlayerOutputs outputs) {
             this.engine = engine;
             this.connections = connections;
+            this.outputs = outputs;
         }
 
         @Override
@@ -215,7 +227,7 @@ public final class LineFlvModule implements ProtocolModule {
             Channel ch = ctx.channel();
             ctx.pipeline().remove("line");
             ctx.pipeline().remove(this);
-            FlvWriter writer = new FlvWriter(ch);
+            FlvWriter writer = new FlvWriter(ch, outputs.open(ch, ch, FlvWriter.TAGS, null, Duration.ZERO));
             connection.playing(key);
             engine.subscribe(key, writer, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(PROTOCOL)
                     .connectionId(connection.id()).attributes(attributes)
@@ -331,16 +343,25 @@ public final class LineFlvModule implements ProtocolModule {
     /**
      * Writes a stream to a player as FLV, on the player's event loop: the header, each track's
      * configuration, then every frame from the keyframe the player starts at, its timeline
-     * starting at 0. A player that does not keep up is skipped to the next keyframe by the engine.
+     * starting at 0. It writes through the server's player write path ({@link PlayerOutput}),
+     * as Streamkit's own players do: a frame's tag is built once per event loop and shared by
+     * every line-FLV player there, frames are flushed once per engine batch, and the header and
+     * configuration tags, written as control messages, never overtake a frame. A player that
+     * does not keep up is skipped to the next keyframe by the engine.
      */
     private static final class FlvWriter implements Subscriber {
+        /** The wire form of a frame: an FLV tag at a time in milliseconds, as three leaves. */
+        static final WireFormat TAGS = FlvWriter::tag;
+
         private final Channel ch;
+        private final PlayerOutput output;
         private boolean headerWritten;
         private long start = Long.MIN_VALUE;
         private long lastMs;
 
-        FlvWriter(Channel ch) {
+        FlvWriter(Channel ch, PlayerOutput output) {
             this.ch = ch;
+            this.output = output;
         }
 
         @Override
@@ -349,7 +370,7 @@ public final class LineFlvModule implements ProtocolModule {
                 ByteBuf header = ch.alloc().buffer(FlvHeader.SIZE_WITH_FIRST_TAG_SIZE);
                 FlvHeader.writeTo(header, true, true);
                 header.writeInt(0);   // PreviousTagSize0
-                ch.write(header);
+                output.control(header);
                 headerWritten = true;
             }
             TrackFormat format = track.format();
@@ -367,7 +388,7 @@ public final class LineFlvModule implements ProtocolModule {
             }
             format.writeConfig(tag);
             finish(tag, bodyStart);
-            ch.write(tag);
+            output.control(tag);
         }
 
         @Override
@@ -375,10 +396,14 @@ public final class LineFlvModule implements ProtocolModule {
             if (start == Long.MIN_VALUE) {
                 start = frame.dts();
             }
+            lastMs = Math.max(0, (frame.dts() - start) / 1000);
+            output.frame(frame, 0, lastMs);
+        }
+
+        /** Builds a frame's tag at {@code ms}: header and codec header, the payload (shared, not copied), PreviousTagSize. */
+        private static void tag(ByteBufAllocator alloc, MediaFrame frame, long form, long ms, Consumer<ByteBuf> leaves) {
             Codec codec = frame.track().codec();
-            long ms = Math.max(0, (frame.dts() - start) / 1000);
-            lastMs = ms;
-            ByteBuf head = ch.alloc().buffer(FlvTagHeader.SIZE + FlvTags.MAX_VIDEO_HEADER_LENGTH);
+            ByteBuf head = alloc.buffer(FlvTagHeader.SIZE + FlvTags.MAX_VIDEO_HEADER_LENGTH);
             boolean video = frame.track().format().type() == MediaType.VIDEO;
             FlvTagHeader.write(head, video ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, 0, ms);
             int bodyStart = head.writerIndex();
@@ -395,11 +420,11 @@ public final class LineFlvModule implements ProtocolModule {
             int headerBytes = head.writerIndex() - bodyStart;
             int dataSize = headerBytes + frame.payload().readableBytes();
             head.setMedium(FlvTagHeader.DATA_SIZE_OFFSET, dataSize);
-            ByteBuf trailer = ch.alloc().buffer(FlvTagHeader.PREVIOUS_TAG_SIZE_LENGTH);
+            ByteBuf trailer = alloc.buffer(FlvTagHeader.PREVIOUS_TAG_SIZE_LENGTH);
             FlvTagHeader.writePreviousTagSize(trailer, dataSize);
-            CompositeByteBuf tag = ch.alloc().compositeBuffer(3);
-            tag.addComponents(true, head, frame.payload().retainedSlice(), trailer);   // the payload is shared, not copied
-            ch.write(tag);
+            leaves.accept(head);
+            leaves.accept(frame.payload().retainedSlice());
+            leaves.accept(trailer);
         }
 
         /** Sets the tag's DataSize from what was written after its header, and appends its PreviousTagSize. */
@@ -419,17 +444,22 @@ public final class LineFlvModule implements ProtocolModule {
 
         @Override
         public void onFlush() {
-            ch.flush();
+            output.endOfBatch();
         }
 
         @Override
         public boolean writable() {
-            return ch.isWritable();
+            return output.writable();
         }
 
         @Override
         public void onEnd(EndReason reason) {
-            ch.writeAndFlush(ch.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            if (!ch.isActive() || reason == EndReason.CANCELLED) {
+                output.abandon();
+                return;
+            }
+            output.finish();
+            output.controlAndFlush(ch.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -85,7 +85,15 @@ class LineFlvModuleIT {
                 "-c:a", "aac", "-b:a", "64k", "-f", "flv", "pipe:1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Socket publisher = connect();
         OutputStream out = publisher.getOutputStream();
-        out.write("PUBLISH live/line\n".getBytes(StandardCharsets.US_ASCII));
+        // The command and the stream's first kilobyte (header, metadata, sequence headers) in one
+        // write, so the server reads them together: the FLV bytes after the command must reach the
+        // publisher whole (they were once cut at their 0x0A bytes as further command lines).
+        byte[] command = "PUBLISH live/line\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] first = ffmpeg.getInputStream().readNBytes(1024);
+        byte[] together = new byte[command.length + first.length];
+        System.arraycopy(command, 0, together, 0, command.length);
+        System.arraycopy(first, 0, together, command.length, first.length);
+        out.write(together);
         Thread pump = new Thread(() -> {
             try (InputStream in = ffmpeg.getInputStream()) {
                 in.transferTo(out);
