@@ -20,6 +20,9 @@
 #      both with --no-hls --quiet, as nginx-rtmp here segments no HLS and logs no line per player;
 #      before, before-nobatch: the same two from another checkout's build, BEFORE=<its root>,
 #      so a change is measured against the code before it in the same rounds),
+#      HTTP_SHARE=0 (the share of each Streamkit server's players that play HTTP-FLV from its HTTP
+#      port rather than RTMP, 0 to 1; nginx-rtmp has no HTTP-FLV and its players stay RTMP, so with
+#      a share the "vs nginx" column compares unlike players: compare Streamkit's rows then),
 #      SK_JAVA_OPTS (the demo server's JVM, see bench-common.sh; its GC log is summarised),
 #      SERVER_CORE=0, CLIENT_CORE=1, KEEP=1 (keep the work dir).
 # Build first: ./mvnw -q install -DskipTests -pl sdk-bench,sdk-examples -am
@@ -68,6 +71,7 @@ start_streamkit() {   # name rtmp-port http-port [demo server options]
     shift 3
     start_demo "$WORK/$name.log" "$rtmp" "$http" -Xlog:gc:file="$WORK/gc-$name.log" -- "$@"
     URL=rtmp://127.0.0.1:$rtmp/live/demo
+    HTTP_URL=http://127.0.0.1:$http/live/demo.flv
 }
 
 start_nginx() {
@@ -93,6 +97,7 @@ CONF
     PIDS+=("$SERVER_PID")
     wait_port 127.0.0.1 $NGX_RTMP 10
     URL=rtmp://127.0.0.1:$NGX_RTMP/live/demo
+    HTTP_URL=
 }
 
 # The class path of BEFORE's build: its benchmark jar (which holds the demo server's classes) and examples jar.
@@ -121,7 +126,7 @@ fi
 
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
-declare -A SPID SURL SFF BASE_RSS
+declare -A SPID SURL SHTTP SFF BASE_RSS
 port=0
 for server in $SERVERS; do
     case $server in
@@ -136,6 +141,7 @@ for server in $SERVERS; do
     port=$((port + 2))   # 19350, 19352: clear of nginx-rtmp's 19351
     SPID[$server]=$SERVER_PID
     SURL[$server]=$URL
+    SHTTP[$server]=$HTTP_URL
     taskset -c "$CLIENT_CORE" ffmpeg -nostdin -loglevel error -re -stream_loop -1 -i "$SRC" -c copy \
         -f flv "$URL" >"$WORK/ffmpeg-$server.log" 2>&1 &
     SFF[$server]=$!
@@ -175,8 +181,12 @@ for n in $NS; do
             kill -0 "${SFF[$server]}" 2>/dev/null || { echo "publisher for $server died: $(cat "$WORK/ffmpeg-$server.log")" >&2; exit 1; }
             log=$WORK/load-$server-$n-$round.log
             cpu0=$(cpu_ticks "$pid")
+            http=()
+            if [[ -n ${SHTTP[$server]} && ${HTTP_SHARE:-0} != 0 ]]; then
+                http=(--url "${SHTTP[$server]}" --http-share "$HTTP_SHARE")
+            fi
             taskset -c "$CLIENT_CORE" java -cp "$BENCH_JAR" io.streamkit.bench.load.LoadTool --url "${SURL[$server]}" \
-                --players "$n" --rate "$RATE" --duration "$DURATION" --threads "$THREADS" --report 5 \
+                "${http[@]}" --players "$n" --rate "$RATE" --duration "$DURATION" --threads "$THREADS" --report 5 \
                 --warmup-players "${WARMUP_PLAYERS:-20}" \
                 --csv "$WORK/players-$server-$n-$round.csv" >"$log" 2>&1 &
             LOAD_PID=$!
