@@ -227,7 +227,7 @@ public final class LineFlvModule implements ProtocolModule {
             Channel ch = ctx.channel();
             ctx.pipeline().remove("line");
             ctx.pipeline().remove(this);
-            FlvWriter writer = new FlvWriter(ch, outputs.open(ch, ch, FlvWriter.TAGS, null, Duration.ZERO));
+            FlvWriter writer = new FlvWriter(ch, outputs.open(ch, ch, FlvWriter.TAGS, Duration.ZERO));
             connection.playing(key);
             engine.subscribe(key, writer, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(PROTOCOL)
                     .connectionId(connection.id()).attributes(attributes)

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.streamkit.codec.h264.AvcDecoderConfigurationRecord;
+import io.streamkit.format.flv.FlvHeader;
+import io.streamkit.format.flv.FlvPacketKind;
 import io.streamkit.format.flv.FlvReader;
 import io.streamkit.format.flv.FlvTag;
 import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.format.flv.FlvVideoTag;
-import io.streamkit.format.flv.FlvPacketKind;
 import io.streamkit.server.MediaServer;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
@@ -156,34 +157,41 @@ class HttpFlvIT {
 
     @Test
     void aWebSocketClientReceivesValidFlv() throws Exception {
-        List<ByteBuffer> messages = new ArrayList<>();
-        CompletableFuture<Void> enough = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create(url("ws")), new WebSocket.Listener() {
-                    private int bytes;
-
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-                        byte[] copy = new byte[data.remaining()];
-                        data.get(copy);
-                        synchronized (messages) {
-                            messages.add(ByteBuffer.wrap(copy));
-                        }
-                        bytes += copy.length;
-                        if (bytes > 150_000) {
-                            enough.complete(null);
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        enough.get(20, TimeUnit.SECONDS);
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        // Three players: with two event loops at least two share one, and with write batching the
+        // second of them writes the copy the first one's flush joined, the path that once sent a
+        // window's tags as one message.
+        List<Messages> players = new ArrayList<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Messages m = new Messages();
+            players.add(m);
+            sockets.add(HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(URI.create(url("ws")), m).get(10, TimeUnit.SECONDS));
+        }
+        for (Messages m : players) {
+            m.enough.get(20, TimeUnit.SECONDS);
+        }
+        for (WebSocket ws : sockets) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+        for (Messages m : players) {
+            List<byte[]> whole;
+            synchronized (m) {
+                whole = new ArrayList<>(m.messages);
+            }
+            assertEquals(FlvHeader.SIZE_WITH_FIRST_TAG_SIZE, whole.get(0).length, "the first message is the FLV header");
+            for (int i = 1; i < whole.size(); i++) {
+                byte[] message = whole.get(i);
+                int dataSize = (message[1] & 0xFF) << 16 | (message[2] & 0xFF) << 8 | message[3] & 0xFF;
+                assertEquals(FlvTagHeader.SIZE + dataSize + 4, message.length,
+                        "message " + i + " of " + whole.size() + " is one whole tag");
+            }
+        }
         int video = 0;
         int keyframes = 0;
         try (FlvReader reader = new FlvReader(PooledByteBufAllocator.DEFAULT, 8 << 20)) {
-            synchronized (messages) {
-                for (ByteBuffer m : messages) {
+            synchronized (players.get(0)) {
+                for (byte[] m : players.get(0).messages) {
                     reader.feed(Unpooled.wrappedBuffer(m));
                 }
             }
@@ -205,6 +213,33 @@ class HttpFlvIT {
         }
         assertTrue(video > 10, "video frames over WebSocket: " + video);
         assertTrue(keyframes >= 1, "keyframes: " + keyframes);
+    }
+
+    /** A WebSocket player that keeps each whole binary message (the client may hand one over in parts). */
+    private static final class Messages implements WebSocket.Listener {
+        final List<byte[]> messages = new ArrayList<>();
+        final CompletableFuture<Void> enough = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream current = new java.io.ByteArrayOutputStream();
+        private int bytes;
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            byte[] part = new byte[data.remaining()];
+            data.get(part);
+            current.writeBytes(part);
+            if (last) {
+                synchronized (this) {
+                    messages.add(current.toByteArray());
+                }
+                current.reset();
+            }
+            bytes += part.length;
+            if (bytes > 150_000) {
+                enough.complete(null);
+            }
+            webSocket.request(1);
+            return null;
+        }
     }
 
     /**

@@ -39,9 +39,9 @@ import java.util.Map;
  * <p>How bytes reach the channel is its {@link Framing}: an HTTP/1.1 player's body is chunked
  * by the shared tags themselves and written as plain buffers (the HTTP encoder is out of the
  * pipeline once the response head is sent), an HTTP/1.0 body is the bare FLV bytes, and a
- * WebSocket player gets binary messages of whole tags: one per tag, except that the frames of
- * one flush that several WebSocket players on a loop share go as one message of those tags
- * (FLV players read messages as a byte stream). Frames are flushed once per engine batch,
+ * WebSocket player gets one binary message per tag, its header built into the shared tag (so
+ * WebSocket players share tags, joined copies and direct writes as the others do). Frames are
+ * flushed once per engine batch,
  * or, with a {@link WriteBatch}, once per window after the first frames.
  */
 final class FlvPlayer implements Subscriber {
@@ -85,13 +85,18 @@ final class FlvPlayer implements Subscriber {
         this.framing = framing;
         this.start = start;
         this.end = end;
-        // HTTP bodies are plain buffers once the head is sent, which the output writes past the
-        // idle handler and the HTTP codec (so without TLS they may go straight to the socket, as
-        // RTMP players' do); WebSocket frames need the whole pipeline (the frame encoder).
-        this.output = LoopPlayerOutputs.open(channel, channel, FlvTagEncoder.CACHE,
-                framing == Framing.WEBSOCKET ? BinaryWebSocketFrame::new : null, batch);
+        // Frames' tags carry their framing (an HTTP chunk, a WebSocket message header), so they
+        // are plain bytes for every framing, which the output writes past the idle handler and
+        // the HTTP codec or WebSocket encoder (so without TLS they may go straight to the socket,
+        // as RTMP players' do). Control tags go through the whole pipeline.
+        this.output = LoopPlayerOutputs.open(channel, channel, FlvTagEncoder.CACHE, batch);
         this.shared = FlvTagEncoder.forThisLoop();
         this.absoluteTime = absoluteTime;
+    }
+
+    /** The peer closes (its WebSocket Close is being answered): drops what is queued and writes no more frames. */
+    void closing() {
+        output.abandon();
     }
 
     /** The player's output; for tests of the write path. */
@@ -181,7 +186,8 @@ final class FlvPlayer implements Subscriber {
         if (firstKeyframeNanos == 0 && frame.keyframe()) {
             firstKeyframeNanos = System.nanoTime();
         }
-        shared.frameTag(output, frame, time, enhanced(track), framing == Framing.CHUNKED);
+        shared.frameTag(output, frame, time, enhanced(track), framing == Framing.CHUNKED,
+                framing == Framing.WEBSOCKET);
     }
 
     /**

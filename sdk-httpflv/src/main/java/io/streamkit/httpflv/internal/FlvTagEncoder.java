@@ -39,6 +39,9 @@ final class FlvTagEncoder {
     private static final FlvTagEncoder INSTANCE = new FlvTagEncoder();
     private static final int ENHANCED = 1;
     private static final int CHUNKED = 2;
+    private static final int WEBSOCKET = 4;
+    /** Longest header of a server's WebSocket frame: opcode, 127 and a 64-bit length (RFC 6455 5.2). */
+    static final int MAX_WEBSOCKET_HEADER = 10;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Longest chunk-size line: eight hex digits and CRLF. */
     private static final int MAX_CHUNK_OPEN = 10;
@@ -63,10 +66,34 @@ final class FlvTagEncoder {
      * @param timestamp the tag's timestamp on the player's timeline, in milliseconds
      * @param enhanced whether the video header takes the Enhanced RTMP form
      * @param chunked whether the tag is framed as an HTTP/1.1 chunk
+     * @param webSocket whether the tag is framed as one binary WebSocket message
      * @return the tag's bytes, written or queued
      */
-    int frameTag(PlayerOutput out, MediaFrame frame, long timestamp, boolean enhanced, boolean chunked) {
-        return out.frame(frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0), timestamp);
+    int frameTag(PlayerOutput out, MediaFrame frame, long timestamp, boolean enhanced, boolean chunked,
+                 boolean webSocket) {
+        return out.frame(frame, (enhanced ? ENHANCED : 0) | (chunked ? CHUNKED : 0) | (webSocket ? WEBSOCKET : 0),
+                timestamp);
+    }
+
+    /**
+     * Writes the header of a server's binary WebSocket message of {@code length} bytes, as
+     * Netty's frame encoder writes it (RFC 6455 5.2): FIN and the binary opcode, no mask, and the
+     * length in 7 bits, or 126 and 16 bits, or 127 and 64 bits.
+     *
+     * @param out where to write
+     * @param length the message's payload length
+     */
+    static void webSocketHeader(ByteBuf out, int length) {
+        out.writeByte(0x82);
+        if (length <= 125) {
+            out.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            out.writeByte(126);
+            out.writeShort(length);
+        } else {
+            out.writeByte(127);
+            out.writeLong(length);
+        }
     }
 
     /**
@@ -88,6 +115,7 @@ final class FlvTagEncoder {
                                       Consumer<ByteBuf> into) {
         boolean enhanced = (variant & ENHANCED) != 0;
         boolean chunked = (variant & CHUNKED) != 0;
+        boolean webSocket = (variant & WEBSOCKET) != 0;
         boolean video = frame.track().type() == MediaType.VIDEO;
         ByteBuf payload = frame.content();
         int payloadLength = payload.readableBytes();
@@ -105,10 +133,12 @@ final class FlvTagEncoder {
             int dataSize = bodyHeader + payloadLength;
             int tagLength = FlvTagHeader.SIZE + dataSize + 4;
             boolean copy = tagLength <= COPY_THRESHOLD;
-            ByteBuf head = alloc.buffer(MAX_CHUNK_OPEN + FlvTagHeader.SIZE + bodyHeader
+            ByteBuf head = alloc.buffer(Math.max(MAX_CHUNK_OPEN, MAX_WEBSOCKET_HEADER) + FlvTagHeader.SIZE + bodyHeader
                     + (copy ? payloadLength + 4 + 2 : 0));
             if (chunked) {
                 chunkOpen(head, tagLength);
+            } else if (webSocket) {
+                webSocketHeader(head, tagLength);
             }
             FlvTagHeader.write(head, video ? FlvTagHeader.TYPE_VIDEO : FlvTagHeader.TYPE_AUDIO, dataSize, timestamp);
             head.writeBytes(body, body.readerIndex(), bodyHeader);

@@ -188,10 +188,10 @@ public final class HttpFlvService implements HttpMount {
                 fail.accept(HttpResponseStatus.BAD_REQUEST, e.getMessage());
                 return;
             }
-            ch.pipeline().addLast("ws-control", new WebSocketControl(handled));
             player = new FlvPlayer(ch, FlvPlayer.Framing.WEBSOCKET, () -> { },
                     () -> ch.writeAndFlush(new CloseWebSocketFrame(1000, "stream ended")).addListener(ChannelFutureListener.CLOSE),
                     batch, absoluteTime);
+            ch.pipeline().addLast("ws-control", new WebSocketControl(handled, player::closing));
         } else {
             player = new FlvPlayer(ch, http10 ? FlvPlayer.Framing.RAW : FlvPlayer.Framing.CHUNKED, () -> {
                 HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -248,9 +248,11 @@ public final class HttpFlvService implements HttpMount {
      */
     private static final class WebSocketControl extends SimpleChannelInboundHandler<WebSocketFrame> {
         private final LongConsumer handled;
+        private final Runnable closing;
 
-        WebSocketControl(LongConsumer handled) {
+        WebSocketControl(LongConsumer handled, Runnable closing) {
             this.handled = handled;
+            this.closing = closing;
         }
 
         @Override
@@ -262,6 +264,7 @@ public final class HttpFlvService implements HttpMount {
             }
             handled.accept(n);
             if (frame instanceof CloseWebSocketFrame) {
+                closing.run();   // no data frame may follow our Close (RFC 6455 5.5.1)
                 ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
             }
         }

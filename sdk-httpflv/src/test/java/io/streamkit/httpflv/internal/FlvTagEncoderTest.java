@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.flv.FlvTagHeader;
 import io.streamkit.internal.engine.Engine;
@@ -34,17 +37,37 @@ class FlvTagEncoderTest {
         out.release();
     }
 
+    /** The header built into a WebSocket player's shared tags is the one Netty's frame encoder writes. */
     @ParameterizedTest
-    @CsvSource({"200, true", "200, false", "20000, true", "20000, false"})
-    void frameTagIsOneChunkWrittenAsLeaves(int payloadSize, boolean chunked) {
+    @CsvSource({"0", "1", "125", "126", "1000", "65535", "65536", "1048576"})
+    void webSocketHeaderIsTheFrameEncodersHeader(int length) {
+        EmbeddedChannel netty = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        netty.writeOutbound(new BinaryWebSocketFrame(Unpooled.buffer(length).writeZero(length)));
+        CompositeByteBuf encoded = Unpooled.compositeBuffer();
+        for (ByteBuf b; (b = netty.readOutbound()) != null; ) {
+            encoded.addComponent(true, b);
+        }
+        ByteBuf ours = Unpooled.buffer();
+        FlvTagEncoder.webSocketHeader(ours, length);
+        assertEquals(encoded.readableBytes() - length, ours.readableBytes(), "header length");
+        assertEquals(ByteBufUtil.hexDump(encoded, 0, ours.readableBytes()), ByteBufUtil.hexDump(ours));
+        encoded.release();
+        ours.release();
+        netty.finishAndReleaseAll();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"200, true, false", "200, false, false", "20000, true, false", "20000, false, false",
+            "200, false, true", "20000, false, true"})
+    void frameTagIsOneChunkWrittenAsLeaves(int payloadSize, boolean chunked, boolean webSocket) {
         StreamEngine engine = Engine.builder().build();
         Publisher publisher = engine.publish(StreamKey.of("live", "tag"));
         Track video = publisher.addTrack(TestMedia.h264());
         EmbeddedChannel channel = new EmbeddedChannel();
         MediaFrame frame = MediaFrame.of(video, 40_000, 80_000, false, TestMedia.payload(7, payloadSize));
         try {
-            PlayerOutput output = LoopPlayerOutputs.open(channel, channel, FlvTagEncoder.CACHE, null, null);
-            int written = FlvTagEncoder.forThisLoop().frameTag(output, frame, 1_234, false, chunked);
+            PlayerOutput output = LoopPlayerOutputs.open(channel, channel, FlvTagEncoder.CACHE, null);
+            int written = FlvTagEncoder.forThisLoop().frameTag(output, frame, 1_234, false, chunked, webSocket);
             output.endOfBatch();
             CompositeByteBuf wire = Unpooled.compositeBuffer();
             int leaves = 0;
@@ -60,6 +83,11 @@ class FlvTagEncoderTest {
             if (chunked) {
                 String open = Integer.toHexString(tagLength) + "\r\n";
                 assertEquals(open, wire.readCharSequence(open.length(), StandardCharsets.US_ASCII).toString());
+            }
+            if (webSocket) {
+                assertEquals(0x82, wire.readUnsignedByte());   // FIN, binary
+                int length = wire.readUnsignedByte();
+                assertEquals(tagLength, length == 126 ? wire.readUnsignedShort() : length, "the message is the tag");
             }
             assertEquals(FlvTagHeader.TYPE_VIDEO, wire.readUnsignedByte());
             assertEquals(dataSize, wire.readUnsignedMedium());

@@ -67,7 +67,7 @@ final class RtmpPlayer implements Subscriber {
         this.ended = ended;
         // Frames' bytes start past the chunk encoder and the idle handler, which only pass
         // buffers on (the idle handler sees the flush): at the handler before the transport or TLS.
-        this.output = LoopPlayerOutputs.open(ctx, ctx.channel(), SharedMediaMessages.CACHE, null, batch);
+        this.output = LoopPlayerOutputs.open(ctx, ctx.channel(), SharedMediaMessages.CACHE, batch);
     }
 
     /** The player's output; for tests of the write path. */

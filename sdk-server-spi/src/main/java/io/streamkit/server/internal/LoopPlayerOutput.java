@@ -11,7 +11,6 @@ import io.netty.channel.unix.Socket;
 import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.stream.MediaFrame;
 import java.util.Arrays;
-import java.util.function.Function;
 
 /**
  * The server's player output ({@link PlayerOutput}, opened by {@link LoopPlayerOutputs}): queues
@@ -54,7 +53,6 @@ public final class LoopPlayerOutput implements PlayerOutput, WriteBatch.Member {
     private final Channel channel;
     private final ByteBufAllocator alloc;
     private final WriteBatch batch;
-    private final Function<ByteBuf, Object> wrap;
     private final SharedEncoding encoding;
     private final int slot;
     private final Socket socket;
@@ -78,21 +76,18 @@ public final class LoopPlayerOutput implements PlayerOutput, WriteBatch.Member {
      *     (or the channel), so every handler sees them
      * @param channel the channel
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
-     * @param wrap turns a frame's bytes into the one message the channel takes (a WebSocket
-     *     frame), or {@code null} to write the leaf buffers themselves; a non-capturing function
      * @param encoding the shared forms of the player's wire format
      */
     LoopPlayerOutput(ChannelOutboundInvoker out, ChannelOutboundInvoker flushTo, Channel channel,
-                     WriteBatch batch, Function<ByteBuf, Object> wrap, SharedEncoding encoding) {
+                     WriteBatch batch, SharedEncoding encoding) {
         this.out = out;
         this.flushTo = flushTo;
         this.channel = channel;
         this.alloc = channel.alloc();
         this.batch = batch;
-        this.wrap = wrap;
         this.encoding = encoding;
         this.slot = batch == null ? 0 : batch.slot();
-        this.socket = wrap == null ? SocketWrite.socketOf(out, channel) : null;
+        this.socket = SocketWrite.socketOf(out, channel);
         this.idle = channel.pipeline().get(IdleTimeoutHandler.class);
         this.queue = new SharedEncoding.Parts[16];
     }
@@ -153,11 +148,7 @@ public final class LoopPlayerOutput implements PlayerOutput, WriteBatch.Member {
             SharedEncoding.Parts parts = queue[i];
             queue[i] = null;
             try {
-                if (wrap == null) {
-                    parts.writeTo(out);
-                } else {
-                    out.write(wrap.apply(parts.toBuffer(alloc)), out.voidPromise());
-                }
+                parts.writeTo(out);
             } finally {
                 parts.release();
             }
@@ -202,7 +193,7 @@ public final class LoopPlayerOutput implements PlayerOutput, WriteBatch.Member {
             dropQueue();
             int direct = writeDirect(shared);
             if (direct == NOT_DIRECT) {
-                out.write(wrap == null ? shared : wrap.apply(shared), out.voidPromise());
+                out.write(shared, out.voidPromise());
                 flushTo.flush();
             }
             return direct == ALL_SENT;

@@ -1,6 +1,5 @@
 package io.streamkit.server.internal;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
@@ -8,7 +7,6 @@ import io.streamkit.server.spi.PlayerOutput;
 import io.streamkit.server.spi.PlayerOutputs;
 import io.streamkit.server.spi.WireFormat;
 import java.time.Duration;
-import java.util.function.Function;
 
 /**
  * The server's one player write path, as {@code ModuleContext.playerOutputs()} hands it to
@@ -23,39 +21,29 @@ public final class LoopPlayerOutputs implements PlayerOutputs {
     }
 
     @Override
-    public PlayerOutput open(ChannelOutboundInvoker player, Channel channel, WireFormat format,
-                             Function<ByteBuf, Object> message, Duration writeBatch) {
+    public PlayerOutput open(ChannelOutboundInvoker player, Channel channel, WireFormat format, Duration writeBatch) {
         if (!channel.eventLoop().inEventLoop()) {
             throw new IllegalStateException("a player's output is opened on its connection's event loop");
         }
-        return open(player, channel, SharedEncoding.of(format), message,
-                WriteBatch.forWindow(channel.eventLoop(), writeBatch));
+        return open(player, channel, SharedEncoding.of(format), WriteBatch.forWindow(channel.eventLoop(), writeBatch));
     }
 
     /**
-     * Opens an output, as {@link #open(ChannelOutboundInvoker, Channel, WireFormat, Function, Duration)}
+     * Opens an output, as {@link #open(ChannelOutboundInvoker, Channel, WireFormat, Duration)}
      * does, for a format's cache and a write batch the caller holds.
      *
      * @param player where the player's control messages and flushes start
      * @param channel the player's connection
      * @param encoding the shared forms of its wire format
-     * @param message {@code null} for bytes the connection takes as they are, else what makes one
-     *     message of a frame's bytes
      * @param batch the loop's write batch, or {@code null} to flush every engine batch
      * @return the output
      */
     public static LoopPlayerOutput open(ChannelOutboundInvoker player, Channel channel, SharedEncoding encoding,
-                                        Function<ByteBuf, Object> message, WriteBatch batch) {
-        ChannelOutboundInvoker frames = player;
-        if (message == null) {
-            // Plain bytes start past the idle handler (which sees the flush) and everything after
-            // it (codecs that would only pass buffers on): at the first handler unless TLS or a
-            // PROXY header reader is in front, so on epoll they may go straight to the socket.
-            ChannelHandlerContext idle = channel.pipeline().context(IdleTimeoutHandler.class);
-            if (idle != null) {
-                frames = idle;
-            }
-        }
-        return new LoopPlayerOutput(frames, player, channel, batch, message, encoding);
+                                        WriteBatch batch) {
+        // Frames start past the idle handler (which sees the flush) and everything after it
+        // (codecs that would only pass buffers on): at the first handler unless TLS or a PROXY
+        // header reader is in front, so on epoll they may go straight to the socket.
+        ChannelHandlerContext idle = channel.pipeline().context(IdleTimeoutHandler.class);
+        return new LoopPlayerOutput(idle != null ? idle : player, player, channel, batch, encoding);
     }
 }

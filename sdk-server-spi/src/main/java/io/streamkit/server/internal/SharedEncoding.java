@@ -2,7 +2,6 @@ package io.streamkit.server.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
@@ -72,23 +71,6 @@ public final class SharedEncoding {
                 out.write(leaves[i].retainedDuplicate(), out.voidPromise());
             }
             return bytes;
-        }
-
-        /**
-         * Returns the leaves as one buffer: a composite of retained duplicates, allocated per call.
-         *
-         * @param alloc where the composite comes from
-         * @return the bytes; the caller owns them
-         */
-        public ByteBuf toBuffer(ByteBufAllocator alloc) {
-            if (count == 1) {
-                return leaves[0].retainedDuplicate();
-            }
-            CompositeByteBuf whole = alloc.compositeBuffer(count);
-            for (int i = 0; i < count; i++) {
-                whole.addComponent(true, leaves[i].retainedDuplicate());
-            }
-            return whole;
         }
 
         /**
