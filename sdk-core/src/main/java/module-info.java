@@ -24,6 +24,7 @@ module io.streamkit.core {
     exports io.streamkit.codec.opus;
     exports io.streamkit.format.amf0;
     exports io.streamkit.format.flv;
+    exports io.streamkit.format.fmp4;
     exports io.streamkit.format.mpegts;
 
     exports io.streamkit.internal.engine to

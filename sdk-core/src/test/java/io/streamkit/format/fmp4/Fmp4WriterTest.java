@@ -1,0 +1,271 @@
+package io.streamkit.format.fmp4;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.streamkit.codec.MediaFormatException;
+import io.streamkit.codec.opus.OpusHead;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.format.flv.FlvAudioTag;
+import io.streamkit.format.flv.FlvPacketKind;
+import io.streamkit.format.flv.FlvReader;
+import io.streamkit.format.flv.FlvTag;
+import io.streamkit.format.flv.FlvTagHeader;
+import io.streamkit.format.flv.FlvVideoTag;
+import io.streamkit.internal.engine.Engine;
+import io.streamkit.stream.Codec;
+import io.streamkit.stream.MediaFrame;
+import io.streamkit.stream.Publisher;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.Track;
+import io.streamkit.stream.TrackFormat;
+import io.streamkit.test.ExternalTool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The 2 s H.264+AAC FLV fixture (160x120, 50 video and 88 audio frames) written as fragmented
+ * MP4, one fragment per video keyframe: the boxes' structure and contents, and what ffprobe and
+ * ffmpeg make of the file.
+ */
+class Fmp4WriterTest {
+    private StreamEngine engine;
+    private Publisher publisher;
+    private Track video;
+    private Track audio;
+    private final List<MediaFrame> frames = new ArrayList<>();
+
+    @BeforeEach
+    void load() throws IOException {
+        engine = Engine.builder().build();
+        publisher = engine.publish(StreamKey.of("test", "fmp4"));
+        byte[] flv;
+        try (InputStream in = Fmp4WriterTest.class.getResourceAsStream("/format/flv/h264-aac-160x120-2s.flv")) {
+            flv = in.readAllBytes();
+        }
+        try (FlvReader reader = new FlvReader(PooledByteBufAllocator.DEFAULT, FlvReader.DEFAULT_MAX_TAG_SIZE)) {
+            reader.feed(Unpooled.wrappedBuffer(flv));
+            for (FlvTag tag; (tag = reader.next()) != null; ) {
+                try {
+                    ByteBuf body = tag.body();
+                    long ms = tag.timestamp();
+                    if (tag.type() == FlvTagHeader.TYPE_VIDEO) {
+                        FlvVideoTag v = FlvVideoTag.parse(body);
+                        if (v.kind() == FlvPacketKind.CONFIG) {
+                            video = publisher.addTrack(TrackFormat.of(v.codec(), v.payload(body)));
+                        } else if (v.kind() == FlvPacketKind.FRAME) {
+                            frames.add(MediaFrame.of(video, ms * 1000, (ms + v.compositionTime()) * 1000, v.keyframe(),
+                                    v.retainedPayload(body)));
+                        }
+                    } else if (tag.type() == FlvTagHeader.TYPE_AUDIO) {
+                        FlvAudioTag a = FlvAudioTag.parse(body);
+                        if (a.kind() == FlvPacketKind.CONFIG) {
+                            audio = publisher.addTrack(TrackFormat.of(a.codec(), a.payload(body)));
+                        } else if (a.kind() == FlvPacketKind.FRAME) {
+                            frames.add(MediaFrame.of(audio, ms * 1000, ms * 1000, true, a.retainedPayload(body)));
+                        }
+                    }
+                } finally {
+                    tag.release();
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void release() {
+        frames.forEach(MediaFrame::release);
+        publisher.close();
+        engine.close();
+    }
+
+    /** Init segment, then one fragment per video keyframe, as a recorder writes them. */
+    private ByteBuf file(Fmp4Writer writer) {
+        ByteBuf out = Unpooled.buffer();
+        writer.writeInit(out);
+        List<MediaFrame> fragment = new ArrayList<>();
+        for (MediaFrame frame : frames) {
+            if (frame.track() == video && frame.keyframe() && !fragment.isEmpty()) {
+                writer.writeFragment(out, fragment);
+                fragment.clear();
+            }
+            fragment.add(frame);
+        }
+        writer.writeFragment(out, fragment);
+        return out;
+    }
+
+    @Test
+    void theFileIsABoxTreeWithTheTracksConfigurationsAndEveryPayloadInOrder() {
+        ByteBuf out = file(new Fmp4Writer(List.of(video, audio)));
+        try {
+            List<Box> top = Box.children(out, 0, out.writerIndex());
+            assertEquals("ftyp", top.get(0).type);
+            assertEquals("moov", top.get(1).type);
+            assertEquals(out.writerIndex(), top.get(top.size() - 1).end, "the boxes tile the file");
+            Box moov = top.get(1);
+            assertEquals(List.of("mvhd", "trak", "trak", "mvex"), moov.children(out).stream().map(b -> b.type).toList());
+            Box avcC = moov.find(out, "trak", "mdia", "minf", "stbl", "stsd+8", "avc1+78", "avcC");
+            assertEquals(ByteBufUtil.hexDump(video.format().config()), ByteBufUtil.hexDump(out, avcC.body, avcC.end - avcC.body));
+            Box esds = moov.children(out).get(2).find(out, "mdia", "minf", "stbl", "stsd+8", "mp4a+28", "esds");
+            String asc = ByteBufUtil.hexDump(audio.format().config());
+            assertTrue(ByteBufUtil.hexDump(out, esds.body, esds.end - esds.body).contains("05" + String.format("%02x",
+                    audio.format().configLength()) + asc), "esds carries the AudioSpecificConfig as DecoderSpecificInfo");
+
+            List<Box> fragments = top.subList(2, top.size());
+            int moofs = 0;
+            ByteBuf videoBytes = Unpooled.buffer();
+            ByteBuf audioBytes = Unpooled.buffer();
+            for (MediaFrame f : frames) {
+                (f.track() == video ? videoBytes : audioBytes).writeBytes(f.payload().duplicate());
+            }
+            ByteBuf mdatVideo = Unpooled.buffer();
+            ByteBuf mdatAudio = Unpooled.buffer();
+            int videoSamples = 0;
+            int audioSamples = 0;
+            for (int i = 0; i < fragments.size(); i += 2) {
+                Box moof = fragments.get(i);
+                Box mdat = fragments.get(i + 1);
+                assertEquals("moof", moof.type);
+                assertEquals("mdat", mdat.type);
+                moofs++;
+                for (Box traf : moof.children(out)) {
+                    if (!traf.type.equals("traf")) {
+                        continue;
+                    }
+                    Box tfhd = traf.find(out, "tfhd");
+                    int trackId = out.getInt(tfhd.body + 4);
+                    Box trun = traf.find(out, "trun");
+                    int count = out.getInt(trun.body + 4);
+                    int dataOffset = out.getInt(trun.body + 8);
+                    int sampleBytes = 0;
+                    int entry = trackId == 1 ? 16 : 12;
+                    for (int s = 0; s < count; s++) {
+                        sampleBytes += out.getInt(trun.body + 12 + s * entry + 4);
+                    }
+                    (trackId == 1 ? mdatVideo : mdatAudio).writeBytes(out, moof.start + dataOffset, sampleBytes);
+                    if (trackId == 1) {
+                        videoSamples += count;
+                        assertEquals(0x0200_0000, out.getInt(trun.body + 12 + 8), "a fragment starts at a keyframe");
+                    } else {
+                        audioSamples += count;
+                    }
+                }
+            }
+            long keyframes = frames.stream().filter(f -> f.track() == video && f.keyframe()).count();
+            boolean leading = frames.get(0).track() != video || !frames.get(0).keyframe();
+            assertEquals(2, keyframes, "the fixture's keyframes");
+            assertEquals(keyframes + (leading ? 1 : 0), moofs,
+                    "one fragment per video keyframe, and one for the frames before the first");
+            assertEquals(50, videoSamples);
+            assertEquals(88, audioSamples);
+            assertEquals(ByteBufUtil.hexDump(videoBytes), ByteBufUtil.hexDump(mdatVideo), "video payloads, in order");
+            assertEquals(ByteBufUtil.hexDump(audioBytes), ByteBufUtil.hexDump(mdatAudio), "audio payloads, in order");
+            videoBytes.release();
+            audioBytes.release();
+            mdatVideo.release();
+            mdatAudio.release();
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void ffprobeReadsTheFileAndFfmpegDecodesItSilently(@TempDir Path dir) throws IOException {
+        ExternalTool.require("ffprobe");
+        ExternalTool.require("ffmpeg");
+        Path file = dir.resolve("fixture.mp4");
+        ByteBuf out = file(new Fmp4Writer(List.of(video, audio)));
+        try {
+            Files.write(file, ByteBufUtil.getBytes(out));
+        } finally {
+            out.release();
+        }
+        String probe = ExternalTool.run(30, "ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                "stream=codec_name,width,height,nb_read_frames,sample_rate:format=duration", "-of", "compact", file.toString());
+        assertTrue(probe.contains("codec_name=h264|width=160|height=120|") && probe.contains("nb_read_frames=50"), probe);
+        assertTrue(probe.contains("codec_name=aac|") && probe.contains("nb_read_frames=88"), probe);
+        double duration = Double.parseDouble(probe.replaceAll("(?s).*duration=([0-9.]+).*", "$1"));
+        assertEquals(2.0, duration, 0.1, probe);
+        String errors = ExternalTool.run(60, "sh", "-c", "ffmpeg -nostdin -v error -i '" + file + "' -f null - 2>&1");
+        assertEquals("", errors.trim(), "ffmpeg decodes the file without a message");
+    }
+
+    @Test
+    void opusGetsADopsBoxOfItsHeadsFieldsBigEndian() {
+        ByteBuf head = Unpooled.buffer();
+        OpusHead.of(2, 312, 48_000, 0, 0, 1, 1, new byte[] {0, 1}).writeTo(head);
+        Track opus = publisher.addTrack(TrackFormat.of(Codec.OPUS, head));
+        head.release();
+        ByteBuf out = Unpooled.buffer();
+        try {
+            new Fmp4Writer(List.of(opus)).writeInit(out);
+            Box moov = Box.children(out, 0, out.writerIndex()).get(1);
+            Box dops = moov.find(out, "trak", "mdia", "minf", "stbl", "stsd+8", "Opus+28", "dOps");
+            // Version 0, 2 channels, pre-skip 312, 48 kHz, gain 0, mapping family 0
+            assertEquals("0002013800" + "00bb80" + "000000", ByteBufUtil.hexDump(out, dops.body, dops.end - dops.body));
+            Box mdhd = moov.find(out, "trak", "mdia", "mdhd");
+            assertEquals(48_000, out.getInt(mdhd.body + 12), "Opus tracks count 48 kHz ticks");
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void aCodecWithoutASampleEntryIsRefusedAtOnce() {
+        Track vp9 = publisher.addTrack(TrackFormat.of(Codec.VP9));
+        MediaFormatException e = assertThrows(MediaFormatException.class, () -> new Fmp4Writer(List.of(vp9)));
+        assertTrue(e.getMessage().contains("VP9"), e.getMessage());
+    }
+
+    /** A box in a buffer: its type, where it starts, where its body starts and where it ends. */
+    private record Box(String type, int start, int body, int end) {
+
+        static List<Box> children(ByteBuf buf, int from, int to) {
+            List<Box> boxes = new ArrayList<>();
+            for (int at = from; at < to; ) {
+                int size = buf.getInt(at);
+                assertTrue(size >= 8 && at + size <= to, "box at " + at + " of size " + size + " fits in " + to);
+                boxes.add(new Box(buf.toString(at + 4, 4, StandardCharsets.US_ASCII), at, at + 8, at + size));
+                at += size;
+            }
+            return boxes;
+        }
+
+        List<Box> children(ByteBuf buf) {
+            return children(buf, body, end);
+        }
+
+        /**
+         * Follows a path of box types down from this box; "type+n" skips n bytes of that box's
+         * body (a full box's header, a sample entry's fields) before its children.
+         */
+        Box find(ByteBuf buf, String... path) {
+            Box box = this;
+            int skip = 0;
+            for (String step : path) {
+                String type = step.contains("+") ? step.substring(0, step.indexOf('+')) : step;
+                Box parent = box;
+                int from = parent.body + skip;
+                box = children(buf, from, parent.end).stream().filter(b -> b.type.equals(type)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no " + type + " in " + parent.type));
+                skip = step.contains("+") ? Integer.parseInt(step.substring(step.indexOf('+') + 1)) : 0;
+            }
+            return box;
+        }
+    }
+}
