@@ -36,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The 2 s H.264+AAC FLV fixture (160x120, 50 video and 88 audio frames) written as fragmented
@@ -203,6 +205,56 @@ class Fmp4WriterTest {
         assertEquals(2.0, duration, 0.1, probe);
         String errors = ExternalTool.run(60, "sh", "-c", "ffmpeg -nostdin -v error -i '" + file + "' -f null - 2>&1");
         assertEquals("", errors.trim(), "ffmpeg decodes the file without a message");
+    }
+
+    /**
+     * Each sample entry as ffprobe reads it, from a real configuration record (the codec
+     * fixtures) and ten frames of filler: codec, picture size, sample rate and channels come from
+     * the entry alone.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "H265; /codec/hevc-main-642x362-25.hvcC; codec_name=hevc|width=642|height=362",
+        "AV1; /codec/av1-aom-320x240-25.av1C; codec_name=av1|width=320|height=240",
+        "AAC; /codec/aac-lc-48000-1.asc; codec_name=aac|sample_rate=48000|channels=1",
+        "OPUS; ; codec_name=opus|sample_rate=48000|channels=2",
+        "MP3; ; codec_name=mp3",
+    })
+    void ffprobeReadsEachSampleEntry(Codec codec, String config, String expected, @TempDir Path dir) throws IOException {
+        ExternalTool.require("ffprobe");
+        ByteBuf record;
+        if (config != null) {
+            try (InputStream in = Fmp4WriterTest.class.getResourceAsStream(config)) {
+                record = Unpooled.wrappedBuffer(in.readAllBytes());
+            }
+        } else if (codec == Codec.OPUS) {
+            record = Unpooled.buffer();
+            OpusHead.of(2, 312, 48_000, 0, 0, 1, 1, new byte[] {0, 1}).writeTo(record);
+        } else {
+            record = null;
+        }
+        Track track = publisher.addTrack(record == null ? TrackFormat.of(codec) : TrackFormat.of(codec, record));
+        if (record != null) {
+            record.release();
+        }
+        List<MediaFrame> filler = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            filler.add(MediaFrame.of(track, i * 20_000L, i * 20_000L, i % 5 == 0, io.streamkit.test.TestMedia.payload(i, 100)));
+        }
+        ByteBuf out = Unpooled.buffer();
+        try {
+            Fmp4Writer writer = new Fmp4Writer(List.of(track));
+            writer.writeInit(out);
+            writer.writeFragment(out, filler);
+            Path file = dir.resolve(codec + ".mp4");
+            Files.write(file, ByteBufUtil.getBytes(out));
+            String probe = ExternalTool.run(30, "ffprobe", "-v", "quiet", "-show_entries",
+                    "stream=codec_name,width,height,sample_rate,channels", "-of", "compact", file.toString());
+            assertTrue(probe.contains(expected), codec + ": " + probe);
+        } finally {
+            out.release();
+            filler.forEach(MediaFrame::release);
+        }
     }
 
     @Test
