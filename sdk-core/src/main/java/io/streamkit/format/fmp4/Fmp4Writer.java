@@ -12,6 +12,7 @@ import io.streamkit.stream.Track;
 import io.streamkit.stream.TrackFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,6 +40,12 @@ import java.util.List;
  * it (or a default), and the next fragment's {@code tfdt} puts the track back on its exact
  * timeline, so no error accumulates.
  *
+ * <p>Finalising: the writer keeps each sample's time, size and flags (about 20 bytes a sample),
+ * so that at a clean close {@link #writeProgressiveHead} can describe the same media as a
+ * progressive MP4 with its {@code moov} before its {@code mdat}, which plays and seeks at once
+ * everywhere. That file is the head followed by the fragments' media, {@link #mediaRanges()},
+ * copied from the fragmented file: no sample is rewritten.
+ *
  * <p>Not thread-safe: one writer per output, called from one thread at a time. Frames are lent
  * to {@link #writeFragment}; nothing is retained.
  */
@@ -60,8 +67,12 @@ public final class Fmp4Writer {
     private final List<Track> tracks;
     private final int[] timescales;
     private final long[] lastDuration;
+    private final SampleTable[] tables;
+    private final List<long[]> mediaRanges = new ArrayList<>();
     private long origin = Long.MIN_VALUE;
     private int sequence;
+    private long written;
+    private long media;
 
     /**
      * Creates a writer for a stream's tracks.
@@ -77,6 +88,7 @@ public final class Fmp4Writer {
         this.tracks = List.copyOf(tracks);
         this.timescales = new int[tracks.size()];
         this.lastDuration = new long[tracks.size()];
+        this.tables = new SampleTable[tracks.size()];
         for (int i = 0; i < tracks.size(); i++) {
             TrackFormat format = tracks.get(i).format();
             Codec codec = format.codec();
@@ -91,6 +103,7 @@ public final class Fmp4Writer {
             }
             timescales[i] = timescale(format);
             lastDuration[i] = defaultDuration(format, timescales[i]);
+            tables[i] = new SampleTable();
         }
     }
 
@@ -110,18 +123,110 @@ public final class Fmp4Writer {
      * @param out where to write
      */
     public void writeInit(ByteBuf out) {
+        int start = out.writerIndex();
+        writeFtyp(out, "iso5", new String[] {"iso5", "iso6", "mp41"});
+        writeMoov(out, -1, false);
+        written += out.writerIndex() - start;
+    }
+
+    /**
+     * Returns how many bytes {@link #writeInit} and {@link #writeFragment} have written: where
+     * the next fragment starts in the file, when every buffer goes to one file in order.
+     *
+     * @return the bytes written so far
+     */
+    public long writtenBytes() {
+        return written;
+    }
+
+    /**
+     * Returns where the fragments' media are in the fragmented file: for each fragment the
+     * offset and length of its {@code mdat}'s payload. The {@code mdat} of the progressive file
+     * {@link #writeProgressiveHead} describes is these ranges one after the other.
+     *
+     * @return {offset, length} pairs, in file order; a copy
+     */
+    public List<long[]> mediaRanges() {
+        List<long[]> copy = new ArrayList<>(mediaRanges.size());
+        for (long[] range : mediaRanges) {
+            copy.add(range.clone());
+        }
+        return copy;
+    }
+
+    /**
+     * Writes the head of a progressive MP4 of every fragment written so far, for a recording's
+     * clean close: {@code ftyp}, a {@code moov} with each track's whole sample table (with an
+     * edit list where a track starts after the file's first frame) and the header of the
+     * {@code mdat}. The file is this head followed by the bytes of {@link #mediaRanges()}, copied
+     * from the fragmented file in order; its {@code moov} comes before its {@code mdat}, so a
+     * player can start and seek at once.
+     *
+     * @param out where to write
+     */
+    public void writeProgressiveHead(ByteBuf out) {
+        boolean large = media + (long) tracks.size() * 1024 + totalSamples() * 24L > 0xFFFF_FFF0L;
+        ByteBuf scratch = out.alloc().heapBuffer();
+        int moovSize;
+        try {
+            writeMoov(scratch, 0, large);
+            moovSize = scratch.readableBytes();
+        } finally {
+            scratch.release();
+        }
+        int ftypStart = out.writerIndex();
+        writeFtyp(out, "isom", new String[] {"isom", "iso2", "mp41"});
+        int ftypSize = out.writerIndex() - ftypStart;
+        int mdatHeader = large ? 16 : 8;
+        writeMoov(out, ftypSize + moovSize + mdatHeader, large);
+        if (large) {
+            out.writeInt(1);
+            writeType(out, "mdat");
+            out.writeLong(16 + media);
+        } else {
+            out.writeInt((int) (8 + media));
+            writeType(out, "mdat");
+        }
+    }
+
+    private long totalSamples() {
+        long n = 0;
+        for (SampleTable t : tables) {
+            n += t.count;
+        }
+        return n;
+    }
+
+    private static void writeFtyp(ByteBuf out, String major, String[] brands) {
         int ftyp = begin(out, "ftyp");
-        writeType(out, "iso5");
+        writeType(out, major);
         out.writeInt(512);
-        for (String brand : new String[] {"iso5", "iso6", "mp41"}) {
+        for (String brand : brands) {
             writeType(out, brand);
         }
         end(out, ftyp);
+    }
 
+    /**
+     * Writes the {@code moov}: for the fragmented file ({@code base} below 0) with empty sample
+     * tables and {@code mvex}; for a progressive one with the tables of every sample written,
+     * chunk offsets counted from {@code base}.
+     */
+    private void writeMoov(ByteBuf out, long base, boolean co64) {
+        boolean progressive = base >= 0;
+        long movieDuration = 0;
+        if (progressive) {
+            for (int i = 0; i < tracks.size(); i++) {
+                SampleTable t = tables[i];
+                if (t.count > 0) {
+                    movieDuration = Math.max(movieDuration, toMovie(t.dts[0] + t.duration(lastDuration[i]), i));
+                }
+            }
+        }
         int moov = begin(out, "moov");
-        int mvhd = beginFull(out, "mvhd", 0, 0);
-        out.writeInt(0).writeInt(0);                       // creation, modification time
-        out.writeInt(MOVIE_TIMESCALE).writeInt(0);         // timescale, duration: given by the fragments
+        int mvhd = beginFull(out, "mvhd", 1, 0);
+        out.writeLong(0).writeLong(0);                     // creation, modification time
+        out.writeInt(MOVIE_TIMESCALE).writeLong(movieDuration);   // 0 for fragments: they give it
         out.writeInt(0x0001_0000).writeShort(0x0100);      // rate 1.0, volume 1.0
         out.writeZero(10);
         writeMatrix(out);
@@ -129,16 +234,25 @@ public final class Fmp4Writer {
         out.writeInt(tracks.size() + 1);                   // next_track_ID
         end(out, mvhd);
         for (int i = 0; i < tracks.size(); i++) {
-            writeTrak(out, i);
+            if (!progressive || tables[i].count > 0) {
+                writeTrak(out, i, progressive ? base : -1, co64);
+            }
         }
-        int mvex = begin(out, "mvex");
-        for (int i = 0; i < tracks.size(); i++) {
-            int trex = beginFull(out, "trex", 0, 0);
-            out.writeInt(i + 1).writeInt(1).writeInt(0).writeInt(0).writeInt(0);
-            end(out, trex);
+        if (!progressive) {
+            int mvex = begin(out, "mvex");
+            for (int i = 0; i < tracks.size(); i++) {
+                int trex = beginFull(out, "trex", 0, 0);
+                out.writeInt(i + 1).writeInt(1).writeInt(0).writeInt(0).writeInt(0);
+                end(out, trex);
+            }
+            end(out, mvex);
         }
-        end(out, mvex);
         end(out, moov);
+    }
+
+    /** Ticks of a track as milliseconds of the movie timescale. */
+    private long toMovie(long ticks, int index) {
+        return ticks * MOVIE_TIMESCALE / timescales[index];
     }
 
     /**
@@ -189,6 +303,7 @@ public final class Fmp4Writer {
             int tfdt = beginFull(out, "tfdt", 1, 0);
             out.writeLong(Math.max(0, first));
             end(out, tfdt);
+            tables[i].chunk(media + mediaBefore(dataBytes, i), samples.size());
             int trun = beginFull(out, "trun", 1,
                     TRUN_DATA_OFFSET | TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | (video ? TRUN_CTS : 0));
             out.writeInt(samples.size());
@@ -206,11 +321,13 @@ public final class Fmp4Writer {
                 }
                 int size = frame.payload().readableBytes();
                 dataBytes[i] += size;
+                boolean sync = !video || frame.keyframe();
+                long cts = video ? ticks(frame.pts(), i) - at : 0;
+                tables[i].add(at, size, sync, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cts)));
                 out.writeInt((int) Math.min(duration, 0xFFFF_FFFFL));
                 out.writeInt(size);
-                out.writeInt(!video || frame.keyframe() ? SAMPLE_FLAGS_SYNC : SAMPLE_FLAGS_NON_SYNC);
+                out.writeInt(sync ? SAMPLE_FLAGS_SYNC : SAMPLE_FLAGS_NON_SYNC);
                 if (video) {
-                    long cts = ticks(frame.pts(), i) - at;
                     out.writeInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cts)));
                 }
             }
@@ -233,13 +350,25 @@ public final class Fmp4Writer {
         }
         out.writeInt((int) mdatSize);
         writeType(out, "mdat");
+        mediaRanges.add(new long[] {written + (out.writerIndex() - start), mdatSize - 8});
+        media += mdatSize - 8;
         for (List<MediaFrame> samples : byTrack) {
             for (MediaFrame frame : samples) {
                 ByteBuf payload = frame.payload();
                 out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
             }
         }
+        written += out.writerIndex() - start;
         return out.writerIndex() - start;
+    }
+
+    /** The media bytes of the tracks before {@code index} in the fragment being written. */
+    private static long mediaBefore(int[] dataBytes, int index) {
+        long n = 0;
+        for (int i = 0; i < index; i++) {
+            n += dataBytes[i];
+        }
+        return n;
     }
 
     /** A timestamp in µs as ticks of a track's timescale, on the file's timeline (from the first frame). */
@@ -247,7 +376,11 @@ public final class Fmp4Writer {
         return Math.floorDiv((micros - origin) * timescales[index], 1_000_000L);
     }
 
-    private void writeTrak(ByteBuf out, int index) {
+    private void writeTrak(ByteBuf out, int index, long base, boolean co64) {
+        boolean progressive = base >= 0;
+        SampleTable table = tables[index];
+        long duration = progressive ? table.duration(lastDuration[index]) : 0;
+        long start = progressive ? table.dts[0] : 0;
         Track track = tracks.get(index);
         TrackFormat format = track.format();
         boolean video = format.type() == MediaType.VIDEO;
@@ -256,21 +389,42 @@ public final class Fmp4Writer {
         int height = picture == null ? 0 : picture.height();
 
         int trak = begin(out, "trak");
-        int tkhd = beginFull(out, "tkhd", 0, 0x3);         // enabled, in movie
-        out.writeInt(0).writeInt(0);                       // creation, modification time
-        out.writeInt(index + 1).writeInt(0);               // track_ID, reserved
-        out.writeInt(0);                                   // duration: given by the fragments
+        int tkhd = beginFull(out, "tkhd", progressive ? 1 : 0, 0x3);   // enabled, in movie
+        if (progressive) {
+            out.writeLong(0).writeLong(0);                 // creation, modification time
+            out.writeInt(index + 1).writeInt(0);           // track_ID, reserved
+            out.writeLong(toMovie(start + duration, index));
+        } else {
+            out.writeInt(0).writeInt(0);
+            out.writeInt(index + 1).writeInt(0);
+            out.writeInt(0);                               // duration: given by the fragments
+        }
         out.writeZero(8);
         out.writeShort(0).writeShort(0);                   // layer, alternate_group
         out.writeShort(video ? 0 : 0x0100).writeShort(0);  // volume, reserved
         writeMatrix(out);
         out.writeInt(width << 16).writeInt(height << 16);
         end(out, tkhd);
+        if (progressive && start > 0) {
+            // the track starts after the file's first frame: an empty edit keeps it in place
+            int edts = begin(out, "edts");
+            int elst = beginFull(out, "elst", 1, 0);
+            out.writeInt(2);
+            out.writeLong(toMovie(start, index)).writeLong(-1).writeInt(0x0001_0000);
+            out.writeLong(toMovie(duration, index)).writeLong(0).writeInt(0x0001_0000);
+            end(out, elst);
+            end(out, edts);
+        }
 
         int mdia = begin(out, "mdia");
-        int mdhd = beginFull(out, "mdhd", 0, 0);
-        out.writeInt(0).writeInt(0);
-        out.writeInt(timescales[index]).writeInt(0);
+        int mdhd = beginFull(out, "mdhd", progressive ? 1 : 0, 0);
+        if (progressive) {
+            out.writeLong(0).writeLong(0);
+            out.writeInt(timescales[index]).writeLong(duration);
+        } else {
+            out.writeInt(0).writeInt(0);
+            out.writeInt(timescales[index]).writeInt(0);
+        }
         out.writeShort(0x55C4).writeShort(0);              // language "und" (ISO 639-2/T, packed), pre_defined
         end(out, mdhd);
         int hdlr = beginFull(out, "hdlr", 0, 0);
@@ -308,14 +462,18 @@ public final class Fmp4Writer {
             writeAudioSampleEntry(out, format);
         }
         end(out, stsd);
-        for (String empty : new String[] {"stts", "stsc", "stco"}) {
-            int box = beginFull(out, empty, 0, 0);
-            out.writeInt(0);
-            end(out, box);
+        if (progressive) {
+            table.writeTo(out, video, lastDuration[index], base, co64);
+        } else {
+            for (String empty : new String[] {"stts", "stsc", "stco"}) {
+                int box = beginFull(out, empty, 0, 0);
+                out.writeInt(0);
+                end(out, box);
+            }
+            int stsz = beginFull(out, "stsz", 0, 0);
+            out.writeInt(0).writeInt(0);
+            end(out, stsz);
         }
-        int stsz = beginFull(out, "stsz", 0, 0);
-        out.writeInt(0).writeInt(0);
-        end(out, stsz);
         end(out, stbl);
         end(out, minf);
         end(out, mdia);
@@ -458,5 +616,143 @@ public final class Fmp4Writer {
 
     private static void end(ByteBuf out, int at) {
         out.setInt(at, out.writerIndex() - at);
+    }
+    /**
+     * What a progressive file's sample table needs of the samples written: decode times, sizes,
+     * sync flags and composition offsets, and the chunks (each track's run of samples in a
+     * fragment) with their offsets in the media. About 20 bytes a sample: an hour of 30 fps
+     * video and 48 kHz AAC is about 280,000 samples, 5.5 MB.
+     */
+    private static final class SampleTable {
+        long[] dts = new long[64];
+        int[] size = new int[64];
+        int[] cts = new int[64];
+        boolean[] sync = new boolean[64];
+        int count;
+        long[] chunkOffset = new long[16];
+        int[] chunkSamples = new int[16];
+        int chunks;
+
+        void add(long at, int bytes, boolean isSync, int offset) {
+            if (count == dts.length) {
+                int n = count * 2;
+                dts = Arrays.copyOf(dts, n);
+                size = Arrays.copyOf(size, n);
+                cts = Arrays.copyOf(cts, n);
+                sync = Arrays.copyOf(sync, n);
+            }
+            dts[count] = at;
+            size[count] = bytes;
+            sync[count] = isSync;
+            cts[count] = offset;
+            count++;
+        }
+
+        void chunk(long offset, int samples) {
+            if (chunks == chunkOffset.length) {
+                chunkOffset = Arrays.copyOf(chunkOffset, chunks * 2);
+                chunkSamples = Arrays.copyOf(chunkSamples, chunks * 2);
+            }
+            chunkOffset[chunks] = offset;
+            chunkSamples[chunks] = samples;
+            chunks++;
+        }
+
+        long durationOf(int i, long last) {
+            return i + 1 < count ? Math.max(0, dts[i + 1] - dts[i]) : last;
+        }
+
+        /** From the first sample's decode time to the end of the last sample. */
+        long duration(long last) {
+            return count == 0 ? 0 : dts[count - 1] - dts[0] + last;
+        }
+
+        /** stts, ctts (video with offsets), stss (when not every sample is sync), stsc, stsz, stco or co64 (14496-12 8.6, 8.7). */
+        void writeTo(ByteBuf out, boolean video, long last, long base, boolean co64) {
+            int stts = beginFull(out, "stts", 0, 0);
+            int entries = out.writerIndex();
+            out.writeInt(0);
+            int n = 0;
+            for (int i = 0; i < count; ) {
+                long d = durationOf(i, last);
+                int run = 1;
+                while (i + run < count && durationOf(i + run, last) == d) {
+                    run++;
+                }
+                out.writeInt(run).writeInt((int) Math.min(d, 0xFFFF_FFFFL));
+                n++;
+                i += run;
+            }
+            out.setInt(entries, n);
+            end(out, stts);
+
+            boolean offsets = false;
+            boolean negative = false;
+            boolean allSync = true;
+            for (int i = 0; i < count; i++) {
+                offsets |= cts[i] != 0;
+                negative |= cts[i] < 0;
+                allSync &= sync[i];
+            }
+            if (video && offsets) {
+                int ctts = beginFull(out, "ctts", negative ? 1 : 0, 0);
+                entries = out.writerIndex();
+                out.writeInt(0);
+                n = 0;
+                for (int i = 0; i < count; ) {
+                    int run = 1;
+                    while (i + run < count && cts[i + run] == cts[i]) {
+                        run++;
+                    }
+                    out.writeInt(run).writeInt(cts[i]);
+                    n++;
+                    i += run;
+                }
+                out.setInt(entries, n);
+                end(out, ctts);
+            }
+            if (!allSync) {
+                int stss = beginFull(out, "stss", 0, 0);
+                entries = out.writerIndex();
+                out.writeInt(0);
+                n = 0;
+                for (int i = 0; i < count; i++) {
+                    if (sync[i]) {
+                        out.writeInt(i + 1);
+                        n++;
+                    }
+                }
+                out.setInt(entries, n);
+                end(out, stss);
+            }
+            int stsc = beginFull(out, "stsc", 0, 0);
+            entries = out.writerIndex();
+            out.writeInt(0);
+            n = 0;
+            for (int c = 0; c < chunks; c++) {
+                if (c == 0 || chunkSamples[c] != chunkSamples[c - 1]) {
+                    out.writeInt(c + 1).writeInt(chunkSamples[c]).writeInt(1);
+                    n++;
+                }
+            }
+            out.setInt(entries, n);
+            end(out, stsc);
+            int stsz = beginFull(out, "stsz", 0, 0);
+            out.writeInt(0).writeInt(count);
+            for (int i = 0; i < count; i++) {
+                out.writeInt(size[i]);
+            }
+            end(out, stsz);
+            int stco = beginFull(out, co64 ? "co64" : "stco", 0, 0);
+            out.writeInt(chunks);
+            for (int c = 0; c < chunks; c++) {
+                if (co64) {
+                    out.writeLong(base + chunkOffset[c]);
+                } else {
+                    out.writeInt((int) (base + chunkOffset[c]));
+                }
+            }
+            end(out, stco);
+        }
     }
 }

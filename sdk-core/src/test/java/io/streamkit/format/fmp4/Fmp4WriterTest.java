@@ -208,6 +208,57 @@ class Fmp4WriterTest {
     }
 
     /**
+     * The fragmented file finalised: the progressive head and the fragments' media copied after
+     * it. ffprobe finds the same frames, the moov comes before the mdat, and ffmpeg decodes to
+     * the same pictures and sound, frame for frame, as from the fragmented file.
+     */
+    @Test
+    void theProgressiveFileHoldsTheSameFramesWithItsMoovFirst(@TempDir Path dir) throws IOException {
+        ExternalTool.require("ffprobe");
+        ExternalTool.require("ffmpeg");
+        Fmp4Writer writer = new Fmp4Writer(List.of(video, audio));
+        ByteBuf fragmented = file(writer);
+        ByteBuf progressive = Unpooled.buffer();
+        Path fmp4 = dir.resolve("fragmented.mp4");
+        Path mp4 = dir.resolve("progressive.mp4");
+        try {
+            assertEquals(fragmented.writerIndex(), writer.writtenBytes());
+            writer.writeProgressiveHead(progressive);
+            for (long[] range : writer.mediaRanges()) {
+                progressive.writeBytes(fragmented, (int) range[0], (int) range[1]);
+            }
+            List<Box> top = Box.children(progressive, 0, progressive.writerIndex());
+            assertEquals(List.of("ftyp", "moov", "mdat"), top.stream().map(b -> b.type).toList());
+            Files.write(fmp4, ByteBufUtil.getBytes(fragmented));
+            Files.write(mp4, ByteBufUtil.getBytes(progressive));
+        } finally {
+            fragmented.release();
+            progressive.release();
+        }
+        String probe = ExternalTool.run(30, "ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                "stream=codec_name,width,height,nb_read_frames:format=duration", "-of", "compact", mp4.toString());
+        assertTrue(probe.contains("codec_name=h264|width=160|height=120|") && probe.contains("nb_read_frames=50"), probe);
+        assertTrue(probe.contains("codec_name=aac|") && probe.contains("nb_read_frames=88"), probe);
+        assertEquals(2.0, Double.parseDouble(probe.replaceAll("(?s).*duration=([0-9.]+).*", "$1")), 0.1, probe);
+        assertEquals(decoded(fmp4), decoded(mp4), "the same decoded frames at the same times");
+    }
+
+    /** ffmpeg's framemd5 of the decoded frames: stream, pts and hash of each, the header left out. */
+    private static List<String> decoded(Path file) {
+        String md5 = ExternalTool.run(60, "ffmpeg", "-nostdin", "-v", "error", "-i", file.toString(), "-f", "framemd5", "-");
+        List<String> frames = new ArrayList<>();
+        for (String line : md5.split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",\\s*");
+            frames.add(f[0] + " " + f[2] + " " + f[5]);
+        }
+        assertTrue(frames.size() > 100, frames.size() + " frames decoded from " + file);
+        return frames;
+    }
+
+    /**
      * Each sample entry as ffprobe reads it, from a real configuration record (the codec
      * fixtures) and ten frames of filler: codec, picture size, sample rate and channels come from
      * the entry alone.
