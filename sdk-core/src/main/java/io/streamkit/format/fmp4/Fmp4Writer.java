@@ -73,6 +73,7 @@ public final class Fmp4Writer {
     private int sequence;
     private long written;
     private long media;
+    private boolean recovered;
 
     /**
      * Creates a writer for a stream's tracks.
@@ -250,6 +251,37 @@ public final class Fmp4Writer {
         end(out, moov);
     }
 
+    /** For {@link Fmp4Recovery}: the init segment was read back, ending at {@code end}. */
+    void restoreInit(long end) {
+        recovered = true;
+        written = end;
+    }
+
+    /** For {@link Fmp4Recovery}: a sample read back from a fragment, in ticks of the file. */
+    void restoreSample(int index, long dts, int size, boolean sync, int cts, long duration) {
+        recovered = true;
+        tables[index].add(dts, size, sync, cts);
+        lastDuration[index] = duration;
+    }
+
+    /** For {@link Fmp4Recovery}: a track's run of samples in a fragment, at an offset of the progressive mdat. */
+    void restoreChunk(int index, long mediaOffset, int samples) {
+        tables[index].chunk(mediaOffset, samples);
+    }
+
+    /** For {@link Fmp4Recovery}: a whole fragment's media, and the file's length up to its end. */
+    void restoreFragment(long mediaOffset, long mediaLength, long end) {
+        recovered = true;
+        mediaRanges.add(new long[] {mediaOffset, mediaLength});
+        media += mediaLength;
+        written = end;
+    }
+
+    /** The media bytes of the fragments so far: where the next fragment's media go in the progressive mdat. */
+    long mediaBytes() {
+        return media;
+    }
+
     /** Ticks of a track as milliseconds of the movie timescale. */
     private long toMovie(long ticks, int index) {
         return ticks * MOVIE_TIMESCALE / timescales[index];
@@ -265,6 +297,9 @@ public final class Fmp4Writer {
      * @throws IllegalArgumentException when a frame belongs to no track of this writer
      */
     public int writeFragment(ByteBuf out, List<MediaFrame> frames) {
+        if (recovered) {
+            throw new IllegalStateException("a writer recovered from a file finalises it; it writes no more fragments");
+        }
         if (frames.isEmpty()) {
             return 0;
         }

@@ -243,6 +243,66 @@ class Fmp4WriterTest {
         assertEquals(decoded(fmp4), decoded(mp4), "the same decoded frames at the same times");
     }
 
+    /**
+     * A crash: the fragmented file cut in the middle of its last fragment. Recovery reads the
+     * whole fragments before the cut, and the progressive file it makes holds exactly their
+     * frames, which ffmpeg decodes to the same frames as the same fragments finalised by the
+     * writer that wrote them; a file cut inside its init segment is refused.
+     */
+    @Test
+    void aFileCutMidFragmentIsRecoveredUpToItsLastWholeFragment(@TempDir Path dir) throws IOException {
+        ExternalTool.require("ffprobe");
+        Fmp4Writer writer = new Fmp4Writer(List.of(video, audio));
+        ByteBuf whole = file(writer);
+        try {
+            List<long[]> ranges = writer.mediaRanges();
+            long lastFragmentStart = ranges.get(ranges.size() - 1)[0] - 8;   // its mdat's header
+            int cut = (int) (lastFragmentStart + 100);
+            Fmp4Writer recovered = Fmp4Recovery.recover(whole.slice(0, cut));
+            List<long[]> kept = recovered.mediaRanges();
+            assertEquals(ranges.size() - 1, kept.size(), "the whole fragments before the cut");
+            for (int i = 0; i < kept.size(); i++) {
+                assertEquals(ranges.get(i)[0], kept.get(i)[0]);
+                assertEquals(ranges.get(i)[1], kept.get(i)[1]);
+            }
+            ByteBuf mp4 = Unpooled.buffer();
+            try {
+                recovered.writeProgressiveHead(mp4);
+                for (long[] range : kept) {
+                    mp4.writeBytes(whole, (int) range[0], (int) range[1]);
+                }
+                Path file = dir.resolve("recovered.mp4");
+                Files.write(file, ByteBufUtil.getBytes(mp4));
+                long expectedVideo = 0;
+                long expectedAudio = 0;
+                int fragmentsKept = 0;
+                for (int i = 0; i < frames.size() && fragmentsKept < kept.size() + 1; i++) {
+                    MediaFrame f = frames.get(i);
+                    if (f.track() == video && f.keyframe() && i > 0) {
+                        fragmentsKept++;
+                    }
+                    if (fragmentsKept < kept.size()) {
+                        if (f.track() == video) {
+                            expectedVideo++;
+                        } else {
+                            expectedAudio++;
+                        }
+                    }
+                }
+                String probe = ExternalTool.run(30, "ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                        "stream=codec_name,nb_read_frames", "-of", "compact", file.toString());
+                assertTrue(probe.contains("codec_name=h264|nb_read_frames=" + expectedVideo), probe);
+                assertTrue(probe.contains("codec_name=aac|nb_read_frames=" + expectedAudio), probe);
+            } finally {
+                mp4.release();
+            }
+            ByteBuf cutInit = whole.slice(0, 200);   // inside the moov
+            assertThrows(MediaFormatException.class, () -> Fmp4Recovery.recover(cutInit));
+        } finally {
+            whole.release();
+        }
+    }
+
     /** ffmpeg's framemd5 of the decoded frames: stream, pts and hash of each, the header left out. */
     private static List<String> decoded(Path file) {
         String md5 = ExternalTool.run(60, "ffmpeg", "-nostdin", "-v", "error", "-i", file.toString(), "-f", "framemd5", "-");
