@@ -368,8 +368,7 @@ public final class LineFlvModule implements ProtocolModule {
         public void onTrack(Track track) {
             if (!headerWritten) {
                 ByteBuf header = ch.alloc().buffer(FlvHeader.SIZE_WITH_FIRST_TAG_SIZE);
-                FlvHeader.writeTo(header, true, true);
-                header.writeInt(0);   // PreviousTagSize0
+                FlvHeader.writeTo(header, true, true);   // with PreviousTagSize0
                 output.control(header);
                 headerWritten = true;
             }

@@ -124,6 +124,9 @@ class LineFlvModuleIT {
             played = readFor(player.getInputStream(), Duration.ofSeconds(4));
         }
         assertEquals("FLV", new String(played, 0, 3, StandardCharsets.US_ASCII));
+        // the header, PreviousTagSize0, then a tag at once (ffmpeg resyncs past stray bytes there; stricter players do not)
+        assertEquals(0, played[9] | played[10] | played[11] | played[12], "PreviousTagSize0");
+        assertTrue(played[13] == 8 || played[13] == 9 || played[13] == 18, "a tag type at byte 13: " + played[13]);
         Path file = dir.resolve("played.flv");
         Files.write(file, played);
         String probed = ExternalTool.run(60, "ffprobe", "-v", "error", "-count_frames",
