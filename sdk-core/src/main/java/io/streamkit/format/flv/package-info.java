@@ -16,6 +16,11 @@
  * composes them with the shared payload into a composite buffer, once per frame for all
  * players of a format.
  *
+ * <p><b>Muxing.</b> {@link io.streamkit.format.flv.FlvMuxer} writes a whole stream as an FLV
+ * file (header, {@code onMetaData}, sequence headers, a tag per frame on a timeline from 0),
+ * copying payloads: for files and recordings. HTTP-FLV players keep their own shared-tag path,
+ * which sends slices of the payload rather than copies.
+ *
  * <p><b>Decisions.</b>
  * <ul>
  * <li>A codec Streamkit cannot carry, a reserved value or a truncated header throws

@@ -6,17 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.codec.opus.OpusHead;
 import io.streamkit.engine.StreamEngine;
-import io.streamkit.format.flv.FlvAudioTag;
-import io.streamkit.format.flv.FlvPacketKind;
-import io.streamkit.format.flv.FlvReader;
-import io.streamkit.format.flv.FlvTag;
-import io.streamkit.format.flv.FlvTagHeader;
-import io.streamkit.format.flv.FlvVideoTag;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.MediaFrame;
@@ -25,6 +18,7 @@ import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.stream.TrackFormat;
 import io.streamkit.test.ExternalTool;
+import io.streamkit.test.FlvFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,48 +43,22 @@ class Fmp4WriterTest {
     private Publisher publisher;
     private Track video;
     private Track audio;
-    private final List<MediaFrame> frames = new ArrayList<>();
+    private FlvFixture fixture;
+    private List<MediaFrame> frames;
 
     @BeforeEach
-    void load() throws IOException {
+    void load() {
         engine = Engine.builder().build();
         publisher = engine.publish(StreamKey.of("test", "fmp4"));
-        byte[] flv;
-        try (InputStream in = Fmp4WriterTest.class.getResourceAsStream("/format/flv/h264-aac-160x120-2s.flv")) {
-            flv = in.readAllBytes();
-        }
-        try (FlvReader reader = new FlvReader(PooledByteBufAllocator.DEFAULT, FlvReader.DEFAULT_MAX_TAG_SIZE)) {
-            reader.feed(Unpooled.wrappedBuffer(flv));
-            for (FlvTag tag; (tag = reader.next()) != null; ) {
-                try {
-                    ByteBuf body = tag.body();
-                    long ms = tag.timestamp();
-                    if (tag.type() == FlvTagHeader.TYPE_VIDEO) {
-                        FlvVideoTag v = FlvVideoTag.parse(body);
-                        if (v.kind() == FlvPacketKind.CONFIG) {
-                            video = publisher.addTrack(TrackFormat.of(v.codec(), v.payload(body)));
-                        } else if (v.kind() == FlvPacketKind.FRAME) {
-                            frames.add(MediaFrame.of(video, ms * 1000, (ms + v.compositionTime()) * 1000, v.keyframe(),
-                                    v.retainedPayload(body)));
-                        }
-                    } else if (tag.type() == FlvTagHeader.TYPE_AUDIO) {
-                        FlvAudioTag a = FlvAudioTag.parse(body);
-                        if (a.kind() == FlvPacketKind.CONFIG) {
-                            audio = publisher.addTrack(TrackFormat.of(a.codec(), a.payload(body)));
-                        } else if (a.kind() == FlvPacketKind.FRAME) {
-                            frames.add(MediaFrame.of(audio, ms * 1000, ms * 1000, true, a.retainedPayload(body)));
-                        }
-                    }
-                } finally {
-                    tag.release();
-                }
-            }
-        }
+        fixture = FlvFixture.load(FlvFixture.H264_AAC, publisher);
+        video = fixture.video();
+        audio = fixture.audio();
+        frames = fixture.frames();
     }
 
     @AfterEach
     void release() {
-        frames.forEach(MediaFrame::release);
+        fixture.close();
         publisher.close();
         engine.close();
     }
