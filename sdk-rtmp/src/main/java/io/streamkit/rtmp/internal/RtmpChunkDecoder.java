@@ -163,6 +163,17 @@ final class RtmpChunkDecoder extends ByteToMessageDecoder {
         this.waiting = waiting;
     }
 
+    /**
+     * The connection publishes with the application's approval: one message in progress, up to
+     * the message limit, is no longer refused because the server's share of the budget is full
+     * (attackers that filled it are refused instead). Event loop only.
+     *
+     * @param ctx the decoder's context
+     */
+    void publishing(ChannelHandlerContext ctx) {
+        account(ctx).guarantee(maxMessageSize + MAX_CHUNK_HEADER + (long) chunkSize);
+    }
+
     private MemoryBudget.Account account(ChannelHandlerContext ctx) {
         if (account == null) {
             account = budget.open(ConnectionGate.clientAddress(ctx.channel()) instanceof InetSocketAddress a

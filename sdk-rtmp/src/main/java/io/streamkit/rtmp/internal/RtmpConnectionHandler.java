@@ -510,6 +510,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.write(RtmpMessages.userControl(ctx.alloc(), RtmpMessages.STREAM_BEGIN, streamId));
         ctx.writeAndFlush(RtmpMessages.onStatus(ctx.alloc(), streamId, "status", "NetStream.Publish.Start",
                 key + " is now published.", RtmpMessages.map("details", key.name())));
+        decoder.publishing(ctx);   // attackers that fill the server's budget cannot close it now
         log.info("rtmp {} #{}: publishing {}", remote, id, key);
     }
 

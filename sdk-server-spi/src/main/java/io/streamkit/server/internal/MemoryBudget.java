@@ -13,6 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * pass any of them is refused and the protocol closes that connection with one log line, so
  * one abusive client costs at most its shares and never the server's memory.
  *
+ * <p>A connection the application has authorised to publish gets a guarantee
+ * ({@link Account#guarantee}): a reservation that keeps it within that many bytes (one message in
+ * progress) is not refused for the server's share, so attackers who fill the server's share
+ * before anyone else cannot close a live publisher. They are still counted, so the server may
+ * hold up to one guarantee per publisher beyond its limit; publishers are bounded by the
+ * server's stream limit and its auth callback.
+ *
  * <p>Thread-safe; an {@link Account} is confined to its connection's event loop. Its use is a
  * metric ({@code streamkit_memory_budget_bytes}).
  */
@@ -91,6 +98,7 @@ public final class MemoryBudget {
         private final Share share;
         private final long perConnection;
         private long held;
+        private long guaranteed;
         private boolean closed;
         private String refusal;
 
@@ -122,7 +130,7 @@ public final class MemoryBudget {
                         + " bytes of unfinished input, more than its share of " + perAddress);
             }
             long all = used.addAndGet(n);
-            if (all > limit) {
+            if (all > limit && held + n > guaranteed) {
                 used.addAndGet(-n);
                 share.bytes.addAndGet(-n);
                 return refuse("the server would hold " + all + " bytes of unfinished input, more than its memory budget of "
@@ -130,6 +138,17 @@ public final class MemoryBudget {
             }
             held += n;
             return true;
+        }
+
+        /**
+         * Lets this connection hold up to {@code bytes} whatever the server's share holds: for
+         * a publisher the application authorised, whose message in progress must not be refused
+         * because others filled the server's share. Its address's and its own shares still apply.
+         *
+         * @param bytes the guarantee, at least 0
+         */
+        public void guarantee(long bytes) {
+            guaranteed = Math.max(0, bytes);
         }
 
         private boolean refuse(String why) {
