@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Who publishes and how its timestamps behave; passed to {@code StreamEngine.publish}.
+ * Who publishes and how its timestamps behave; passed to the engine's {@code publish}.
  * Made from {@link #defaults()} and its {@code with}-style copies ({@link #protocol(String)}, ...).
  */
 public final class PublishOptions {
@@ -75,9 +75,9 @@ public final class PublishOptions {
 
     /**
      * Returns the attributes of the auth decision that let the client in
-     * ({@code AuthResult.attributes()}), which the engine's events carry; empty for none.
+     * (the auth decision's attributes), which the engine's events carry; empty for none.
      *
-     * @return the attributes of the auth decision that let the client in ({@code AuthResult.attributes()}), which the engine's events carry; empty for
+     * @return the attributes of the auth decision that let the client in (the auth decision's attributes), which the engine's events carry; empty for
      *     none
      */
     public Map<String, String> attributes() {

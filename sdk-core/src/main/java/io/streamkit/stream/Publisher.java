@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The owner of a live stream while it publishes: it adds tracks, writes frames and
  * closes. Protocol ingests (RTMP publish, a puller) and application code publish
- * through the same interface, obtained from {@code StreamEngine.publish}.
+ * through the same interface, obtained from the engine's {@code publish}.
  *
  * <p><b>Threading.</b> One thread at a time: a publisher is driven by its connection's
  * event loop or by one application thread. Writes never wait for subscribers; fan-out
@@ -30,7 +30,7 @@ public interface Publisher extends AutoCloseable {
      *
      * @param format the track's codec and configuration
      * @return the track, to pass to {@link #write}
-     * @throws IllegalStateException when the publisher is closed or has 16 ({@code StreamEngine.MAX_TRACKS}) tracks
+     * @throws IllegalStateException when the publisher is closed or has 16 tracks, the engine's limit
      */
     Track addTrack(TrackFormat format);
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Where a subscriber runs and who it is; passed to {@code StreamEngine.subscribe}.
+ * Where a subscriber runs and who it is; passed to the engine's {@code subscribe}.
  * Made from {@link #defaults()} and its {@code with}-style copies ({@link #executor(Executor)}, ...).
  */
 public final class SubscribeOptions {
@@ -79,9 +79,9 @@ public final class SubscribeOptions {
 
     /**
      * Returns the attributes of the auth decision that let the client in
-     * ({@code AuthResult.attributes()}), which the engine's events carry; empty for none.
+     * (the auth decision's attributes), which the engine's events carry; empty for none.
      *
-     * @return the attributes of the auth decision that let the client in ({@code AuthResult.attributes()}), which the engine's events carry; empty for
+     * @return the attributes of the auth decision that let the client in (the auth decision's attributes), which the engine's events carry; empty for
      *     none
      */
     public Map<String, String> attributes() {

@@ -1,7 +1,7 @@
 package io.streamkit.stream;
 
 /**
- * A subscriber's attachment to a stream, returned by {@code StreamEngine.subscribe}.
+ * A subscriber's attachment to a stream, returned by the engine's {@code subscribe}.
  * Safe to use from any thread.
  */
 public interface Subscription extends AutoCloseable {

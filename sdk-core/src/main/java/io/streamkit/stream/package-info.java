@@ -1,5 +1,5 @@
 /**
- * Live streams and the roles around them: {@code StreamEngine}, where
+ * Live streams and the roles around them: the engine, where
  * {@link io.streamkit.stream.Publisher}s write {@link io.streamkit.stream.MediaFrame}s to
  * {@link io.streamkit.stream.Track}s and {@link io.streamkit.stream.Subscriber}s receive them.
  *
