@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamkit.hls.HlsConfig;
 import io.streamkit.http.HttpConfig;
 import io.streamkit.httpflv.internal.HttpFlvModule;
+import io.streamkit.record.RecordConfig;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.MediaServer;
 import io.streamkit.test.PackageCycles;
@@ -17,29 +18,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of the protocol modules ({@code streamkit-server-spi}, {@code -rtmp},
- * {@code -http}, {@code -httpflv}, {@code -hls} and {@code streamkit-protocols}), read from their
+ * {@code -http}, {@code -httpflv}, {@code -hls}, {@code -record} and {@code streamkit-protocols}), read from their
  * classes as one graph: no package depends, directly or not, on a package that depends on it, and
  * a protocol module reaches another only through HTTP's mount SPI. Maven keeps the modules
  * themselves acyclic; this keeps the packages inside them so, and the modules' rule that the build
- * alone would allow to erode (HLS and HTTP-FLV may read all of HTTP's exported packages). A
+ * alone would allow to erode (HLS, HTTP-FLV and recording may read all of HTTP's exported packages). A
  * failure names the class-level dependencies.
  */
 class ProtocolPackageCyclesTest {
     private static final PackageCycles GRAPH = PackageCycles.ofModulesOf(MediaServer.class, TlsConfig.class,
-            RtmpConfig.class, HttpConfig.class, HttpFlvModule.class, HlsConfig.class);
+            RtmpConfig.class, HttpConfig.class, HttpFlvModule.class, HlsConfig.class, RecordConfig.class);
 
     @Test
     void protocolPackagesFormNoCycle() {
         assertTrue(GRAPH.packages().containsAll(List.of("io.streamkit.server", "io.streamkit.server.spi",
                 "io.streamkit.rtmp.internal", "io.streamkit.http.spi", "io.streamkit.httpflv.internal",
-                "io.streamkit.hls.internal")), "every module read: " + GRAPH.packages());
+                "io.streamkit.hls.internal", "io.streamkit.record", "io.streamkit.record.internal")), "every module read: " + GRAPH.packages());
         assertEquals(List.of(), GRAPH.cycles(), GRAPH.describe());
     }
 
     @Test
     void mountedModulesReachHttpOnlyThroughItsMountSpi() {
         for (String pkg : GRAPH.packages()) {
-            if (!pkg.startsWith("io.streamkit.httpflv") && !pkg.startsWith("io.streamkit.hls")) {
+            if (!pkg.startsWith("io.streamkit.httpflv") && !pkg.startsWith("io.streamkit.hls")
+                    && !pkg.startsWith("io.streamkit.record")) {
                 continue;
             }
             for (Map.Entry<String, SortedSet<String>> dep : GRAPH.dependenciesOf(pkg).entrySet()) {

@@ -4,6 +4,11 @@ import io.streamkit.hook.PlayEvent;
 import io.streamkit.hook.ServerListener;
 import io.streamkit.hook.SkipEvent;
 import io.streamkit.hook.StreamEvent;
+import io.streamkit.record.RecordFailure;
+import io.streamkit.record.RecordFormat;
+import io.streamkit.record.RecordListener;
+import io.streamkit.record.RecordSpec;
+import io.streamkit.record.RecordedFile;
 import io.streamkit.rtmp.RtmpConfig;
 import io.streamkit.server.MediaServer;
 import io.streamkit.transport.Transport;
@@ -27,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * such as HAProxy with {@code send-proxy}, and see the clients it names), {@code --bind ADDRESS}
  * (listen on one local address only, such as 127.0.0.1; default every address) and
  * {@code --api-token TOKEN} (at least 16 characters: the API's kicks, and reading the API and
- * the metrics, need {@code Authorization: Bearer TOKEN}); each protocol starts
+ * the metrics, need {@code Authorization: Bearer TOKEN}), {@code --record-dir DIR} (where every
+ * stream of app {@code rec} is recorded; default {@code recordings} under the working directory),
+ * {@code --record-format mp4|flv|hls} (default mp4), {@code --record-rotate SECONDS} (a new file
+ * at the first keyframe after that long; default 3600) and {@code --no-record}; each protocol starts
  * here as it lands (see the README's feature table). {@code --no-hls} and {@code --quiet} make
  * a fan-out benchmark do what the server it is compared with does.
  */
@@ -42,7 +50,8 @@ public final class DemoServer {
      *
      * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T},
      *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}, {@code --proxy-protocol},
-     *     {@code --bind ADDRESS}, {@code --api-token TOKEN}
+     *     {@code --bind ADDRESS}, {@code --api-token TOKEN}, {@code --record-dir DIR},
+     *     {@code --record-format mp4|flv|hls}, {@code --record-rotate SECONDS}, {@code --no-record}
      * @throws InterruptedException if interrupted while waiting
      * @throws java.net.UnknownHostException when {@code --bind} names no address of this machine
      */
@@ -76,6 +85,9 @@ public final class DemoServer {
         boolean proxyProtocol = false;
         java.net.InetAddress bind = null;
         String apiToken = null;
+        java.nio.file.Path recordDir = java.nio.file.Path.of("recordings");
+        RecordFormat recordFormat = RecordFormat.MP4;
+        Duration recordRotate = RecordSpec.DEFAULT_ROTATE_AFTER;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
@@ -88,10 +100,15 @@ public final class DemoServer {
                 case "--proxy-protocol" -> proxyProtocol = true;
                 case "--bind" -> bind = java.net.InetAddress.getByName(value(args, ++i));
                 case "--api-token" -> apiToken = value(args, ++i);
+                case "--record-dir" -> recordDir = java.nio.file.Path.of(value(args, ++i));
+                case "--record-format" -> recordFormat = RecordFormat.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
+                case "--record-rotate" -> recordRotate = Duration.ofSeconds(Long.parseLong(value(args, ++i)));
+                case "--no-record" -> recordDir = null;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
                             + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--max-connections-per-address N]"
-                            + " [--no-hls] [--quiet] [--proxy-protocol] [--bind ADDRESS] [--api-token TOKEN]");
+                            + " [--no-hls] [--quiet] [--proxy-protocol] [--bind ADDRESS] [--api-token TOKEN]"
+                            + " [--record-dir DIR] [--record-format mp4|flv|hls] [--record-rotate SECONDS] [--no-record]");
                     System.exit(2);
                 }
             }
@@ -115,6 +132,21 @@ public final class DemoServer {
         if (hls) {
             builder.hls();
         }
+        if (recordDir != null) {
+            java.nio.file.Path dir = recordDir;
+            RecordSpec spec = RecordSpec.builder(recordFormat).rotateAfter(recordRotate).build();
+            builder.record(r -> r.root(dir).defaultSpec(spec).recordApp("rec", spec).listener(new RecordListener() {
+                @Override
+                public void onFinished(RecordedFile file) {
+                    log.info("recorded {}", file);
+                }
+
+                @Override
+                public void onFailed(RecordFailure failure) {
+                    log.warn("recording failed: {}", failure);
+                }
+            }));
+        }
         MediaServer server = builder.start();
         int port = server.rtmpPort().orElseThrow();
         log.info("Publish: ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:{}/live/demo  (OBS: server rtmp://127.0.0.1:{}/live, key demo)", port, port);
@@ -123,6 +155,10 @@ public final class DemoServer {
         log.info("         ffplay http://127.0.0.1:{}/live/demo.flv   (HTTP-FLV; ws:// for WebSocket-FLV)", http);
         if (hls) {
             log.info("         ffplay http://127.0.0.1:{}/live/demo.m3u8  (HLS)", http);
+        }
+        if (recordDir != null) {
+            log.info("Record:  publish to rtmp://127.0.0.1:{}/rec/NAME: files under {}, listed at http://127.0.0.1:{}/api/recordings",
+                    port, recordDir.toAbsolutePath(), http);
         }
         log.info("API:     curl {}http://127.0.0.1:{}/api/streams   metrics: http://127.0.0.1:{}/metrics",
                 token == null ? "" : "-H 'Authorization: Bearer <token>' ", http, http);

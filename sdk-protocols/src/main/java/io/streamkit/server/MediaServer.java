@@ -165,6 +165,27 @@ public interface MediaServer extends AutoCloseable {
     Pusher push(StreamKey localKey, String url);
 
     /**
+     * Returns the server's recorder, to start and stop recordings and list what was recorded.
+     *
+     * @return the recorder, or empty when the builder did not turn recording on ({@link Builder#record})
+     */
+    java.util.Optional<io.streamkit.record.Recorder> recorder();
+
+    /**
+     * Records a stream until stopped: at once if it is live, else from its next publish, and
+     * through every republish. The same as {@code recorder().orElseThrow().start(key, spec)}.
+     *
+     * @param key the stream
+     * @param spec how to record it
+     * @return the recording, whose {@code stop()} ends it
+     * @throws IllegalStateException when recording is off ({@link Builder#record})
+     */
+    default io.streamkit.record.Recording record(StreamKey key, io.streamkit.record.RecordSpec spec) {
+        return recorder().orElseThrow(() -> new IllegalStateException(
+                "recording is off: turn it on with MediaServer.builder().record(r -> ...)")).start(key, spec);
+    }
+
+    /**
      * Stops the server: stops accepting, closes its pullers and pushers, ends every stream with
      * {@link io.streamkit.stream.EndReason#SHUTDOWN}, and stops its threads. Idempotent;
      * returns when the threads have stopped or after a few seconds.
@@ -190,6 +211,7 @@ public interface MediaServer extends AutoCloseable {
         private io.streamkit.rtmp.RtmpConfig rtmp;
         private io.streamkit.http.HttpConfig http;
         private io.streamkit.hls.HlsConfig hls;
+        private io.streamkit.record.RecordConfig record;
         private io.streamkit.rtmp.RtmpClientConfig rtmpClient = io.streamkit.rtmp.RtmpClientConfig.defaults();
         private ServerLimits limits = ServerLimits.defaults();
         private final List<ProtocolModule> modules = new ArrayList<>();
@@ -270,6 +292,23 @@ public interface MediaServer extends AutoCloseable {
             io.streamkit.hls.HlsConfig.Builder b = io.streamkit.hls.HlsConfig.builder();
             Objects.requireNonNull(options, "options").accept(b);
             this.hls = b.build();
+            return this;
+        }
+
+        /**
+         * Turns recording on: {@code .record(r -> r.root(Path.of("recordings")).recordApp("rec",
+         * RecordSpec.mp4()).listener(myListener))}. Nothing is recorded until a rule, the publish
+         * decision's {@code record} attribute, {@link MediaServer#record} or the API says so; with an
+         * HTTP port, recordings are listed at {@code /api/recordings} and served at
+         * {@code /recordings/}. See {@link io.streamkit.record.RecordConfig}.
+         *
+         * @param options changes to the defaults of {@link io.streamkit.record.RecordConfig}
+         * @return this builder
+         */
+        public Builder record(java.util.function.Consumer<io.streamkit.record.RecordConfig.Builder> options) {
+            io.streamkit.record.RecordConfig.Builder b = io.streamkit.record.RecordConfig.builder();
+            Objects.requireNonNull(options, "options").accept(b);
+            this.record = b.build();
             return this;
         }
 
@@ -472,6 +511,9 @@ public interface MediaServer extends AutoCloseable {
             }
             if (hls != null) {
                 all.add(new HlsModule(hls));
+            }
+            if (record != null) {
+                all.add(new io.streamkit.record.internal.RecordModule(record));
             }
             all.addAll(modules);
             return RunningServer.start(engine, ioThreads, transport, allocator, all, limits);

@@ -199,6 +199,11 @@ final class RunningServer implements MediaServer {
     }
 
     @Override
+    public Optional<io.streamkit.record.Recorder> recorder() {
+        return context.service(io.streamkit.record.Recorder.class);
+    }
+
+    @Override
     public Puller pull(String url, StreamKey localKey) {
         return scheme(url, "pull").puller(url, localKey);
     }

@@ -119,6 +119,43 @@ public final class Fmp4Writer {
     }
 
     /**
+     * Returns the tracks, in the order of their track ids.
+     *
+     * @return the tracks
+     */
+    public List<Track> tracks() {
+        return tracks;
+    }
+
+    /**
+     * Returns how many samples of a track the fragments written so far hold.
+     *
+     * @param index the track's index in {@link #tracks()}
+     * @return the count
+     */
+    public long samples(int index) {
+        return tables[index].count;
+    }
+
+    /**
+     * Returns the media's duration so far: from the file's first sample to the end of its
+     * last, over every track.
+     *
+     * @return microseconds
+     */
+    public long durationMicros() {
+        long end = 0;
+        for (int i = 0; i < tables.length; i++) {
+            SampleTable t = tables[i];
+            if (t.count > 0) {
+                long ticks = t.dts[t.count - 1] + lastDuration[i];
+                end = Math.max(end, ticks * 1_000_000L / timescales[i]);
+            }
+        }
+        return end;
+    }
+
+    /**
      * Writes the initialization segment: {@code ftyp} and {@code moov}.
      *
      * @param out where to write

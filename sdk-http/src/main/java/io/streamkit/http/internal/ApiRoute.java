@@ -12,15 +12,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.codec.AudioParameters;
 import io.streamkit.codec.VideoParameters;
 import io.streamkit.engine.StreamEngine;
+import io.streamkit.http.spi.JsonWriter;
 import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.stream.StreamInfo;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.Track;
 import io.streamkit.stream.TrackStats;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,11 +63,11 @@ import org.slf4j.LoggerFactory;
 public final class ApiRoute implements HttpRouter.Route {
     private static final Logger log = LoggerFactory.getLogger(ApiRoute.class);
     /** The 403 message when no token is configured. */
-    static final String OFF = "mutating API calls are off: set HttpConfig apiToken";
+    static final String OFF = ApiToken.OFF;
 
     private final StreamEngine engine;
     private final ClientRegistry clients;
-    private final byte[] tokenHash;
+    private final ApiToken token;
 
     /**
      * Creates the API.
@@ -80,7 +79,7 @@ public final class ApiRoute implements HttpRouter.Route {
     public ApiRoute(StreamEngine engine, ClientRegistry clients, String apiToken) {
         this.engine = engine;
         this.clients = clients;
-        this.tokenHash = apiToken == null ? null : sha256(apiToken);
+        this.token = new ApiToken(apiToken);
     }
 
     @Override
@@ -171,18 +170,15 @@ public final class ApiRoute implements HttpRouter.Route {
 
     /** Why a call that needs the token is refused, or {@code null} when its token is right. */
     FullHttpResponse refuse(FullHttpRequest request) {
-        if (tokenHash == null) {
-            return error(HttpResponseStatus.FORBIDDEN, OFF);
+        String why = token.refusal(request);
+        if (why == null) {
+            return null;
         }
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        if (given == null || !MessageDigest.isEqual(sha256(given), tokenHash)) {
-            FullHttpResponse r = error(HttpResponseStatus.UNAUTHORIZED, given == null
-                    ? "this call needs Authorization: Bearer <apiToken>" : "wrong API token");
+        FullHttpResponse r = error(token.configured() ? HttpResponseStatus.UNAUTHORIZED : HttpResponseStatus.FORBIDDEN, why);
+        if (token.configured()) {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"streamkit\"");
-            return r;
         }
-        return null;
+        return r;
     }
 
     static Map<String, Object> stream(StreamInfo s, Instant now) {
@@ -284,13 +280,5 @@ public final class ApiRoute implements HttpRouter.Route {
 
     private static FullHttpResponse noContent() {
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

@@ -439,6 +439,19 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 budget.release(bytes);
             }
         }
+
+        @Override
+        public boolean authorizeApiCall(boolean mutating) {
+            if (!mutating && !config.tokenForReads()) {
+                return true;
+            }
+            FullHttpResponse refused = new ApiRoute(null, null, config.apiToken()).refuse(request);
+            if (refused == null) {
+                return true;
+            }
+            respond(CompletableFuture.completedFuture(refused));
+            return false;
+        }
     }
 
     /** Runs a route and writes its answer on this connection's event loop when it completes. */

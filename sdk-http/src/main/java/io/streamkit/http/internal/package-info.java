@@ -37,7 +37,7 @@
  *       and given back when the router has handled the request (or the frame its control
  *       handler); the aggregator's own limit ({@code maxContentLength}) and the WebSocket
  *       frame limit stay the first bounds, the budget bounds many connections together.</li>
- *   <li>JSON and the exposition format are written by {@link io.streamkit.http.internal.JsonWriter}
+ *   <li>JSON and the exposition format are written by {@link io.streamkit.http.spi.JsonWriter}
  *       and {@link io.streamkit.http.internal.PrometheusText}: a page each, where a library
  *       would be a dependency of every user.</li>
  *   <li>The API's numbers are snapshots: {@code StreamEngine.stats()} and {@code StreamInfo}

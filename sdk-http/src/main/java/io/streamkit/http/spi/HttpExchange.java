@@ -117,4 +117,16 @@ public interface HttpExchange {
      * @param bytes the bytes handled
      */
     void handled(long bytes);
+
+    /**
+     * Checks the request as the port's JSON API checks its calls, for a mount that offers API
+     * calls of its own: a call that changes state needs {@code Authorization: Bearer <apiToken>},
+     * a read needs it when the port's configuration says reads do. When the check fails the
+     * request is answered (401 with {@code WWW-Authenticate}, or 403 when no token is
+     * configured) and the mount answers nothing more.
+     *
+     * @param mutating whether the call changes state
+     * @return whether the call may go on
+     */
+    boolean authorizeApiCall(boolean mutating);
 }

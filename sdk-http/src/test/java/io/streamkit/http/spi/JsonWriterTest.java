@@ -1,4 +1,4 @@
-package io.streamkit.http.internal;
+package io.streamkit.http.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.streamkit.http.internal;
+package io.streamkit.http.spi;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes JSON text (RFC 8259) from plain Java values, for the API: {@code null}, strings
+ * Writes JSON text (RFC 8259) from plain Java values, for the API and the mounts that answer JSON: {@code null}, strings
  * (any {@link CharSequence}), booleans, numbers, maps (keys by {@link String#valueOf}),
  * iterables, arrays of objects, {@link Optional}s, and anything else by its
  * {@code toString()} as a string; enums by name.

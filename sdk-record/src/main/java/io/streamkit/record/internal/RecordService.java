@@ -1,0 +1,408 @@
+package io.streamkit.record.internal;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.streamkit.engine.StreamEngine;
+import io.streamkit.format.fmp4.Fmp4Writer;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.hook.StreamEvent;
+import io.streamkit.record.PathTemplate;
+import io.streamkit.record.RecordConfig;
+import io.streamkit.record.RecordEnd;
+import io.streamkit.record.RecordFailure;
+import io.streamkit.record.RecordFormat;
+import io.streamkit.record.RecordSpec;
+import io.streamkit.record.RecordedFile;
+import io.streamkit.record.Recorder;
+import io.streamkit.record.Recording;
+import io.streamkit.stream.MediaType;
+import io.streamkit.stream.StreamInfo;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.SubscribeOptions;
+import io.streamkit.stream.Track;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recorder of one server: which streams are recorded, their recordings, the writer
+ * threads, the callback thread, the index, and recovery at start.
+ */
+public final class RecordService implements Recorder {
+    private static final Logger log = LoggerFactory.getLogger(RecordService.class);
+    /** Names tried when a file of the same name exists: {@code name-1} to {@code name-999}. */
+    private static final int MAX_NAME_TRIES = 1000;
+
+    private final RecordConfig config;
+    private final StreamEngine engine;
+    private final ByteBufAllocator alloc;
+    private final ExecutorService writers;
+    private final ExecutorService events;
+    private final RecordingIndex index;
+    private final Map<StreamKey, StreamRecording> active = new ConcurrentHashMap<>();
+    private final Map<StreamKey, RecordSpec> wanted = new ConcurrentHashMap<>();
+    private final List<RecordedFile> toRecover;
+    private volatile boolean closed;
+
+    /**
+     * Creates the recorder and reads its index.
+     *
+     * @param config the settings
+     * @param engine the streams
+     * @param alloc where file buffers come from
+     */
+    public RecordService(RecordConfig config, StreamEngine engine, ByteBufAllocator alloc) {
+        this.config = config;
+        this.engine = engine;
+        this.alloc = alloc;
+        this.writers = Executors.newFixedThreadPool(config.writerThreads(), new DefaultThreadFactory("streamkit-record", true));
+        this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("streamkit-record-events", true));
+        this.index = new RecordingIndex(config.root());
+        index.load(config.root());
+        this.toRecover = index.unfinished();
+    }
+
+    RecordConfig config() {
+        return config;
+    }
+
+    ExecutorService writers() {
+        return writers;
+    }
+
+    ByteBufAllocator allocator() {
+        return alloc;
+    }
+
+    /**
+     * Returns the listener that starts recordings when streams are published.
+     *
+     * @return the listener, to add to the server's events
+     */
+    public ServerListener listener() {
+        return new ServerListener() {
+            @Override
+            public void onPublish(StreamEvent event) {
+                if (closed) {
+                    return;
+                }
+                RecordSpec spec = wanted.get(event.key());
+                Optional<RecordSpec> chosen;
+                try {
+                    chosen = spec != null ? Optional.of(spec) : config.select(event);
+                } catch (RuntimeException e) {
+                    log.warn("record {}: the application's rule threw; not recorded", event.key(), e);
+                    return;
+                }
+                chosen.ifPresent(s -> ensure(event.key(), s));
+            }
+        };
+    }
+
+    /** Subscribes a recording to a stream unless one runs; a running one takes the spec from its next file. */
+    private synchronized StreamRecording ensure(StreamKey key, RecordSpec spec) {
+        StreamRecording existing = active.get(key);
+        if (existing != null) {
+            existing.respec(spec);
+            return existing;
+        }
+        StreamRecording recording = new StreamRecording(this, key, spec);
+        active.put(key, recording);
+        engine.subscribe(key, recording, SubscribeOptions.defaults().protocol("record")).whenComplete((sub, error) -> {
+            if (error != null) {
+                log.warn("record {}: could not subscribe: {}", key, error.toString());
+                active.remove(key, recording);
+                recording.done().complete(null);
+            } else {
+                recording.subscribed(sub);
+            }
+        });
+        return recording;
+    }
+
+    /** Finished recordings leave the table; a stream still wanted is taken up again at its next publish. */
+    void ended(StreamRecording recording) {
+        active.remove(recording.key(), recording);
+    }
+
+    @Override
+    public Recording start(StreamKey key, RecordSpec spec) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(spec, "spec");
+        if (closed) {
+            throw new IllegalStateException("the recorder is closed");
+        }
+        wanted.put(key, spec);
+        Optional<StreamInfo> info = engine.stream(key);
+        if (info.isPresent() && info.get().live()) {
+            ensure(key, spec);
+        }
+        log.info("record {}: recording as {} until stopped", key, spec.format());
+        return new Handle(key, spec);
+    }
+
+    @Override
+    public boolean stop(StreamKey key) {
+        boolean was = wanted.remove(key) != null;
+        StreamRecording recording = active.get(key);
+        if (recording != null) {
+            recording.stop(RecordEnd.STOPPED);
+            log.info("record {}: stopped", key);
+        }
+        return was || recording != null;
+    }
+
+    @Override
+    public Optional<Recording> recording(StreamKey key) {
+        return Optional.ofNullable(active.get(key));
+    }
+
+    @Override
+    public List<Recording> active() {
+        return List.copyOf(active.values());
+    }
+
+    @Override
+    public List<RecordedFile> recordings() {
+        List<RecordedFile> out = new ArrayList<>();
+        for (RecordedFile f : index.finished()) {
+            if (Files.exists(f.path())) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** A finished file by its name under the root, if it is indexed and on disk. */
+    Optional<RecordedFile> byName(String name) {
+        RecordedFile f = index.byName(name);
+        return f != null && Files.exists(f.path()) ? Optional.of(f) : Optional.empty();
+    }
+
+    /** Tells whether a file is still being recorded, so it is not served as a finished one. */
+    boolean recording(Path path) {
+        for (StreamRecording r : active.values()) {
+            Optional<RecordedFile> c = r.current();
+            if (c.isPresent() && c.get().path().equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where a new file of a stream goes: the template resolved, with -1, -2, ... when the name is taken. */
+    Path pathFor(StreamKey key, RecordSpec spec, Instant start) throws IOException {
+        Path path = PathTemplate.parse(spec.template()).resolve(config.root(), key,
+                ZonedDateTime.ofInstant(start, config.zone()), spec.format());
+        if (!taken(path)) {
+            return path;
+        }
+        String name = path.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        for (int i = 1; i < MAX_NAME_TRIES; i++) {
+            Path next = path.resolveSibling(base + "-" + i + ext);
+            if (!taken(next)) {
+                return next;
+            }
+        }
+        throw new IOException("no free name beside " + path + " after " + MAX_NAME_TRIES + " tries");
+    }
+
+    private static boolean taken(Path path) {
+        return Files.exists(path) || Files.exists(Mp4File.workingPath(path));
+    }
+
+    /** The name of a file under the root: its relative path with {@code /} between segments. */
+    String nameOf(Path path) {
+        return config.root().relativize(path).toString().replace('\\', '/');
+    }
+
+    void started(RecordedFile file) throws IOException {
+        index.started(file);
+        log.info("record {}: started {}", file.stream(), file.path());
+        callback(l -> l.onStarted(file), "onStarted");
+    }
+
+    void finished(RecordedFile file, boolean indexed) {
+        if (indexed) {
+            try {
+                index.finished(file);
+            } catch (IOException e) {
+                log.warn("record {}: cannot note {} in the index: {}", file.stream(), file.name(), e.toString());
+            }
+        }
+        log.info("record {}: finished {} ({}, {} bytes, {} ms)", file.stream(), file.path(),
+                file.end().orElseThrow(), file.bytes(), file.duration().toMillis());
+        callback(l -> l.onFinished(file), "onFinished");
+    }
+
+    void failed(RecordFailure failure) {
+        callback(l -> l.onFailed(failure), "onFailed");
+    }
+
+    private void callback(Consumer<io.streamkit.record.RecordListener> call, String what) {
+        try {
+            events.execute(() -> {
+                try {
+                    call.accept(config.listener());
+                } catch (Throwable t) {
+                    log.warn("record: the listener threw from {}; ignored", what, t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.warn("record: {} after the recorder closed; not called", what);
+        }
+    }
+
+    /** Finalises, off the caller's thread, what a crash left: the index's starts without a finish. */
+    public void recover() {
+        if (toRecover.isEmpty()) {
+            return;
+        }
+        writers.execute(() -> {
+            for (RecordedFile f : toRecover) {
+                try {
+                    recover(f);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("record {}: cannot recover {}: {}", f.stream(), f.path(), e.toString());
+                }
+            }
+        });
+    }
+
+    private void recover(RecordedFile f) throws IOException {
+        RecordedFile.Builder b = RecordedFile.builder(f.stream(), f.path(), f.name(), f.format(), f.start())
+                .end(RecordEnd.RECOVERED);
+        if (f.format() == RecordFormat.MP4) {
+            Path working = Mp4File.workingPath(f.path());
+            if (!Files.exists(working)) {
+                if (!Files.exists(f.path())) {
+                    index.forget(f.name());
+                    return;
+                }
+                b.bytes(Files.size(f.path()));
+            } else {
+                Fmp4Writer writer = Mp4File.recover(working, f.path(), alloc);
+                long video = 0;
+                long audio = 0;
+                List<io.streamkit.stream.Codec> codecs = new ArrayList<>();
+                for (int i = 0; i < writer.tracks().size(); i++) {
+                    Track t = writer.tracks().get(i);
+                    codecs.add(t.codec());
+                    if (t.type() == MediaType.VIDEO) {
+                        video += writer.samples(i);
+                    } else {
+                        audio += writer.samples(i);
+                    }
+                }
+                b.bytes(Files.size(f.path())).codecs(codecs).frames(video, audio)
+                        .duration(Duration.ofNanos(writer.durationMicros() * 1000));
+            }
+        } else if (f.format() == RecordFormat.HLS) {
+            if (!Files.exists(f.path())) {
+                index.forget(f.name());
+                return;
+            }
+            b.bytes(HlsFile.recover(f.path()));
+        } else {
+            if (!Files.exists(f.path())) {
+                index.forget(f.name());
+                return;
+            }
+            b.bytes(Files.size(f.path()));
+        }
+        finished(b.build(), true);
+    }
+
+    /**
+     * Stops every recording, finalising its open file, and waits for the files and the
+     * callbacks, at most {@code closeTimeout}.
+     */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (StreamRecording r : active.values()) {
+            r.stop(RecordEnd.SERVER_STOP);
+            all.add(r.done());
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("record: {} recordings were still finishing after {}", active.size(), config.closeTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("record: a recording failed while closing", e.getCause());
+        }
+        writers.shutdown();
+        events.shutdown();
+        try {
+            writers.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            events.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What {@link #start} returns: the stream's recording whenever it runs. */
+    private final class Handle implements Recording {
+        private final StreamKey key;
+        private final RecordSpec spec;
+
+        Handle(StreamKey key, RecordSpec spec) {
+            this.key = key;
+            this.spec = spec;
+        }
+
+        @Override
+        public StreamKey key() {
+            return key;
+        }
+
+        @Override
+        public RecordSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public Optional<RecordedFile> current() {
+            StreamRecording r = active.get(key);
+            return r == null ? Optional.empty() : r.current();
+        }
+
+        @Override
+        public long filesFinished() {
+            StreamRecording r = active.get(key);
+            return r == null ? 0 : r.filesFinished();
+        }
+
+        @Override
+        public void stop() {
+            RecordService.this.stop(key);
+        }
+    }
+}
