@@ -212,6 +212,49 @@ class Fmp4WriterTest {
     }
 
     /**
+     * {@link Mp4Reader} reads the progressive file's tables back: the tracks' formats, and for
+     * every frame its bytes at the offset the tables give, its size, its keyframe flag, its
+     * decode time from the first frame and its composition offset.
+     */
+    @Test
+    void mp4ReaderReadsEverySampleBackFromTheProgressiveTables() {
+        Fmp4Writer writer = new Fmp4Writer(List.of(video, audio));
+        ByteBuf fragmented = file(writer);
+        ByteBuf progressive = Unpooled.buffer();
+        try {
+            writer.writeProgressiveHead(progressive);
+            for (long[] range : writer.mediaRanges()) {
+                progressive.writeBytes(fragmented, (int) range[0], (int) range[1]);
+            }
+            Box moov = Box.children(progressive, 0, progressive.writerIndex()).get(1);
+            Mp4Reader reader = Mp4Reader.read(progressive.slice(moov.start, moov.end - moov.start));
+            assertEquals(List.of(video.format(), audio.format()), reader.tracks().stream().map(Track::format).toList());
+            long origin = frames.get(0).dts();
+            int[] next = new int[2];
+            for (MediaFrame frame : frames) {
+                int t = frame.track() == video ? 0 : 1;
+                int i = next[t]++;
+                ByteBuf payload = frame.payload();
+                assertEquals(payload.readableBytes(), reader.size(t, i), "size of " + t + "/" + i);
+                assertEquals(ByteBufUtil.hexDump(payload), ByteBufUtil.hexDump(progressive, (int) reader.offset(t, i),
+                        reader.size(t, i)), "bytes of " + t + "/" + i);
+                assertEquals(t == 1 || frame.keyframe(), reader.sync(t, i), "sync of " + t + "/" + i);
+                long micros = reader.dts(t, i) * 1_000_000 / reader.timescale(t);
+                assertEquals(frame.dts() - origin, micros, 1_000_000.0 / reader.timescale(t) + 1, "time of " + t + "/" + i);
+                if (t == 0) {
+                    assertEquals(frame.compositionOffset(), reader.compositionOffset(t, i) * 1_000_000L / reader.timescale(t),
+                            12, "composition offset of " + i);
+                }
+            }
+            assertEquals(50, reader.samples(0));
+            assertEquals(88, reader.samples(1));
+        } finally {
+            fragmented.release();
+            progressive.release();
+        }
+    }
+
+    /**
      * A crash: the fragmented file cut in the middle of its last fragment. Recovery reads the
      * whole fragments before the cut, and the progressive file it makes holds exactly their
      * frames, which ffmpeg decodes to the same frames as the same fragments finalised by the

@@ -29,9 +29,11 @@ import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -56,6 +58,9 @@ import java.util.concurrent.Executor;
  *       {@code duration} in seconds</td></tr>
  *   <tr><td>{@code GET|HEAD /recordings/{name}}</td><td>the file, with {@code Accept-Ranges: bytes}; a
  *       {@code Range: bytes=a-b} (the first range of a list) is answered 206, an unsatisfiable one 416</td></tr>
+ *   <tr><td>{@code GET|HEAD /api/recordings/playback?stream=app/name&start=2026-12-06T20:00:00Z&duration=60}</td>
+ *       <td>one MP4 of that time range stitched from the stream's MP4 recordings (see {@code Mp4Stitcher}),
+ *       from the keyframe at or before the start; ranges served as for files; 404 when no MP4 covers it</td></tr>
  *   <tr><td>{@code POST /api/recordings/{app}/{name}[?format=mp4|flv|hls]}</td><td>201: the stream is recorded
  *       until stopped (API token needed)</td></tr>
  *   <tr><td>{@code DELETE /api/recordings/{app}/{name}}</td><td>204 after stopping, 404 when it was not recorded
@@ -110,6 +115,14 @@ final class RecordingsRoute implements HttpMount {
             if (exchange.authorizeApiCall(false)) {
                 exchange.respond(list(exchange.query(), exchange.client()));
             }
+            return;
+        }
+        if (path.equals(API + "/playback")) {
+            if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+                exchange.respond(done(json(HttpResponseStatus.METHOD_NOT_ALLOWED, error("use GET or HEAD"))));
+                return;
+            }
+            playback(exchange);
             return;
         }
         if (path.startsWith(API + "/")) {
@@ -286,17 +299,90 @@ final class RecordingsRoute implements HttpMount {
                         : decision.reason())));
                 return;
             }
-            blocking.execute(() -> send(exchange, ctx, path, contentType(name), range, head));
+            blocking.execute(() -> send(exchange, ctx, path, contentType(name), range, head, () -> { }));
         });
     }
 
-    private void send(HttpExchange exchange, ChannelHandlerContext ctx, Path path, String type, String range, boolean head) {
+    // ---- a time range stitched into one MP4
+
+    private void playback(HttpExchange exchange) {
+        Map<String, String> q = exchange.query();
+        StreamKey key;
+        Instant from;
+        Duration length;
+        try {
+            key = StreamKey.parse(required(q, "stream"));
+            from = Instant.parse(required(q, "start"));
+            length = seconds(required(q, "duration"));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            exchange.respond(done(json(HttpResponseStatus.BAD_REQUEST, error(e.getMessage()
+                    + " (playback needs stream=app/name, start=ISO-8601 instant such as 2026-12-06T20:00:00Z, duration=seconds)"))));
+            return;
+        }
+        boolean head = exchange.request().method().equals(HttpMethod.HEAD);
+        String range = exchange.request().headers().get(HttpHeaderNames.RANGE);
+        ChannelHandlerContext ctx = exchange.context();
+        exchange.stream();
+        authorize(key, q, exchange.client()).whenComplete((decision, error) -> {
+            if (error != null || !decision.allowed()) {
+                whole(exchange, ctx, json(HttpResponseStatus.FORBIDDEN, error(error != null ? "play check failed"
+                        : decision.reason())));
+                return;
+            }
+            blocking.execute(() -> {
+                Path out;
+                try {
+                    Path dir = recorder.config().root().resolve(".streamkit-tmp");
+                    Files.createDirectories(dir);
+                    out = Files.createTempFile(dir, "playback-", ".mp4");
+                } catch (IOException e) {
+                    whole(exchange, ctx, json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("cannot stitch: " + e)));
+                    return;
+                }
+                try {
+                    List<RecordedFile> files = recorder.recordings().stream().filter(f -> f.stream().equals(key)).toList();
+                    if (!Mp4Stitcher.stitch(files, from, from.plus(length), out, ctx.alloc())) {
+                        delete(out);
+                        whole(exchange, ctx, json(HttpResponseStatus.NOT_FOUND, error("no MP4 recording of " + key
+                                + " covers " + from + " + " + length.toMillis() / 1000.0 + " s")));
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    delete(out);
+                    whole(exchange, ctx, json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("cannot stitch: " + e)));
+                    return;
+                }
+                send(exchange, ctx, out, "video/mp4", range, head, () -> delete(out));
+            });
+        });
+    }
+
+    private static String required(Map<String, String> q, String name) {
+        String v = q.get(name);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalArgumentException("no " + name);
+        }
+        return v;
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temporary file in the recorder's own directory: the next stitch does not need it gone
+        }
+    }
+
+    private void send(HttpExchange exchange, ChannelHandlerContext ctx, Path path, String type, String range, boolean head,
+                      Runnable after) {
         FileChannel channel;
         long size;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ);
             size = channel.size();
+            after.run();   // the open channel keeps reading a file deleted now
         } catch (IOException e) {
+            after.run();
             whole(exchange, ctx, json(HttpResponseStatus.NOT_FOUND, error("no recording " + path.getFileName())));
             return;
         }
@@ -411,7 +497,7 @@ final class RecordingsRoute implements HttpMount {
         return r;
     }
 
-    /** Duration in seconds for a query value; for the time-range request. */
+    /** A duration in seconds from a query value, up to a day. */
     static Duration seconds(String value) {
         double s = Double.parseDouble(value);
         if (!(s > 0) || s > 24 * 3600) {
