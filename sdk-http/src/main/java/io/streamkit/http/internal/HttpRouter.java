@@ -286,26 +286,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
         boolean upgrade = WebSocketUpgrade.isUpgrade(request);
-        for (HttpMount mount : mounts) {
-            for (String suffix : mount.suffixes()) {
-                if (!path.endsWith(suffix)) {
-                    continue;
-                }
-                if (upgrade && mount.webSockets()) {
-                    String bad = WebSocketUpgrade.problem(request);
-                    if (bad != null) {
-                        refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, bad, true);
-                        return;
-                    }
-                } else if (!read) {
-                    refuse(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "a stream is read with GET or HEAD, not "
-                            + method, true);
-                    return;
-                }
-                mount(ctx, request, mount, suffix, path, query, upgrade && mount.webSockets());
-                return;
-            }
-        }
+        // A subtree a module mounts is its own, whatever a path in it ends with (a recording named .flv);
+        // elsewhere the streams' suffixes come first.
         String longest = null;
         HttpMount prefixMount = null;
         for (HttpMount mount : mounts) {
@@ -313,6 +295,28 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 if (under(path, prefix) && (longest == null || prefix.length() > longest.length())) {
                     longest = prefix;
                     prefixMount = mount;
+                }
+            }
+        }
+        if (prefixMount == null) {
+            for (HttpMount mount : mounts) {
+                for (String suffix : mount.suffixes()) {
+                    if (!path.endsWith(suffix)) {
+                        continue;
+                    }
+                    if (upgrade && mount.webSockets()) {
+                        String bad = WebSocketUpgrade.problem(request);
+                        if (bad != null) {
+                            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, bad, true);
+                            return;
+                        }
+                    } else if (!read) {
+                        refuse(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "a stream is read with GET or HEAD, not "
+                                + method, true);
+                        return;
+                    }
+                    mount(ctx, request, mount, suffix, path, query, upgrade && mount.webSockets());
+                    return;
                 }
             }
         }

@@ -10,9 +10,11 @@ import java.util.List;
  * <p>The router runs every check a request passes before any mount sees it: a whole request
  * within the deadline and the size limits, a path that decodes to safe segments, an
  * implemented method, a valid WebSocket upgrade (RFC 6455, 4.2.1) where the mount takes them.
- * It then tries the mounts' suffixes (a stream's resources, read with {@code GET} or
- * {@code HEAD}; any other method is answered 405), then the prefixes of mounts and of the
- * application's routes, longest first; a path nothing serves is answered 404.
+ * A path below a mount's prefix belongs to that mount (or to an application route of a longer
+ * prefix), whatever it ends with: a module that mounts a subtree owns it, so a recording named
+ * {@code .flv} is not taken for a live stream. Other paths try the mounts' suffixes (a
+ * stream's resources, read with {@code GET} or {@code HEAD}; any other method is answered 405),
+ * then the application's routes, longest first; a path nothing serves is answered 404.
  *
  * <p>This is the service provider tier: it shows Netty's HTTP types, and carries no promise of
  * compatibility beyond the protocol modules that ship with Streamkit.

@@ -75,7 +75,12 @@ final class Mp4File extends RecordFile {
     void write(MediaFrame frame) throws IOException {
         boolean video = frame.track().type() == MediaType.VIDEO;
         if (!pending.isEmpty() && (video && frame.keyframe() || frame.dts() - pendingStart >= fragmentMicros)) {
-            flush();
+            try {
+                flush();
+            } catch (IOException | RuntimeException e) {
+                frame.release();
+                throw e;
+            }
         }
         if (pending.isEmpty()) {
             pendingStart = frame.dts();

@@ -58,6 +58,7 @@ final class StreamRecording implements Subscriber, Recording {
     private final ArrayDeque<MediaFrame> preroll = new ArrayDeque<>();
     private RecordFile file;
     private List<Track> fileTracks;
+    private List<io.streamkit.stream.TrackFormat> fileFormats;
     private RecordSpec fileSpec;
     private Instant fileStart;
     private long firstDts;
@@ -162,6 +163,11 @@ final class StreamRecording implements Subscriber, Recording {
     }
 
     @Override
+    public void onRepublished() {
+        offer(Marker.REPUBLISHED);   // a publisher that took over without a gap: its frames start a new file
+    }
+
+    @Override
     public void onEnd(EndReason reason) {
         offer(new Stop(reason == EndReason.SHUTDOWN ? RecordEnd.SERVER_STOP : RecordEnd.STREAM_END, null));
     }
@@ -204,7 +210,7 @@ final class StreamRecording implements Subscriber, Recording {
             if (!ended) {
                 track(track);
             }
-        } else if (item == Marker.UNPUBLISHED) {
+        } else if (item == Marker.UNPUBLISHED || item == Marker.REPUBLISHED) {
             if (!ended) {
                 finishFile(RecordEnd.STREAM_END);
             }
@@ -212,6 +218,7 @@ final class StreamRecording implements Subscriber, Recording {
             if (ended) {
                 return;
             }
+            service.ended(this);   // out of the table before the last callbacks: one who hears them finds no recording
             if (stop.cause != null) {
                 fail(stop.cause);
             } else if (finishFile(stop.reason)) {
@@ -230,17 +237,46 @@ final class StreamRecording implements Subscriber, Recording {
         }
         tracks.add(track);
         tracks.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        if (file != null && (previous == null || !previous.format().equals(track.format()))
-                && RecordFile.takes(fileSpec.format(), track)) {
-            finishFile(RecordEnd.FORMAT_CHANGE);
+        if (file == null || !RecordFile.takes(fileSpec.format(), track)) {
+            return;
         }
+        int at = fileTracks.indexOf(track);
+        boolean replaced = previous != null && fileTracks.contains(previous) && previous != track;
+        boolean added = previous == null && at < 0 && usable(List.copyOf(tracks), fileSpec).contains(track);
+        if (replaced || added || at >= 0 && !track.format().equals(fileFormats.get(at))) {
+            finishFile(RecordEnd.FORMAT_CHANGE);   // the next file starts at the next keyframe with the new tracks
+        }
+    }
+
+    /**
+     * The tracks a file of a format holds: every track MP4 takes; for FLV and HLS, which carry one
+     * video and one audio stream, the first of each.
+     */
+    private static List<Track> usable(List<Track> tracks, RecordSpec spec) {
+        List<Track> out = new ArrayList<>();
+        boolean video = false;
+        boolean audio = false;
+        for (Track t : tracks) {
+            if (!RecordFile.takes(spec.format(), t)) {
+                continue;
+            }
+            boolean isVideo = t.type() == MediaType.VIDEO;
+            if (spec.format() != io.streamkit.record.RecordFormat.MP4 && (isVideo ? video : audio)) {
+                continue;
+            }
+            video |= isVideo;
+            audio |= !isVideo;
+            out.add(t);
+        }
+        return out;
     }
 
     private void frame(MediaFrame frame) throws IOException {
         boolean video = frame.track().type() == MediaType.VIDEO;
+        RecordSpec deciding = file != null ? fileSpec : spec;
         boolean hasVideo = false;
         for (Track t : tracks) {
-            hasVideo |= t.type() == MediaType.VIDEO && RecordFile.takes(spec.format(), t);
+            hasVideo |= t.type() == MediaType.VIDEO && RecordFile.takes(deciding.format(), t);
         }
         boolean start = !hasVideo || video && frame.keyframe();
         if (file == null) {
@@ -255,7 +291,7 @@ final class StreamRecording implements Subscriber, Recording {
                 }
                 return;
             }
-            open(frame);
+            openWith(frame);
         } else if (!fileTracks.contains(frame.track())) {
             frame.release();
             return;
@@ -264,9 +300,19 @@ final class StreamRecording implements Subscriber, Recording {
                 frame.release();
                 return;
             }
-            open(frame);
+            openWith(frame);
         }
         write(frame);
+    }
+
+    /** Opens a file for a frame; the frame is released when that fails. */
+    private void openWith(MediaFrame frame) throws IOException {
+        try {
+            open(frame);
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            throw e;
+        }
     }
 
     private boolean rotationDue(MediaFrame frame) {
@@ -277,12 +323,7 @@ final class StreamRecording implements Subscriber, Recording {
 
     private void open(MediaFrame first) throws IOException {
         fileSpec = spec;
-        List<Track> usable = new ArrayList<>();
-        for (Track t : tracks) {
-            if (RecordFile.takes(fileSpec.format(), t)) {
-                usable.add(t);
-            }
-        }
+        List<Track> usable = usable(tracks, fileSpec);
         if (!usable.contains(first.track())) {
             throw new IOException("track " + first.track().id() + " (" + first.track().codec() + ") of " + key
                     + " cannot be recorded as " + fileSpec.format());
@@ -292,6 +333,7 @@ final class StreamRecording implements Subscriber, Recording {
         Files.createDirectories(path.getParent());
         file = RecordFile.open(fileSpec, path, usable, service.allocator());
         fileTracks = usable;
+        fileFormats = usable.stream().map(Track::format).toList();
         fileStart = now;
         firstDts = Long.MAX_VALUE;
         lastDts = Long.MIN_VALUE;
@@ -371,6 +413,7 @@ final class StreamRecording implements Subscriber, Recording {
 
     /** A write failed: the open file is closed as far as it goes, the failure reported, the recording ended. */
     private void fail(Throwable cause) {
+        service.ended(this);
         Path path = file == null ? null : file.path;
         if (file != null) {
             RecordFile closing = file;
@@ -394,6 +437,7 @@ final class StreamRecording implements Subscriber, Recording {
         if (ended) {
             return;
         }
+        service.ended(this);
         log.warn("record {}: recording stopped: {}", key, cause.toString());
         service.failed(new RecordFailure(key, path, cause));
         stopping = true;
@@ -418,7 +462,7 @@ final class StreamRecording implements Subscriber, Recording {
         }
     }
 
-    private enum Marker { UNPUBLISHED }
+    private enum Marker { UNPUBLISHED, REPUBLISHED }
 
     private record Stop(RecordEnd reason, Throwable cause) {
     }
