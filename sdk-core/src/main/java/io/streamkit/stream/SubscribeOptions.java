@@ -34,8 +34,9 @@ public final class SubscribeOptions {
      * that frames are handed once to each loop and written there without a further hop; subscribers
      * that pass the same executor instance share that hand-off. An executor that runs tasks inline
      * ({@code Runnable::run}) makes the subscriber run inside the publisher's write, under the
-     * stream's lock: acceptable for benchmarks, wrong for anything that blocks or publishes to
-     * another stream.
+     * stream's lock, with no hand-off at all: right for a subscriber that only passes frames on to
+     * threads of its own (the recorder queues them for its file writers) and for benchmarks, wrong
+     * for anything that blocks, closes a subscription or publishes to another stream.
      *
      * @return the executor every {@link Subscriber} method runs on, or {@code null} for one of the
      *     engine's own. It must run tasks one at a time, in order, on a thread of its own (an event
@@ -43,8 +44,9 @@ public final class SubscribeOptions {
      *     so that frames are handed once to each loop and written there without a further hop;
      *     subscribers that pass the same executor instance share that hand-off. An executor that
      *     runs tasks inline ({@code Runnable::run}) makes the subscriber run inside the publisher's
-     *     write, under the stream's lock: acceptable for benchmarks, wrong for anything that blocks
-     *     or publishes to another stream
+     *     write, under the stream's lock: right for a subscriber that only passes frames on to
+     *     threads of its own, wrong for anything that blocks, closes a subscription or publishes to
+     *     another stream
      */
     public Executor executor() {
         return executor;

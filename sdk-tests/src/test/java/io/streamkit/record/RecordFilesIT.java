@@ -208,6 +208,10 @@ class RecordFilesIT {
             assertTrue(firstPacket.startsWith("K"), f.name() + " starts with a keyframe: " + firstPacket);
             double seconds = duration(f.path());
             assertEquals(expected[i], seconds, 1.0, "ffprobe's duration of " + f.name());
+            // each file's timeline starts at 0 (MPEG-TS: its PCR does, the first frame at the 0.7 s mux delay)
+            double start = Double.parseDouble(ExternalTool.run(60, "ffprobe", "-v", "error", "-show_entries",
+                    "format=start_time", "-of", "csv=p=0", f.path().toString()).trim());
+            assertEquals(f.path().toString().endsWith(".m3u8") ? 0.7 : 0.0, start, 0.15, "start time of " + f.name());
             assertEquals(expected[i], f.duration().toMillis() / 1000.0, 1.0, "the listener's duration of " + f.name());
             measured.append(String.format(Locale.ROOT, "%s: %d video + %d audio frames, %.3f s (listener %d ms), "
                     + "%d bytes, ts %d..%d%n", f.name(), fileVideo, fileAudio, seconds, f.duration().toMillis(), f.bytes(),

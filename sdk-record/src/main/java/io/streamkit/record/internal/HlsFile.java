@@ -25,6 +25,9 @@ import java.util.Locale;
  * (any frame of an audio-only stream). The playlist is rewritten (to a temporary file, then
  * moved over) after each segment: an {@code EVENT} playlist while recording, a {@code VOD} one
  * ending in {@code EXT-X-ENDLIST} when finished (RFC 8216 4.3.3.5).
+ *
+ * <p>Each recording's clock starts at 0: its PCR starts at 0 and its first frame is decoded at
+ * the muxer's delay ({@link MpegTsMuxer#MUX_DELAY_90K}, 0.7 s), wherever the stream's clock was.
  */
 final class HlsFile extends RecordFile {
     private final MpegTsMuxer muxer = new MpegTsMuxer();
@@ -38,6 +41,7 @@ final class HlsFile extends RecordFile {
     private long lastDts;
     private long lastStep;
     private long written;
+    private long origin = Long.MIN_VALUE;
 
     HlsFile(Path path, List<Track> tracks, RecordSpec spec, ByteBufAllocator alloc) throws IOException {
         super(path, alloc);
@@ -55,7 +59,13 @@ final class HlsFile extends RecordFile {
     }
 
     @Override
-    void write(MediaFrame frame) throws IOException {
+    void write(MediaFrame original) throws IOException {
+        if (origin == Long.MIN_VALUE) {
+            origin = original.dts() - MpegTsMuxer.MUX_DELAY_90K * 100L / 9;
+        }
+        MediaFrame frame = MediaFrame.of(original.track(), original.dts() - origin, original.pts() - origin,
+                original.keyframe(), original.payload().retainedDuplicate());
+        original.release();
         try {
             boolean cutHere = !hasVideo || frame.track().type() == MediaType.VIDEO && frame.keyframe();
             if (segment != null && cutHere && frame.dts() - segmentStart >= segmentMicros) {

@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -53,7 +54,7 @@ public final class RecordService implements Recorder {
     private final RecordConfig config;
     private final StreamEngine engine;
     private final ByteBufAllocator alloc;
-    private final ExecutorService writers;
+    private final ScheduledExecutorService writers;
     private final ExecutorService events;
     private final RecordingIndex index;
     private final Map<StreamKey, StreamRecording> active = new ConcurrentHashMap<>();
@@ -72,7 +73,7 @@ public final class RecordService implements Recorder {
         this.config = config;
         this.engine = engine;
         this.alloc = alloc;
-        this.writers = Executors.newFixedThreadPool(config.writerThreads(), new DefaultThreadFactory("streamkit-record", true));
+        this.writers = Executors.newScheduledThreadPool(config.writerThreads(), new DefaultThreadFactory("streamkit-record", true));
         this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("streamkit-record-events", true));
         this.index = new RecordingIndex(config.root());
         index.load(config.root());
@@ -83,7 +84,7 @@ public final class RecordService implements Recorder {
         return config;
     }
 
-    ExecutorService writers() {
+    ScheduledExecutorService writers() {
         return writers;
     }
 
@@ -125,7 +126,10 @@ public final class RecordService implements Recorder {
         }
         StreamRecording recording = new StreamRecording(this, key, spec);
         active.put(key, recording);
-        engine.subscribe(key, recording, SubscribeOptions.defaults().protocol("record")).whenComplete((sub, error) -> {
+        // Inline: onFrame only retains the frame and queues it for a writer thread, so it runs inside
+        // the publisher's write and the engine hands frames to no event loop for it.
+        SubscribeOptions options = SubscribeOptions.defaults().protocol("record").executor(Runnable::run);
+        engine.subscribe(key, recording, options).whenComplete((sub, error) -> {
             if (error != null) {
                 log.warn("record {}: could not subscribe: {}", key, error.toString());
                 active.remove(key, recording);
