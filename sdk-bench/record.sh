@@ -2,7 +2,7 @@
 # Recording benchmark: N streams of about 2 Mbps published at once to a server that records
 # every one of them, the server pinned to one core (SERVER_CORE), the publishers to the other
 # (CLIENT_CORE). For each server configuration in SERVERS, in turn and ROUNDS times (the order
-# alternating), it runs WARMUP seconds (15), then measures MEASURE seconds (30): the server's CPU (utime+stime of
+# alternating), it runs WARMUP seconds (40: the JIT compiles for half a minute at this load), then measures MEASURE seconds (30): the server's CPU (utime+stime of
 # the process and its children, from /proc) and the bytes its recordings grew by.
 #
 #   NS=50 MEASURE=30 ROUNDS=2 bash sdk-bench/record.sh
@@ -24,7 +24,7 @@ require java ffmpeg nginx taskset awk du
 
 NS=${NS:-50}
 SECONDS_MEASURED=${MEASURE:-30}
-WARMUP=${WARMUP:-15}
+WARMUP=${WARMUP:-40}
 ROUNDS=${ROUNDS:-2}
 SERVERS=${SERVERS:-"streamkit-mp4 streamkit-flv streamkit-off nginx-flv nginx-off"}
 RSRC=$ROOT/sdk-bench/target/record-src.flv

@@ -208,12 +208,16 @@ final class RecordingsRoute implements HttpMount {
                 files.add(f);
                 keys.add(f.stream());
             }
+            if (stream != null) {
+                keys.add(stream);   // asked for by name: decided even when it has no recording, so the answer tells nothing
+            }
             Map<StreamKey, CompletableFuture<AuthResult>> decisions = new LinkedHashMap<>();
             for (StreamKey k : keys) {
-                decisions.put(k, authorize(k, query, client).toCompletableFuture());
+                decisions.put(k, authorize(k, query, client).toCompletableFuture()
+                        .exceptionally(e -> AuthResult.deny("the play check failed")));
             }
             return CompletableFuture.allOf(decisions.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-                if (stream != null && decisions.containsKey(stream) && !decisions.get(stream).join().allowed()) {
+                if (stream != null && !decisions.get(stream).join().allowed()) {
                     return json(HttpResponseStatus.FORBIDDEN, error(decisions.get(stream).join().reason()));
                 }
                 List<Object> out = new ArrayList<>();
