@@ -11,7 +11,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [kind, url, goalArg, timeoutArg] = process.argv.slice(2);
 const goal = Number(goalArg ?? 2);
@@ -61,13 +61,7 @@ const pageUrl = `http://127.0.0.1:${server.address().port}/`;
 let browser;
 let result = { ok: false, currentTime: 0, videoWidth: 0, videoHeight: 0, errors: [] };
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-    timeout: 20000,
-  });
+  browser = await launchChromium();
   const tab = await browser.newPage();
   tab.on('console', m => { if (m.type() === 'error') result.errors.push('console: ' + m.text()); });
   await tab.goto(pageUrl);

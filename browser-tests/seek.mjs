@@ -10,7 +10,7 @@
 // "videoHeight", "seekedTo", "currentTime", "framesBefore", "framesAfter", "errors"}.
 // Exit 0 when every step happened, 1 otherwise. Everything it starts it stops.
 import http from 'node:http';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [url, timeoutArg] = process.argv.slice(2);
 const timeoutMs = Number(timeoutArg ?? 30) * 1000;
@@ -42,13 +42,7 @@ let browser;
 let result = { ok: false, duration: 0, videoWidth: 0, videoHeight: 0, seekedTo: -1, currentTime: 0,
                framesBefore: 0, framesAfter: 0, errors: [] };
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-    timeout: 20000,
-  });
+  browser = await launchChromium();
   const tab = await browser.newPage();
   tab.on('console', m => { if (m.type() === 'error') result.errors.push('console: ' + m.text()); });
   await tab.goto(pageUrl);

@@ -13,7 +13,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [goalArg, timeoutArg, ...urls] = process.argv.slice(2);
 const goal = Number(goalArg ?? 2);
@@ -64,15 +64,7 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 let browser;
 const results = urls.map(url => ({ url, ok: false, currentTime: 0, mediaInfo: null, errors: [] }));
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
-           '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
-           '--disable-backgrounding-occluded-windows'],
-    timeout: 20000,
-  });
+  browser = await launchChromium();
   const tabs = [];
   for (let i = 0; i < urls.length; i++) {
     const tab = await browser.newPage();

@@ -8,14 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.stream.Codec;
-import io.streamkit.stream.MediaFrame;
-import io.streamkit.stream.StreamKey;
-import io.streamkit.stream.Track;
-import io.streamkit.stream.TrackFormat;
-import io.streamkit.stream.TrackStats;
 import io.streamkit.test.TestMedia;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Fuzzes {@link Fmp4Recovery} on what a crash, a full disk or a stranger leaves in a recording's
@@ -28,29 +21,7 @@ import java.util.List;
  * written without an exception. Input: an int for the cut, then (position, byte) pairs.
  */
 class Fmp4RecoveryFuzzTest {
-    private static final byte[] FILE = file();
-
-    private static byte[] file() {
-        Track video = new FixedTrack(1, TestMedia.h264());
-        Track audio = new FixedTrack(2, TestMedia.aac());
-        Fmp4Writer writer = new Fmp4Writer(List.of(video, audio));
-        ByteBuf out = Unpooled.buffer();
-        writer.writeInit(out);
-        for (int fragment = 0; fragment < 3; fragment++) {
-            List<MediaFrame> frames = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                long t = (fragment * 6 + i) * 40_000L;
-                frames.add(MediaFrame.of(video, t, t + 40_000, i == 0, TestMedia.payload(t, 60 + i)));
-                frames.add(MediaFrame.of(audio, t, t, true, TestMedia.payload(t + 1, 20)));
-            }
-            writer.writeFragment(out, frames);
-            frames.forEach(MediaFrame::release);
-        }
-        byte[] bytes = new byte[out.readableBytes()];
-        out.readBytes(bytes);
-        out.release();
-        return bytes;
-    }
+    private static final byte[] FILE = Fmp4Fixtures.fragmented(40_000, 0);
 
     @FuzzTest
     void recover(FuzzedDataProvider data) {
@@ -76,19 +47,6 @@ class Fmp4RecoveryFuzzTest {
             writer.writeProgressiveHead(head);
         } finally {
             head.release();
-        }
-    }
-
-    /** A track of a fixed format, for writing the file. */
-    private record FixedTrack(int id, TrackFormat format) implements Track {
-        @Override
-        public StreamKey stream() {
-            return StreamKey.of("fuzz", "fmp4");
-        }
-
-        @Override
-        public TrackStats stats() {
-            return new TrackStats(0, 0, 0, 0, 0);
         }
     }
 
