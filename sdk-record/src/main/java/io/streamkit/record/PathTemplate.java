@@ -19,6 +19,9 @@ import java.util.List;
  * path is normalised and checked to lie below the root once more.
  */
 public final class PathTemplate {
+    /** A start time every date field is tried on when the template is parsed. */
+    private static final java.time.ZonedDateTime SAMPLE = java.time.ZonedDateTime.parse("2026-12-06T20:26:21.375Z[UTC]");
+
     private final String template;
     private final List<Object> parts;
 
@@ -33,7 +36,7 @@ public final class PathTemplate {
      * @param template the template
      * @return the parsed template
      * @throws IllegalArgumentException when it is empty, longer than
-     *     {@value RecordSpec#MAX_TEMPLATE_LENGTH} characters, absolute, has a {@code .},
+     *     {@value RecordSpec#MAX_TEMPLATE_LENGTH} characters, has a control character, is absolute, has a {@code .},
      *     {@code ..} or empty segment or a backslash, an unclosed brace, or a date pattern that
      *     {@link DateTimeFormatter} refuses
      */
@@ -41,6 +44,13 @@ public final class PathTemplate {
         if (template.isEmpty() || template.length() > RecordSpec.MAX_TEMPLATE_LENGTH) {
             throw new IllegalArgumentException("template of " + template.length() + " characters: it must have 1 to "
                     + RecordSpec.MAX_TEMPLATE_LENGTH);
+        }
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException("template has a control character (U+" + String.format("%04X", (int) c)
+                        + ") at " + i + ": file names take none");
+            }
         }
         if (template.startsWith("/") || template.indexOf('\\') >= 0 || template.indexOf(':') >= 0) {
             throw new IllegalArgumentException("template '" + template + "' must be a relative path with / between segments");
@@ -75,10 +85,12 @@ public final class PathTemplate {
                                 + "}: use {app}, {name}, {ext} or a date pattern such as {yyyy-MM-dd}");
                     }
                     try {
-                        parts.add(DateTimeFormatter.ofPattern(field, java.util.Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
+                        DateTimeFormatter date = DateTimeFormatter.ofPattern(field, java.util.Locale.ROOT);
+                        date.format(SAMPLE);   // a pattern the JDK accepts but cannot format (11 or more y's) fails here
+                        parts.add(date);
+                    } catch (RuntimeException e) {
                         throw new IllegalArgumentException("template '" + template + "' has a field {" + field
-                                + "} that is no date pattern: " + e.getMessage(), e);
+                                + "} that is no date pattern for a file's start time: " + e, e);
                     }
                 }
             }

@@ -33,6 +33,8 @@ import java.util.function.Predicate;
  *       written; past it the recording stops with {@link RecorderOverloadException}</td></tr>
  *   <tr><td>{@code closeTimeout}</td><td>10 s</td><td>how long {@code close()} waits for files to be finalised</td></tr>
  *   <tr><td>{@code playback}</td><td>on</td><td>{@code /api/recordings} and {@code /recordings/} on the HTTP port, when there is one</td></tr>
+ *   <tr><td>{@code deleteAfter}</td><td>never</td><td>finished recordings older than this (by their end) are deleted,
+ *       checked every minute; empty directories they leave go too</td></tr>
  * </table>
  */
 public final class RecordConfig {
@@ -54,6 +56,7 @@ public final class RecordConfig {
     private final long maxQueueBytes;
     private final Duration closeTimeout;
     private final boolean playback;
+    private final Duration deleteAfter;
 
     private RecordConfig(Builder b) {
         this.root = b.root.toAbsolutePath().normalize();
@@ -65,6 +68,7 @@ public final class RecordConfig {
         this.maxQueueBytes = b.maxQueueBytes;
         this.closeTimeout = b.closeTimeout;
         this.playback = b.playback;
+        this.deleteAfter = b.deleteAfter;
     }
 
     /**
@@ -150,6 +154,15 @@ public final class RecordConfig {
     }
 
     /**
+     * Returns how long finished recordings are kept.
+     *
+     * @return the age, by a file's end, past which it is deleted; zero for never
+     */
+    public Duration deleteAfter() {
+        return deleteAfter;
+    }
+
+    /**
      * Decides whether a published stream is recorded, and how: the attribute first, then the rules.
      *
      * @param event the publish event
@@ -218,6 +231,7 @@ public final class RecordConfig {
         private long maxQueueBytes = DEFAULT_MAX_QUEUE_BYTES;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private boolean playback = true;
+        private Duration deleteAfter = Duration.ZERO;
 
         private Builder() {
         }
@@ -342,6 +356,24 @@ public final class RecordConfig {
          */
         public Builder playback(boolean on) {
             this.playback = on;
+            return this;
+        }
+
+        /**
+         * Deletes finished recordings once they are this old, by their end: the files (an HLS
+         * recording's segments with its playlist), their entries in the index, and directories
+         * left empty below the root. Checked every minute; files this recorder does not know
+         * (not in its index) are never touched.
+         *
+         * @param age at least one minute, or {@link Duration#ZERO} to keep every recording (the default)
+         * @return this builder
+         */
+        public Builder deleteAfter(Duration age) {
+            Objects.requireNonNull(age, "age");
+            if (!age.isZero() && age.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("deleteAfter " + age + " is below a minute; Duration.ZERO keeps everything");
+            }
+            this.deleteAfter = age;
             return this;
         }
 

@@ -32,8 +32,8 @@ class PathTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/abs/{name}.mp4", "../{name}.mp4", "a/../../{name}", "a//b", "./x", "a\\b", "c:x",
-            "{app", "x}", "{nope/x}", "{}", "{ppp}"})
+    @ValueSource(strings = {"", "a\u0000b/{name}", "x\ty", "/abs/{name}.mp4", "../{name}.mp4", "a/../../{name}", "a//b", "./x", "a\\b", "c:x",
+            "{app", "x}", "{nope/x}", "{}", "{ppp}", "{yyyyyyyyyyyy}"})
     void templatesThatCouldLeaveTheRootOrDoNotParseAreRefused(String template) {
         assertThrows(IllegalArgumentException.class, () -> PathTemplate.parse(template));
     }

@@ -78,6 +78,58 @@ public final class RecordService implements Recorder {
         this.index = new RecordingIndex(config.root());
         index.load(config.root());
         this.toRecover = index.unfinished();
+        if (!config.deleteAfter().isZero()) {
+            writers.scheduleWithFixedDelay(() -> deleteExpired(Instant.now()), 1, 1, TimeUnit.MINUTES);
+        }
+    }
+
+    /**
+     * Deletes the finished recordings that ended more than {@code deleteAfter} before a time: the
+     * file (an HLS playlist with the segments it lists), its index entry, and the directories it
+     * leaves empty below the root. A file being served is still read to its end (the open
+     * channel keeps it).
+     *
+     * @param now the time to count from
+     * @return how many recordings were deleted
+     */
+    public int deleteExpired(Instant now) {
+        if (config.deleteAfter().isZero()) {
+            return 0;
+        }
+        Instant before = now.minus(config.deleteAfter());
+        int deleted = 0;
+        for (RecordedFile f : index.finished()) {
+            if (!f.start().plus(f.duration()).isBefore(before)) {
+                continue;
+            }
+            try {
+                if (f.format() == RecordFormat.HLS && Files.exists(f.path())) {
+                    for (String line : Files.readAllLines(f.path())) {
+                        if (!line.isEmpty() && !line.startsWith("#") && line.indexOf('/') < 0) {
+                            Files.deleteIfExists(f.path().resolveSibling(line));
+                        }
+                    }
+                }
+                Files.deleteIfExists(f.path());
+                index.deleted(f.name());
+                deleted++;
+                for (Path dir = f.path().getParent(); dir != null && dir.startsWith(config.root()) && !dir.equals(config.root());
+                     dir = dir.getParent()) {
+                    try (var entries = Files.list(dir)) {
+                        if (entries.findAny().isPresent()) {
+                            break;
+                        }
+                    }
+                    Files.delete(dir);
+                }
+            } catch (IOException e) {
+                log.warn("record {}: cannot delete {}: {}", f.stream(), f.path(), e.toString());
+            }
+        }
+        if (deleted > 0) {
+            log.info("record: deleted {} recordings that ended before {}", deleted, before);
+        }
+        return deleted;
     }
 
     RecordConfig config() {

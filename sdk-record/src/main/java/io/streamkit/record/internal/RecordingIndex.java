@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The recordings under a root, kept across restarts in {@value #FILE_NAME}: one tab-separated
  * line when a file starts ({@code S name stream format startMillis}) and one when it finishes
- * ({@code F name stream format startMillis durationMicros bytes firstTs lastTs codecs video audio end}).
+ * ({@code F name stream format startMillis durationMicros bytes firstTs lastTs codecs video audio end}),
+ * and one when a finished file is deleted for its age ({@code D name}).
  * A start without its finish is a file a crash left. Lines that do not parse are skipped:
  * the index is ours, but a damaged line must not stop a server from starting. Thread-safe.
  */
@@ -71,6 +72,10 @@ final class RecordingIndex {
     private void parse(String line, Path root) {
         String[] f = line.split("\t", -1);
         String name = f[1];
+        if (f[0].equals("D") && f.length == 2) {
+            finished.remove(name);
+            return;
+        }
         StreamKey key = StreamKey.parse(f[2]);
         RecordFormat format = RecordFormat.valueOf(f[3]);
         Instant start = Instant.ofEpochMilli(Long.parseLong(f[4]));
@@ -117,6 +122,12 @@ final class RecordingIndex {
                 + "\t" + codecs + "\t" + f.videoFrames() + "\t" + f.audioFrames() + "\t" + f.end().orElseThrow() + "\n");
         started.remove(f.name());
         finished.put(f.name(), f);
+    }
+
+    /** Notes that a finished file was deleted. */
+    synchronized void deleted(String name) throws IOException {
+        append("D\t" + name + "\n");
+        finished.remove(name);
     }
 
     /** Forgets a file that started but was never written (no frame reached it). */
