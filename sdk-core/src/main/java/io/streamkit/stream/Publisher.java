@@ -105,4 +105,14 @@ public interface Publisher extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Stops publishing because the source was lost (its connection dropped or timed out) rather
+     * than stopped: the same as {@link #close()}, except that subscribers hear
+     * {@link Subscriber#onPublisherLost()}, so a recording can say why its file ended.
+     * Idempotent; the default closes.
+     */
+    default void abort() {
+        close();
+    }
 }

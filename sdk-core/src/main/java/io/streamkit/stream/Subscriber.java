@@ -62,6 +62,15 @@ public interface Subscriber {
         return true;
     }
 
+    /**
+     * Says the publisher's source was lost (its connection dropped) rather than stopped:
+     * {@link Publisher#abort()}. The stream waits its reconnect grace period as after
+     * {@link #onUnpublished()}, which the default calls.
+     */
+    default void onPublisherLost() {
+        onUnpublished();
+    }
+
     /** Says the publisher has gone; the stream waits its reconnect grace period for another. */
     default void onUnpublished() {
     }

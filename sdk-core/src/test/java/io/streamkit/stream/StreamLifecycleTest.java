@@ -23,6 +23,39 @@ class StreamLifecycleTest {
     private final StreamKey key = StreamKey.of("live", "cam1");
 
     @Test
+    void aPublisherWhoseSourceIsLostIsToldApartFromOneThatStopped() throws Exception {
+        try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults().withReconnectGrace(Duration.ofSeconds(5)))) {
+            Publisher publisher = fx.engine.publish(key);
+            Track video = publisher.addTrack(TestMedia.h264());
+            RecordingSubscriber sub = new RecordingSubscriber();
+            CompletableFuture<String> plain = new CompletableFuture<>();
+            fx.engine.subscribe(key, sub).toCompletableFuture().join();
+            fx.engine.subscribe(key, new Subscriber() {
+                @Override
+                public void onTrack(Track track) {
+                }
+
+                @Override
+                public void onFrame(MediaFrame frame) {
+                }
+
+                @Override
+                public void onUnpublished() {
+                    plain.complete("unpublished");
+                }
+            }).toCompletableFuture().join();
+            publisher.write(video, 0, 0, true, TestMedia.payload(0, 500));
+            publisher.abort();
+            Await.until(Duration.ofSeconds(5), () -> sub.events.contains("lost"), () -> "lost: " + sub.events);
+            assertEquals(List.of("track 0 H264", "lost"), sub.events);
+            assertEquals("unpublished", plain.get(5, TimeUnit.SECONDS),
+                    "a subscriber that does not tell the two apart hears onUnpublished");
+            assertFalse(publisher.isOpen());
+            assertEquals(EndReason.CANCELLED, publisher.closed().toCompletableFuture().join());
+        }
+    }
+
+    @Test
     void aPublisherThatReturnsWithinTheGraceKeepsItsSubscribersOnOneTimeline() {
         try (EngineFixture fx = new EngineFixture(StreamPolicy.defaults().withReconnectGrace(Duration.ofSeconds(5)))) {
             Publisher first = fx.engine.publish(key);

@@ -75,6 +75,11 @@ public class RecordingSubscriber implements Subscriber {
     }
 
     @Override
+    public void onPublisherLost() {
+        events.add("lost");
+    }
+
+    @Override
     public void onUnpublished() {
         enter();
         events.add("unpublished");

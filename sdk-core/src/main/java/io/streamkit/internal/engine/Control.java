@@ -7,6 +7,8 @@ import io.streamkit.stream.Track;
 /** Commands a hub sends a {@link LoopFanOut} through the same queue as frames, so order holds. */
 final class Control {
     static final Object UNPUBLISHED = new Object();
+    /** The publisher's source was lost: {@link io.streamkit.stream.Publisher#abort()}. */
+    static final Object LOST = new Object();
     static final Object REPUBLISHED = new Object();
 
     private Control() {

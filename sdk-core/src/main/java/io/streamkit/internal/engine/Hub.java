@@ -260,6 +260,11 @@ final class Hub {
 
     /** The publisher leaves on its own: subscribers wait out the grace period. */
     void unpublish(PublisherSession session, EndReason reason) {
+        unpublish(session, reason, false);
+    }
+
+    /** Ends a publish; {@code lost} tells subscribers the source was lost rather than stopped. */
+    void unpublish(PublisherSession session, EndReason reason, boolean lost) {
         boolean endNow = false;
         synchronized (this) {
             if (publisher != session) {
@@ -274,7 +279,7 @@ final class Hub {
             if (subscribers == 0 || graceNanos == 0) {
                 endNow = true;
             } else {
-                offerAll(Control.UNPUBLISHED);
+                offerAll(lost ? Control.LOST : Control.UNPUBLISHED);
                 graceTimer = engine.schedule(this::graceExpired, graceNanos);
             }
         }

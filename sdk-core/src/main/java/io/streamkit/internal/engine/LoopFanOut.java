@@ -160,10 +160,11 @@ final class LoopFanOut implements Runnable {
                     subs.remove(i--);
                 }
             }
-        } else if (command == Control.UNPUBLISHED || command == Control.REPUBLISHED) {
+        } else if (command == Control.UNPUBLISHED || command == Control.REPUBLISHED || command == Control.LOST) {
             boolean back = command == Control.REPUBLISHED;
+            boolean lost = command == Control.LOST;
             for (int i = 0; i < subs.size(); i++) {
-                if (!subs.get(i).publisherChanged(back)) {
+                if (!subs.get(i).publisherChanged(back, lost)) {
                     subs.remove(i--);
                 }
             }

@@ -87,6 +87,13 @@ final class PublisherSession implements Publisher {
         }
     }
 
+    @Override
+    public void abort() {
+        if (open) {
+            hub.unpublish(this, EndReason.CANCELLED, true);
+        }
+    }
+
     /** Guarded by the hub. */
     void markClosed() {
         open = false;

@@ -125,7 +125,8 @@ final class Sub implements Subscription {
         }
     }
 
-    boolean publisherChanged(boolean returned) {
+    /** The publisher left ({@code lost}: its source was lost) or returned. */
+    boolean publisherChanged(boolean returned, boolean lost) {
         if (ended) {
             return false;
         }
@@ -133,12 +134,14 @@ final class Sub implements Subscription {
             if (returned) {
                 waitingForKeyframe = true;
                 subscriber.onRepublished();
+            } else if (lost) {
+                subscriber.onPublisherLost();
             } else {
                 subscriber.onUnpublished();
             }
             return true;
         } catch (Throwable t) {
-            return failed(returned ? "onRepublished" : "onUnpublished", t);
+            return failed(returned ? "onRepublished" : lost ? "onPublisherLost" : "onUnpublished", t);
         }
     }
 

@@ -172,6 +172,11 @@ final class StreamRecording implements Subscriber, Recording {
     }
 
     @Override
+    public void onPublisherLost() {
+        offer(Marker.LOST);
+    }
+
+    @Override
     public void onRepublished() {
         offer(Marker.REPUBLISHED);   // a publisher that took over without a gap: its frames start a new file
     }
@@ -245,9 +250,9 @@ final class StreamRecording implements Subscriber, Recording {
             if (!ended) {
                 track(track);
             }
-        } else if (item == Marker.UNPUBLISHED || item == Marker.REPUBLISHED) {
+        } else if (item == Marker.UNPUBLISHED || item == Marker.REPUBLISHED || item == Marker.LOST) {
             if (!ended) {
-                finishFile(RecordEnd.STREAM_END);
+                finishFile(item == Marker.LOST ? RecordEnd.PUBLISHER_LOST : RecordEnd.STREAM_END);
             }
         } else if (item instanceof Stop stop) {
             if (ended) {
@@ -497,7 +502,7 @@ final class StreamRecording implements Subscriber, Recording {
         }
     }
 
-    private enum Marker { UNPUBLISHED, REPUBLISHED }
+    private enum Marker { UNPUBLISHED, REPUBLISHED, LOST }
 
     private record Stop(RecordEnd reason, Throwable cause) {
     }

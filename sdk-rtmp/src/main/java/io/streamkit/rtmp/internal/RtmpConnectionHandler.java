@@ -126,7 +126,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         disarm();
         for (StreamState st : streams.values()) {
-            stop(st);
+            stop(st, true);   // still publishing when the connection went: its source was lost, not stopped
         }
         streams.clear();
         if (client != null) {
@@ -571,7 +571,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private void deleteStream(int streamId) {
         StreamState st = streams.remove(streamId);
         if (st != null) {
-            stop(st);
+            stop(st, false);
         }
     }
 
@@ -591,13 +591,17 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void stop(StreamState st) {
+    private void stop(StreamState st, boolean lost) {
         if (st.subscription == null && st.block >= 0) {
             releaseBlock(st.block);   // its player never started: nothing can reach it
             st.block = -1;
         }
         if (st.ingest != null) {
-            st.ingest.publisher().close();
+            if (lost) {
+                st.ingest.publisher().abort();
+            } else {
+                st.ingest.publisher().close();
+            }
             st.ingest = null;
         }
         if (st.subscription != null) {
