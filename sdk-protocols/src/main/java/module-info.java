@@ -1,6 +1,6 @@
 /**
  * {@code MediaServer}, which assembles the protocol modules around the engine of
- * {@code io.streamkit.core}: Streamkit's own (RTMP, HTTP, HTTP-FLV, HLS, recording) through its builder's
+ * {@code io.streamkit.core}: Streamkit's own (RTMP, HTTP, HTTP-FLV, HLS, recording, HTTP hooks) through its builder's
  * sugar, and the application's own through {@code Builder.module}. Reading this module reads
  * every protocol's public configuration and the server SPI.
  */
@@ -10,6 +10,7 @@ module io.streamkit.protocols {
     requires transitive io.streamkit.http;
     requires transitive io.streamkit.hls;
     requires transitive io.streamkit.record;
+    requires transitive io.streamkit.webhook;
     requires io.streamkit.httpflv;
     requires org.slf4j;
 

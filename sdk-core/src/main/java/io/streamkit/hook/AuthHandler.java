@@ -30,6 +30,41 @@ public interface AuthHandler {
     CompletionStage<AuthResult> authorize(AuthRequest request);
 
     /**
+     * Returns a handler that asks this one, then, if it allowed, {@code next}: both must allow.
+     * The approval carries the attributes of both ({@code next}'s win on a clash); a denial is
+     * the first one's.
+     *
+     * @param next the second check, asked only after this one allowed
+     * @return the combined handler
+     */
+    default AuthHandler andThen(AuthHandler next) {
+        Objects.requireNonNull(next, "next");
+        return request -> {
+            CompletionStage<AuthResult> first = authorize(request);
+            if (first == null) {
+                return CompletableFuture.completedFuture(AuthResult.deny("authorization failed"));
+            }
+            return first.thenCompose(a -> {
+                if (a == null || !a.allowed()) {
+                    return CompletableFuture.completedFuture(a == null ? AuthResult.deny("authorization failed") : a);
+                }
+                CompletionStage<AuthResult> second = next.authorize(request);
+                if (second == null) {
+                    return CompletableFuture.completedFuture(AuthResult.deny("authorization failed"));
+                }
+                return second.thenApply(b -> {
+                    if (b == null || !b.allowed() || a.attributes().isEmpty()) {
+                        return b;
+                    }
+                    java.util.Map<String, String> both = new java.util.HashMap<>(a.attributes());
+                    both.putAll(b.attributes());
+                    return AuthResult.allow(both);
+                });
+            });
+        };
+    }
+
+    /**
      * Returns a handler that allows everything, the default.
      *
      * @return the handler

@@ -20,6 +20,7 @@ public final class PlayEvent {
     private final EndReason reason;
     private final long connectionId;
     private final Map<String, String> attributes;
+    private final Map<String, String> query;
 
     /**
      * Creates the event; for the server and tests.
@@ -37,6 +38,26 @@ public final class PlayEvent {
      */
     public PlayEvent(StreamKey key, long subscriptionId, String protocol, InetSocketAddress remoteAddress,
                      EndReason reason, long connectionId, Map<String, String> attributes) {
+        this(key, subscriptionId, protocol, remoteAddress, reason, connectionId, attributes, Map.of());
+    }
+
+    /**
+     * Creates the event; for the server and tests.
+     *
+     * @param key the stream
+     * @param subscriptionId the subscription's number
+     * @param protocol the player's protocol
+     * @param remoteAddress the player's address, or {@code null} for application code
+     * @param reason why it ended; {@code null} in {@code onPlay}
+     * @param connectionId the player's connection, as in {@code MediaServer.clients()} and {@link
+     *     ConnectionEvent#id()}; 0 for application code
+     * @param attributes the attributes of the auth decision that let it in ({@link
+     *     AuthResult#attributes()}): an identity, per-stream switches; empty for
+     *     none
+     * @param query the query parameters of the client's request ({@code ?token=...}); empty for none
+     */
+    public PlayEvent(StreamKey key, long subscriptionId, String protocol, InetSocketAddress remoteAddress,
+                     EndReason reason, long connectionId, Map<String, String> attributes, Map<String, String> query) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(protocol, "protocol");
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
@@ -47,6 +68,7 @@ public final class PlayEvent {
         this.reason = reason;
         this.connectionId = connectionId;
         this.attributes = attributes;
+        this.query = query == null ? Map.of() : Map.copyOf(query);
     }
 
     /**
@@ -118,23 +140,34 @@ public final class PlayEvent {
         return attributes;
     }
 
+    /**
+     * Returns the query parameters of the client's request (the URL's or the stream name's
+     * {@code ?token=...}): the first value of each name; empty for none.
+     *
+     * @return the query parameters, unmodifiable
+     */
+    public Map<String, String> query() {
+        return query;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof PlayEvent o && Objects.equals(key, o.key) && subscriptionId == o.subscriptionId
                 && Objects.equals(protocol, o.protocol) && Objects.equals(remoteAddress, o.remoteAddress)
                 && Objects.equals(reason, o.reason) && connectionId == o.connectionId
-                && Objects.equals(attributes, o.attributes);
+                && Objects.equals(attributes, o.attributes)
+                && Objects.equals(query, o.query);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, subscriptionId, protocol, remoteAddress, reason, connectionId, attributes);
+        return Objects.hash(key, subscriptionId, protocol, remoteAddress, reason, connectionId, attributes, query);
     }
 
     @Override
     public String toString() {
         return "PlayEvent[" + "key=" + key + ", " + "subscriptionId=" + subscriptionId + ", " + "protocol=" + protocol
                 + ", " + "remoteAddress=" + remoteAddress + ", " + "reason=" + reason
-                + ", " + "connectionId=" + connectionId + ", " + "attributes=" + attributes + "]";
+                + ", " + "connectionId=" + connectionId + ", " + "attributes=" + attributes + ", " + "query=" + query + "]";
     }
 }

@@ -4,7 +4,7 @@ package io.streamkit.hook;
  * The application's view of what happens on the server: connections, publishes, plays,
  * slow players. Subclass it and override what you need; every method does nothing here.
  *
- * <p>Methods are called on event loops, right where the event happens: they must be fast
+ * <p>Methods are called on event loops (record events on the recorder's callback thread), right where the event happens: they must be fast
  * and must not block (hand slow work to an executor). A method that throws is logged and
  * otherwise ignored; it never affects the connection or the stream.
  */
@@ -68,5 +68,24 @@ public class ServerListener {
      * @param event the stream, the player and its skip counters
      */
     public void onSkip(SkipEvent event) {
+    }
+
+    /**
+     * A recorder opened a file. Called on the recorder's callback thread, in order with the
+     * file's {@link #onRecordEnd}.
+     *
+     * @param event the stream and the file
+     */
+    public void onRecordStart(RecordEvent event) {
+    }
+
+    /**
+     * A recorder finished a file (rotated, the stream ended, the recording stopped or failed, or
+     * a file left by a crash was recovered): it is complete on disk. Called on the recorder's
+     * callback thread.
+     *
+     * @param event the stream, the file, its size and duration, and why it ended
+     */
+    public void onRecordEnd(RecordEvent event) {
     }
 }

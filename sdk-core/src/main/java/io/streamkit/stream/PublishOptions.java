@@ -16,9 +16,11 @@ public final class PublishOptions {
     private final long timestampWrap;
     private final long connectionId;
     private final Map<String, String> attributes;
+    private final Map<String, String> query;
 
     private PublishOptions(String protocol, InetSocketAddress remoteAddress, long timestampWrap, long connectionId,
-                           Map<String, String> attributes) {
+                           Map<String, String> attributes,
+            Map<String, String> query) {
         Objects.requireNonNull(protocol, "protocol");
         if (timestampWrap < 0) {
             throw new IllegalArgumentException("timestampWrap " + timestampWrap + " is negative");
@@ -29,6 +31,7 @@ public final class PublishOptions {
         this.timestampWrap = timestampWrap;
         this.connectionId = connectionId;
         this.attributes = attributes;
+        this.query = query == null ? Map.of() : Map.copyOf(query);
     }
 
     /**
@@ -91,7 +94,7 @@ public final class PublishOptions {
      * @return the defaults
      */
     public static PublishOptions defaults() {
-        return new PublishOptions("app", null, 0, 0, Map.of());
+        return new PublishOptions("app", null, 0, 0, Map.of(), Map.of());
     }
 
     /**
@@ -101,7 +104,7 @@ public final class PublishOptions {
      * @return the copy
      */
     public PublishOptions protocol(String protocol) {
-        return new PublishOptions(protocol, remoteAddress, timestampWrap, connectionId, attributes);
+        return new PublishOptions(protocol, remoteAddress, timestampWrap, connectionId, attributes, query);
     }
 
     /**
@@ -111,7 +114,7 @@ public final class PublishOptions {
      * @return the copy
      */
     public PublishOptions remoteAddress(InetSocketAddress address) {
-        return new PublishOptions(protocol, address, timestampWrap, connectionId, attributes);
+        return new PublishOptions(protocol, address, timestampWrap, connectionId, attributes, query);
     }
 
     /**
@@ -121,7 +124,7 @@ public final class PublishOptions {
      * @return the copy
      */
     public PublishOptions timestampWrap(long wrapMicros) {
-        return new PublishOptions(protocol, remoteAddress, wrapMicros, connectionId, attributes);
+        return new PublishOptions(protocol, remoteAddress, wrapMicros, connectionId, attributes, query);
     }
 
     /**
@@ -131,7 +134,7 @@ public final class PublishOptions {
      * @return the copy
      */
     public PublishOptions connectionId(long id) {
-        return new PublishOptions(protocol, remoteAddress, timestampWrap, id, attributes);
+        return new PublishOptions(protocol, remoteAddress, timestampWrap, id, attributes, query);
     }
 
     /**
@@ -141,25 +144,46 @@ public final class PublishOptions {
      * @return the copy
      */
     public PublishOptions attributes(Map<String, String> decided) {
-        return new PublishOptions(protocol, remoteAddress, timestampWrap, connectionId, decided);
+        return new PublishOptions(protocol, remoteAddress, timestampWrap, connectionId, decided, query);
+    }
+
+    /**
+     * Returns the query parameters of the client's request (the URL's or the stream name's
+     * {@code ?token=...}), which the engine's events carry; empty for none.
+     *
+     * @return the first value of each name, unmodifiable
+     */
+    public Map<String, String> query() {
+        return query;
+    }
+
+    /**
+     * Returns a copy with the client's query parameters.
+     *
+     * @param parameters the first value of each name; {@code null} for none
+     * @return the copy
+     */
+    public PublishOptions query(Map<String, String> parameters) {
+        return new PublishOptions(protocol, remoteAddress, timestampWrap, connectionId, attributes, parameters);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof PublishOptions o && Objects.equals(protocol, o.protocol)
                 && Objects.equals(remoteAddress, o.remoteAddress) && timestampWrap == o.timestampWrap
-                && connectionId == o.connectionId && Objects.equals(attributes, o.attributes);
+                && connectionId == o.connectionId && Objects.equals(attributes, o.attributes)
+                && Objects.equals(query, o.query);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(protocol, remoteAddress, timestampWrap, connectionId, attributes);
+        return Objects.hash(protocol, remoteAddress, timestampWrap, connectionId, attributes, query);
     }
 
     @Override
     public String toString() {
         return "PublishOptions[" + "protocol=" + protocol + ", " + "remoteAddress=" + remoteAddress
                 + ", " + "timestampWrap=" + timestampWrap + ", " + "connectionId=" + connectionId
-                + ", " + "attributes=" + attributes + "]";
+                + ", " + "attributes=" + attributes + ", " + "query=" + query + "]";
     }
 }

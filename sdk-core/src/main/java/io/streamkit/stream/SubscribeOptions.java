@@ -15,9 +15,11 @@ public final class SubscribeOptions {
     private final InetSocketAddress remoteAddress;
     private final long connectionId;
     private final Map<String, String> attributes;
+    private final Map<String, String> query;
 
     private SubscribeOptions(Executor executor, String protocol, InetSocketAddress remoteAddress, long connectionId,
-                             Map<String, String> attributes) {
+                             Map<String, String> attributes,
+            Map<String, String> query) {
         Objects.requireNonNull(protocol, "protocol");
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
         this.executor = executor;
@@ -25,6 +27,7 @@ public final class SubscribeOptions {
         this.remoteAddress = remoteAddress;
         this.connectionId = connectionId;
         this.attributes = attributes;
+        this.query = query == null ? Map.of() : Map.copyOf(query);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class SubscribeOptions {
      * @return the defaults
      */
     public static SubscribeOptions defaults() {
-        return new SubscribeOptions(null, "app", null, 0, Map.of());
+        return new SubscribeOptions(null, "app", null, 0, Map.of(), Map.of());
     }
 
     /**
@@ -107,7 +110,7 @@ public final class SubscribeOptions {
      * @return the copy
      */
     public SubscribeOptions executor(Executor executor) {
-        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, attributes);
+        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, attributes, query);
     }
 
     /**
@@ -117,7 +120,7 @@ public final class SubscribeOptions {
      * @return the copy
      */
     public SubscribeOptions protocol(String protocol) {
-        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, attributes);
+        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, attributes, query);
     }
 
     /**
@@ -127,7 +130,7 @@ public final class SubscribeOptions {
      * @return the copy
      */
     public SubscribeOptions remoteAddress(InetSocketAddress address) {
-        return new SubscribeOptions(executor, protocol, address, connectionId, attributes);
+        return new SubscribeOptions(executor, protocol, address, connectionId, attributes, query);
     }
 
     /**
@@ -137,7 +140,7 @@ public final class SubscribeOptions {
      * @return the copy
      */
     public SubscribeOptions connectionId(long id) {
-        return new SubscribeOptions(executor, protocol, remoteAddress, id, attributes);
+        return new SubscribeOptions(executor, protocol, remoteAddress, id, attributes, query);
     }
 
     /**
@@ -147,25 +150,46 @@ public final class SubscribeOptions {
      * @return the copy
      */
     public SubscribeOptions attributes(Map<String, String> decided) {
-        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, decided);
+        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, decided, query);
+    }
+
+    /**
+     * Returns the query parameters of the client's request (the URL's or the stream name's
+     * {@code ?token=...}), which the engine's events carry; empty for none.
+     *
+     * @return the first value of each name, unmodifiable
+     */
+    public Map<String, String> query() {
+        return query;
+    }
+
+    /**
+     * Returns a copy with the client's query parameters.
+     *
+     * @param parameters the first value of each name; {@code null} for none
+     * @return the copy
+     */
+    public SubscribeOptions query(Map<String, String> parameters) {
+        return new SubscribeOptions(executor, protocol, remoteAddress, connectionId, attributes, parameters);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof SubscribeOptions o && Objects.equals(executor, o.executor)
                 && Objects.equals(protocol, o.protocol) && Objects.equals(remoteAddress, o.remoteAddress)
-                && connectionId == o.connectionId && Objects.equals(attributes, o.attributes);
+                && connectionId == o.connectionId && Objects.equals(attributes, o.attributes)
+                && Objects.equals(query, o.query);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(executor, protocol, remoteAddress, connectionId, attributes);
+        return Objects.hash(executor, protocol, remoteAddress, connectionId, attributes, query);
     }
 
     @Override
     public String toString() {
         return "SubscribeOptions[" + "executor=" + executor + ", " + "protocol=" + protocol
                 + ", " + "remoteAddress=" + remoteAddress + ", " + "connectionId=" + connectionId
-                + ", " + "attributes=" + attributes + "]";
+                + ", " + "attributes=" + attributes + ", " + "query=" + query + "]";
     }
 }

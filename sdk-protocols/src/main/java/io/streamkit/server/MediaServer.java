@@ -215,6 +215,10 @@ public interface MediaServer extends AutoCloseable {
         private io.streamkit.rtmp.RtmpClientConfig rtmpClient = io.streamkit.rtmp.RtmpClientConfig.defaults();
         private ServerLimits limits = ServerLimits.defaults();
         private final List<ProtocolModule> modules = new ArrayList<>();
+        private AuthHandler onPublish = AuthHandler.allowAll();
+        private AuthHandler onPlay = AuthHandler.allowAll();
+        private java.time.Duration authTimeout = java.time.Duration.ofSeconds(StreamEngine.DEFAULT_AUTH_TIMEOUT_SECONDS);
+        private io.streamkit.webhook.WebhookConfig webhooks;
 
         Builder() {
         }
@@ -327,13 +331,30 @@ public interface MediaServer extends AutoCloseable {
         }
 
         /**
+         * Calls a backend over HTTP: publish and play decisions asked before the client is
+         * answered (after {@link #onPublish}/{@link #onPlay}, which must allow first), and every
+         * event sent, in SRS's dialect or a plain one:
+         * {@code .webhooks(w -> w.srs("http://127.0.0.1:8085/api/v1/hooks"))}. See
+         * {@link io.streamkit.webhook.WebhookConfig}.
+         *
+         * @param options sets the targets and limits on a builder that starts from the defaults
+         * @return this builder
+         */
+        public Builder webhooks(java.util.function.Consumer<io.streamkit.webhook.WebhookConfig.Builder> options) {
+            io.streamkit.webhook.WebhookConfig.Builder b = io.streamkit.webhook.WebhookConfig.builder();
+            Objects.requireNonNull(options, "options").accept(b);
+            this.webhooks = b.build();
+            return this;
+        }
+
+        /**
          * Sets the check every publish request passes, whatever its protocol.
          *
          * @param handler the check; the default allows all
          * @return this builder
          */
         public Builder onPublish(AuthHandler handler) {
-            engine.onPublish(handler);
+            this.onPublish = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
@@ -344,7 +365,7 @@ public interface MediaServer extends AutoCloseable {
          * @return this builder
          */
         public Builder onPlay(AuthHandler handler) {
-            engine.onPlay(handler);
+            this.onPlay = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
@@ -390,6 +411,7 @@ public interface MediaServer extends AutoCloseable {
          */
         public Builder authTimeout(java.time.Duration timeout) {
             engine.authTimeout(timeout);
+            this.authTimeout = timeout;
             return this;
         }
 
@@ -515,6 +537,20 @@ public interface MediaServer extends AutoCloseable {
             if (record != null) {
                 all.add(new io.streamkit.record.internal.RecordModule(record));
             }
+            AuthHandler publishCheck = onPublish;
+            AuthHandler playCheck = onPlay;
+            if (webhooks != null) {
+                if (webhooks.timeout().multipliedBy(2).compareTo(authTimeout) >= 0) {
+                    throw new IllegalStateException("webhook timeout of " + webhooks.timeout().toMillis() + " ms: a"
+                            + " decision may wait twice that, which the auth timeout of " + authTimeout.toMillis()
+                            + " ms does not allow; lower the webhook timeout or raise authTimeout");
+                }
+                io.streamkit.webhook.internal.WebhookModule hooks = new io.streamkit.webhook.internal.WebhookModule(webhooks);
+                publishCheck = publishCheck.andThen(hooks.decisions());
+                playCheck = playCheck.andThen(hooks.decisions());
+                all.add(hooks);
+            }
+            engine.onPublish(publishCheck).onPlay(playCheck);
             all.addAll(modules);
             return RunningServer.start(engine, ioThreads, transport, allocator, all, limits);
         }

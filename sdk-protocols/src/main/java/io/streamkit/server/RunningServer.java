@@ -386,6 +386,11 @@ final class RunningServer implements MediaServer {
         }
 
         @Override
+        public ServerListener announcer() {
+            return engine.announcer();
+        }
+
+        @Override
         public void events(ServerListener listener) {
             events.listeners.add(Objects.requireNonNull(listener, "listener"));
         }

@@ -329,6 +329,64 @@ public final class Engine implements StreamEngine {
     }
 
     /**
+     * Returns the application's listeners as one, for modules that announce events of their own
+     * (a recorder's files, HLS sessions' plays and stops): each call reaches every listener, and
+     * a listener that throws is logged and skipped.
+     *
+     * @return the composite listener
+     */
+    public ServerListener announcer() {
+        return announcer;
+    }
+
+    private final ServerListener announcer = new ServerListener() {
+        @Override
+        public void onConnect(io.streamkit.hook.ConnectionEvent event) {
+            fire(l -> l.onConnect(event), "onConnect");
+        }
+
+        @Override
+        public void onDisconnect(io.streamkit.hook.ConnectionEvent event) {
+            fire(l -> l.onDisconnect(event), "onDisconnect");
+        }
+
+        @Override
+        public void onPublish(StreamEvent event) {
+            fire(l -> l.onPublish(event), "onPublish");
+        }
+
+        @Override
+        public void onUnpublish(StreamEvent event) {
+            fire(l -> l.onUnpublish(event), "onUnpublish");
+        }
+
+        @Override
+        public void onPlay(PlayEvent event) {
+            fire(l -> l.onPlay(event), "onPlay");
+        }
+
+        @Override
+        public void onStop(PlayEvent event) {
+            fire(l -> l.onStop(event), "onStop");
+        }
+
+        @Override
+        public void onSkip(SkipEvent event) {
+            fire(l -> l.onSkip(event), "onSkip");
+        }
+
+        @Override
+        public void onRecordStart(io.streamkit.hook.RecordEvent event) {
+            fire(l -> l.onRecordStart(event), "onRecordStart");
+        }
+
+        @Override
+        public void onRecordEnd(io.streamkit.hook.RecordEvent event) {
+            fire(l -> l.onRecordEnd(event), "onRecordEnd");
+        }
+    };
+
+    /**
      * Tells the listeners a client connected; for protocols.
      *
      * @param event the connection
@@ -357,13 +415,13 @@ public final class Engine implements StreamEngine {
 
     void firePublish(StreamKey key, PublishOptions options) {
         StreamEvent event = new StreamEvent(key, options.protocol(), options.remoteAddress(), options.connectionId(),
-                options.attributes());
+                options.attributes(), options.query());
         fire(l -> l.onPublish(event), "onPublish");
     }
 
     void fireUnpublish(StreamKey key, PublishOptions options) {
         StreamEvent event = new StreamEvent(key, options.protocol(), options.remoteAddress(), options.connectionId(),
-                options.attributes());
+                options.attributes(), options.query());
         fire(l -> l.onUnpublish(event), "onUnpublish");
     }
 
@@ -373,7 +431,7 @@ public final class Engine implements StreamEngine {
         }
         SubscribeOptions o = sub.options();
         PlayEvent event = new PlayEvent(sub.key(), sub.id(), o.protocol(), o.remoteAddress(), null, o.connectionId(),
-                o.attributes());
+                o.attributes(), o.query());
         fire(l -> l.onPlay(event), "onPlay");
     }
 
@@ -383,7 +441,7 @@ public final class Engine implements StreamEngine {
         }
         SubscribeOptions o = sub.options();
         PlayEvent event = new PlayEvent(sub.key(), sub.id(), o.protocol(), o.remoteAddress(), reason, o.connectionId(),
-                o.attributes());
+                o.attributes(), o.query());
         fire(l -> l.onStop(event), "onStop");
     }
 

@@ -140,7 +140,7 @@ public final class HttpFlvService implements HttpMount {
                         .protocol(protocol).connectionId(id).build())
                 .whenComplete((result, error) -> ctx.executor().execute(() -> {
                     try {
-                        authorized(ctx, retained, id, key, protocol, remote, head, http10, result, headers, fail, handled);
+                        authorized(ctx, retained, id, key, query, protocol, remote, head, http10, result, headers, fail, handled);
                     } finally {
                         if (retained != null) {
                             retained.release();
@@ -149,7 +149,8 @@ public final class HttpFlvService implements HttpMount {
                 }));
     }
 
-    private void authorized(ChannelHandlerContext ctx, FullHttpRequest wsRequest, long id, StreamKey key, String protocol,
+    private void authorized(ChannelHandlerContext ctx, FullHttpRequest wsRequest, long id, StreamKey key,
+                            Map<String, String> query, String protocol,
                             InetSocketAddress remote, boolean head, boolean http10, AuthResult result,
                             BiConsumer<HttpResponse, Boolean> headers, BiConsumer<HttpResponseStatus, String> fail,
                             LongConsumer handled) {
@@ -214,7 +215,7 @@ public final class HttpFlvService implements HttpMount {
         client.role(ClientRegistry.Role.PLAY, key);
         ch.closeFuture().addListener(f -> client.unregister());
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ch.eventLoop()).protocol(protocol)
-                        .remoteAddress(remote).connectionId(id).attributes(result.attributes()))
+                        .remoteAddress(remote).connectionId(id).attributes(result.attributes()).query(query))
                 .whenComplete((sub, error) -> ch.eventLoop().execute(() -> attached(ch, key, protocol, player, sub, error,
                         wsRequest != null, fail)));
     }

@@ -36,6 +36,7 @@ public final class RecordModule implements ProtocolModule {
         service = recorder;
         context.provide(Recorder.class, recorder);
         context.events(recorder.listener());
+        recorder.announceTo(context.announcer());
         Optional<HttpMounts> mounts = context.service(HttpMounts.class);
         if (config.playback() && mounts.isPresent()) {
             mounts.get().mount(new RecordingsRoute(recorder, context.engine(), context.blockingExecutor()));

@@ -5,6 +5,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.fmp4.Fmp4Writer;
 import io.streamkit.hook.ServerListener;
+import io.streamkit.hook.RecordEvent;
 import io.streamkit.hook.StreamEvent;
 import io.streamkit.record.PathTemplate;
 import io.streamkit.record.RecordConfig;
@@ -61,6 +62,12 @@ public final class RecordService implements Recorder {
     private final Map<StreamKey, RecordSpec> wanted = new ConcurrentHashMap<>();
     private final List<RecordedFile> toRecover;
     private volatile boolean closed;
+    /** At most this many streams' last publish are kept for record events: far more than are recorded at once. */
+    private static final int MAX_KEPT_PUBLISHES = 10_000;
+    /** Where the files' starts and ends are announced to every listener (HTTP hooks among them). */
+    private volatile ServerListener announcer = new ServerListener();
+    /** The last publish of each stream, whose connection and query the record events carry. */
+    private final Map<StreamKey, StreamEvent> publishes = new ConcurrentHashMap<>();
 
     /**
      * Creates the recorder and reads its index.
@@ -81,6 +88,16 @@ public final class RecordService implements Recorder {
         if (!config.deleteAfter().isZero()) {
             writers.scheduleWithFixedDelay(() -> deleteExpired(Instant.now()), 1, 1, TimeUnit.MINUTES);
         }
+    }
+
+    /**
+     * Sets where the files' starts and ends are announced as {@link RecordEvent}s, besides the
+     * recorder's own listener: the server's listeners, and through them HTTP hooks.
+     *
+     * @param listeners the server's listeners as one
+     */
+    public void announceTo(ServerListener listeners) {
+        this.announcer = java.util.Objects.requireNonNull(listeners, "listeners");
     }
 
     /**
@@ -156,6 +173,10 @@ public final class RecordService implements Recorder {
                 if (closed) {
                     return;
                 }
+                if (publishes.size() >= MAX_KEPT_PUBLISHES) {
+                    publishes.clear();   // a bound: events then carry no connection until the next publishes
+                }
+                publishes.put(event.key(), event);
                 RecordSpec spec = wanted.get(event.key());
                 Optional<RecordSpec> chosen;
                 try {
@@ -165,6 +186,13 @@ public final class RecordService implements Recorder {
                     return;
                 }
                 chosen.ifPresent(s -> ensure(event.key(), s));
+            }
+
+            @Override
+            public void onUnpublish(StreamEvent event) {
+                if (!active.containsKey(event.key())) {
+                    publishes.remove(event.key(), event);
+                }
             }
         };
     }
@@ -296,6 +324,7 @@ public final class RecordService implements Recorder {
         index.started(file);
         log.info("record {}: started {}", file.stream(), file.path());
         callback(l -> l.onStarted(file), "onStarted");
+        announce(file, false);
     }
 
     void finished(RecordedFile file, boolean indexed) {
@@ -309,10 +338,37 @@ public final class RecordService implements Recorder {
         log.info("record {}: finished {} ({}, {} bytes, {} ms)", file.stream(), file.path(),
                 file.end().orElseThrow(), file.bytes(), file.duration().toMillis());
         callback(l -> l.onFinished(file), "onFinished");
+        announce(file, true);
     }
 
     void failed(RecordFailure failure) {
         callback(l -> l.onFailed(failure), "onFailed");
+    }
+
+    /** Tells the server's listeners of a file, on the callback thread after the recorder's own listener. */
+    private void announce(RecordedFile file, boolean finished) {
+        StreamEvent publish = publishes.get(file.stream());
+        RecordEvent.Builder event = RecordEvent.builder(file.stream(), file.path(), file.format().name().toLowerCase(java.util.Locale.ROOT),
+                file.start()).root(config.root());
+        if (publish != null) {
+            event.publisher(publish.connectionId(), publish.query());
+        }
+        if (finished) {
+            event.finished(file.duration(), file.bytes(), file.end().map(Enum::name).orElse(""));
+        }
+        RecordEvent built = event.build();
+        ServerListener target = announcer;
+        try {
+            events.execute(() -> {
+                if (finished) {
+                    target.onRecordEnd(built);
+                } else {
+                    target.onRecordStart(built);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("record: {} announced after the recorder closed; dropped", file.name());
+        }
     }
 
     private void callback(Consumer<io.streamkit.record.RecordListener> call, String what) {

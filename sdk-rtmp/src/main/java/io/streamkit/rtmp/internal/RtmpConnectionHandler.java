@@ -85,6 +85,12 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Map<String, Object> FOURCC_FORWARD_AUDIO = Map.of("Opus", 4.0, "mp4a", 4.0, ".mp3", 4.0);
     /** Chunk stream blocks of the plays on this connection, bit b for block b ({@link RtmpMediaWriter#BLOCKS}). */
     private int usedBlocks;
+    /** Players whose subscription started and has not ended: the disconnect is announced after their stops. */
+    private int livePlayers;
+    /** The connection closed while players were ending: the last one's end announces the disconnect. */
+    private boolean disconnectPending;
+    /** The longest the disconnect waits for players' stops, in milliseconds: their ends are queued on this loop, this is a backstop. */
+    private static final long DISCONNECT_BACKSTOP_MILLIS = 5_000;
     private RtmpPeerCapabilities peer = RtmpPeerCapabilities.LEGACY;
     private int nextStreamId = 1;
     private long droppedBeforeStart;
@@ -130,7 +136,14 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         streams.clear();
         if (client != null) {
-            client.unregister();   // announces the disconnect
+            if (livePlayers == 0) {
+                client.unregister();   // announces the disconnect
+            } else {
+                // After the players' stops (their ends run on this loop next): on_stop before on_close.
+                disconnectPending = true;
+                ClientRegistry.Entry entry = client;
+                ctx.executor().schedule(entry::unregister, DISCONNECT_BACKSTOP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
         super.channelInactive(ctx);
     }
@@ -475,10 +488,10 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         st.busy = true;
         Map<String, String> query = merged(split.query());
         engine.authorize(AuthRequest.builder(AuthRequest.Action.PUBLISH, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id).build())
-                .whenComplete((result, error) -> ctx.executor().execute(() -> published(streamId, st, key, result)));
+                .whenComplete((result, error) -> ctx.executor().execute(() -> published(streamId, st, key, query, result)));
     }
 
-    private void published(int streamId, StreamState st, StreamKey key, AuthResult result) {
+    private void published(int streamId, StreamState st, StreamKey key, Map<String, String> query, AuthResult result) {
         if (!ctx.channel().isActive() || streams.get(streamId) != st) {
             return;
         }
@@ -490,7 +503,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         Publisher publisher;
         try {
             publisher = engine.publish(key, PublishOptions.defaults().protocol("rtmp").remoteAddress(remote)
-                    .timestampWrap(PublishOptions.RTMP_TIMESTAMP_WRAP).connectionId(id).attributes(result.attributes()));
+                    .timestampWrap(PublishOptions.RTMP_TIMESTAMP_WRAP).connectionId(id).attributes(result.attributes())
+                    .query(query));
         } catch (StreamException e) {
             refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
             return;
@@ -527,10 +541,10 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         st.busy = true;
         Map<String, String> query = merged(split.query());
         engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id).build())
-                .whenComplete((result, error) -> ctx.executor().execute(() -> authorizedPlay(streamId, st, key, result)));
+                .whenComplete((result, error) -> ctx.executor().execute(() -> authorizedPlay(streamId, st, key, query, result)));
     }
 
-    private void authorizedPlay(int streamId, StreamState st, StreamKey key, AuthResult result) {
+    private void authorizedPlay(int streamId, StreamState st, StreamKey key, Map<String, String> query, AuthResult result) {
         if (!ctx.channel().isActive() || streams.get(streamId) != st) {
             return;
         }
@@ -541,14 +555,23 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         st.block = takeBlock();
         int block = st.block;
+        boolean[] counted = {false};
         // The block is free again only once the player has ended: frames already on their way to
         // it would otherwise share chunk streams with the next play's.
         RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key,
                 WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), block, config.absoluteTime(),
-                peer, () -> releaseBlock(block));
+                peer, () -> {
+                    releaseBlock(block);
+                    if (counted[0]) {
+                        counted[0] = false;
+                        if (--livePlayers == 0 && disconnectPending && client != null) {
+                            ctx.executor().execute(client::unregister);   // after this end's onStop
+                        }
+                    }
+                });
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
-                        .protocol("rtmp").remoteAddress(remote).connectionId(id).attributes(result.attributes()))
+                        .protocol("rtmp").remoteAddress(remote).connectionId(id).attributes(result.attributes()).query(query))
                 .whenComplete((sub, error) -> ctx.executor().execute(() -> {
                     if (error != null) {
                         refuse(streamId, "NetStream.Play.StreamNotFound", (error.getCause() != null
@@ -560,6 +583,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     st.subscription = sub;
+                    counted[0] = true;
+                    livePlayers++;
                     if (client != null) {
                         client.role(ClientRegistry.Role.PLAY, key);
                     }

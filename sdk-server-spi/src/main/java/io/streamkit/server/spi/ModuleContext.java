@@ -92,6 +92,16 @@ public interface ModuleContext {
     void events(ServerListener listener);
 
     /**
+     * Returns the application's listeners, and every module's, as one listener, for a module that
+     * announces events of its own: a recorder's files ({@code onRecordStart}/{@code onRecordEnd}),
+     * the plays and stops of viewers that hold no subscription (HLS sessions). A listener that
+     * throws is logged and skipped.
+     *
+     * @return the composite; call it from any thread, one event at a time per client
+     */
+    ServerListener announcer();
+
+    /**
      * Returns where the module registers its client connections, to be listed, kicked and
      * announced to the application like Streamkit's own.
      *

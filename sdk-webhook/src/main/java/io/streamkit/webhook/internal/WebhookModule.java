@@ -1,0 +1,206 @@
+package io.streamkit.webhook.internal;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.streamkit.hook.AuthHandler;
+import io.streamkit.hook.AuthRequest;
+import io.streamkit.hook.AuthResult;
+import io.streamkit.hook.ConnectionEvent;
+import io.streamkit.hook.PlayEvent;
+import io.streamkit.hook.RecordEvent;
+import io.streamkit.hook.ServerListener;
+import io.streamkit.hook.StreamEvent;
+import io.streamkit.server.spi.ModuleContext;
+import io.streamkit.server.spi.ProtocolModule;
+import io.streamkit.webhook.HookEvent;
+import io.streamkit.webhook.WebhookConfig;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP hooks as a module: {@link #decisions()} asks the backends on every publish and play (the
+ * server puts it after the application's own check), and the listener it adds sends the
+ * notifications: {@code on_connect}/{@code on_close} of RTMP connections, {@code on_unpublish}
+ * and {@code on_stop} of clients' publishes and plays, {@code on_dvr} of finished recordings.
+ *
+ * <p>Events of no client (application code's publishes and subscriptions, HLS segmenters,
+ * recorders: connection 0) are not sent: no decision was asked for them either.
+ */
+public final class WebhookModule implements ProtocolModule {
+    private static final Logger log = LoggerFactory.getLogger(WebhookModule.class);
+    /** At most one line per this many milliseconds about a backend that is down; the rest are counted. */
+    private static final long FAILURE_LOG_INTERVAL_MILLIS = 10_000;
+
+    private final WebhookConfig config;
+    private final ExecutorService httpThreads;
+    private final ScheduledExecutorService scheduler;
+    private final HookSender sender;
+    private final String serviceId = UUID.randomUUID().toString().substring(0, 8);
+    private final AtomicLong lastFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong unloggedFailures = new AtomicLong();
+
+    /**
+     * Creates the module; its threads (two for the HTTP client, one for retries) are daemons and
+     * stop with it.
+     *
+     * @param config the backends and the limits
+     */
+    public WebhookModule(WebhookConfig config) {
+        this.config = config;
+        this.httpThreads = Executors.newFixedThreadPool(2, new DefaultThreadFactory("streamkit-webhook", true));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("streamkit-webhook-retry", true));
+        HttpClient client = HttpClient.newBuilder().executor(httpThreads).connectTimeout(config.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.sender = new HookSender(client, scheduler, config.timeout(), config.retries(), config.retryDelay(),
+                config.maxConcurrent(), config.maxQueued());
+    }
+
+    @Override
+    public String name() {
+        return "webhook";
+    }
+
+    @Override
+    public void start(ModuleContext context) {
+        context.events(listener());
+        log.info("webhooks: {}", config.targets());
+    }
+
+    @Override
+    public void stop() {
+        sender.close();
+        scheduler.shutdownNow();
+        httpThreads.shutdown();
+    }
+
+    /**
+     * Returns the check that asks the backends that take publish or play decisions; every one of
+     * them must allow. The server runs it after the application's own check.
+     *
+     * @return the decisions, as an auth handler
+     */
+    public AuthHandler decisions() {
+        return this::decide;
+    }
+
+    private CompletionStage<AuthResult> decide(AuthRequest request) {
+        HookEvent event = request.action() == AuthRequest.Action.PUBLISH ? HookEvent.PUBLISH : HookEvent.PLAY;
+        HookFacts facts = new HookFacts(event, request.connectionId(), request.protocol(), request.remoteAddress(),
+                request.key(), request.query(), null, null);
+        List<CompletableFuture<HookAnswer>> answers = new ArrayList<>();
+        for (WebhookConfig.Target target : config.targets()) {
+            if (target.events().contains(event)) {
+                answers.add(send(target, facts, true));
+            }
+        }
+        if (answers.isEmpty()) {
+            return CompletableFuture.completedFuture(AuthResult.allow());
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            for (CompletableFuture<HookAnswer> f : answers) {
+                HookAnswer a = f.join();
+                if (a.kind() == HookAnswer.Kind.DENY) {
+                    return AuthResult.deny(a.reason());
+                }
+                if (a.kind() == HookAnswer.Kind.FAILURE) {
+                    failed(event, facts, a);
+                    if (config.onFailure() == WebhookConfig.FailurePolicy.DENY) {
+                        return AuthResult.deny("auth backend unavailable");
+                    }
+                }
+            }
+            return AuthResult.allow();
+        });
+    }
+
+    /** The listener that sends the notifications. */
+    private ServerListener listener() {
+        return new ServerListener() {
+            @Override
+            public void onConnect(ConnectionEvent event) {
+                if (event.protocol().startsWith("rtmp")) {
+                    tell(new HookFacts(HookEvent.CONNECT, event.id(), event.protocol(), event.remoteAddress(), null,
+                            Map.of(), null, null));
+                }
+            }
+
+            @Override
+            public void onDisconnect(ConnectionEvent event) {
+                if (event.protocol().startsWith("rtmp")) {
+                    tell(new HookFacts(HookEvent.CLOSE, event.id(), event.protocol(), event.remoteAddress(), null,
+                            Map.of(), null, null));
+                }
+            }
+
+            @Override
+            public void onUnpublish(StreamEvent event) {
+                if (event.connectionId() != 0) {
+                    tell(new HookFacts(HookEvent.UNPUBLISH, event.connectionId(), event.protocol(),
+                            event.remoteAddress(), event.key(), event.query(), null, null));
+                }
+            }
+
+            @Override
+            public void onStop(PlayEvent event) {
+                if (event.connectionId() != 0) {
+                    tell(new HookFacts(HookEvent.STOP, event.connectionId(), event.protocol(), event.remoteAddress(),
+                            event.key(), event.query(), null, null));
+                }
+            }
+
+            @Override
+            public void onRecordEnd(RecordEvent event) {
+                tell(new HookFacts(HookEvent.DVR, event.connectionId(), "record", null, event.key(), event.query(),
+                        event.path(), event.root()));
+            }
+        };
+    }
+
+    private void tell(HookFacts facts) {
+        for (WebhookConfig.Target target : config.targets()) {
+            if (target.events().contains(facts.event())) {
+                send(target, facts, false).thenAccept(a -> {
+                    if (a.kind() == HookAnswer.Kind.FAILURE) {
+                        failed(facts.event(), facts, a);
+                    } else if (a.kind() == HookAnswer.Kind.DENY) {
+                        log.debug("webhook {} for {}: {}", facts.event().srsName(), facts.key(), a.reason());
+                    }
+                });
+            }
+        }
+    }
+
+    private CompletableFuture<HookAnswer> send(WebhookConfig.Target target, HookFacts facts, boolean decision) {
+        return switch (target.dialect()) {
+            case SRS -> sender.send(facts.connectionId(), decision,
+                    () -> facts.srs(target.url(), config.serverId(), serviceId, config.timeout(), config.headers()),
+                    HookAnswer::srs);
+            case PLAIN -> sender.send(facts.connectionId(), decision,
+                    () -> facts.plain(target.url(), config.timeout(), config.headers()), HookAnswer::plain);
+        };
+    }
+
+    /** One line per {@value #FAILURE_LOG_INTERVAL_MILLIS} ms about a backend that cannot be asked; the rest counted in it. */
+    private void failed(HookEvent event, HookFacts facts, HookAnswer answer) {
+        long now = System.nanoTime() / 1_000_000;
+        long last = lastFailureLog.get();
+        if (now - last >= FAILURE_LOG_INTERVAL_MILLIS && lastFailureLog.compareAndSet(last, now)) {
+            long more = unloggedFailures.getAndSet(0);
+            log.warn("webhook {} for {} failed{}: {}{}", event.srsName(), facts.key() != null ? facts.key()
+                    : "connection #" + facts.connectionId(), event.decision() ? " (" + config.onFailure() + " by policy)" : "",
+                    answer.reason(), more > 0 ? " (" + more + " more failures since the last line)" : "");
+        } else {
+            unloggedFailures.incrementAndGet();
+        }
+    }
+}
