@@ -1,4 +1,5 @@
-// Parses HLS media playlists with hls-parser in strict mode and reports what it refused.
+// Parses HLS media playlists (and the multivariant playlists named multivariant-*) with hls-parser
+// in strict mode and reports what it refused.
 //
 //   node check-m3u8.mjs <playlist-file>...
 //
@@ -27,7 +28,19 @@ for (const file of files) {
     continue;
   }
   if (playlist.isMasterPlaylist) {
-    result.errors.push(`${file}: a master playlist where a media playlist was expected`);
+    // Multivariant playlists (files named multivariant-*) open viewer sessions: each variant needs
+    // a URI and a BANDWIDTH (RFC 8216 section 4.3.4.2).
+    if (!file.split('/').pop().startsWith('multivariant-')) {
+      result.errors.push(`${file}: a master playlist where a media playlist was expected`);
+    } else if (playlist.variants.length === 0) {
+      result.errors.push(`${file}: a multivariant playlist without a variant`);
+    } else {
+      for (const v of playlist.variants) {
+        if (!v.uri || !(v.bandwidth > 0)) {
+          result.errors.push(`${file}: variant ${v.uri} has no URI or BANDWIDTH`);
+        }
+      }
+    }
     continue;
   }
   if (!Number.isInteger(playlist.targetDuration)) {

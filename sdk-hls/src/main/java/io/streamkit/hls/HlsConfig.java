@@ -18,7 +18,20 @@ import java.util.Objects;
  *   <tr><td>{@code maxStreamBytes}</td><td>{@value #DEFAULT_MAX_STREAM_BYTES} bytes</td><td>memory per stream is bounded whatever the bitrate: the oldest segments go first</td></tr>
  *   <tr><td>{@code sessionTtl}</td><td>{@value #DEFAULT_SESSION_TTL_SECONDS} s</td><td>how long a segment's signed URL stays valid from the segment's creation; at least {@link #minSessionTtl()}</td></tr>
  *   <tr><td>{@code onDemand}</td><td>off</td><td>every stream is segmented from its first frame, so the first player starts at once</td></tr>
+ *   <tr><td>{@code viewerSessions}</td><td>on</td><td>each viewer authorised on the playlist gets a session that its segments and reloads are checked against</td></tr>
+ *   <tr><td>{@code viewerTimeout}</td><td>{@value #DEFAULT_VIEWER_TIMEOUT_SECONDS} s</td><td>a viewer that fetched nothing for this long has stopped: its session ends and its stop is announced</td></tr>
+ *   <tr><td>{@code maxViewers}</td><td>{@value #DEFAULT_MAX_VIEWERS}</td><td>sessions kept at once (a few hundred bytes each); past it a new viewer gets 503</td></tr>
  * </table>
+ *
+ * <p><b>Viewer sessions</b> (the default). A playlist request without a session passes the play
+ * check ({@code onPlay}, protocol {@code hls}, with its query) and gets a multivariant playlist
+ * of one variant, whose URI carries the new session ({@code name.m3u8?hs=...}); that media
+ * playlist's segment URIs carry it too. Every reload and segment request is checked against the
+ * session, so a copied segment URL without it is refused (403), a kicked session's next request
+ * is refused, and a viewer is one client in {@code MediaServer.clients()} and one play and one
+ * stop to the listeners, however many requests it makes. The session lives in the URL, not in a
+ * cookie: it works behind proxies and in AVPlayer. With sessions off, segment URLs are signed
+ * per segment instead and are the same for every viewer, which a CDN can cache.
  *
  * <p><b>Signed segment URLs.</b> Each segment's URL is signed once, when the segment is
  * made, and never changes while the playlist lists it (RFC 8216 6.2.1), so caches in front
@@ -43,6 +56,9 @@ public final class HlsConfig {
     private final boolean onDemand;
     private final boolean programDateTime;
     private final Path directory;
+    private final boolean viewerSessions;
+    private final Duration viewerTimeout;
+    private final int maxViewers;
 
     /** Default target segment duration in seconds. */
     public static final int DEFAULT_SEGMENT_SECONDS = 2;
@@ -60,6 +76,10 @@ public final class HlsConfig {
      * are cut at keyframes only, so with a GOP longer than the target a segment lasts a GOP.
      */
     public static final int LONGEST_EXPECTED_GOP_SECONDS = 10;
+    /** Default idle time after which a viewer's session ends, in seconds: a player reloads every target duration, so 30 s of silence is a viewer gone. */
+    public static final int DEFAULT_VIEWER_TIMEOUT_SECONDS = 30;
+    /** Default sessions kept at once: 20,000 viewers, a few MiB; a playlist request past it gets 503. */
+    public static final int DEFAULT_MAX_VIEWERS = 20_000;
     /** Shortest time an ended stream's playlist stays, in seconds: players polling it see EXT-X-ENDLIST. */
     public static final int MIN_ENDED_RETENTION_SECONDS = 30;
     /** Margin of {@link #minSessionTtl()} in seconds: a publisher's reconnect grace and a player's late fetch. */
@@ -80,7 +100,8 @@ public final class HlsConfig {
      *     is below {@link #minSessionTtl()}
      */
     private HlsConfig(Duration segmentDuration, int playlistSize, int keptSegments, long maxStreamBytes,
-                      Duration sessionTtl, boolean onDemand, boolean programDateTime, Path directory) {
+                      Duration sessionTtl, boolean onDemand, boolean programDateTime, Path directory,
+                      boolean viewerSessions, Duration viewerTimeout, int maxViewers) {
         checkSegmentDuration(segmentDuration);
         checkPlaylistSize(playlistSize);
         checkKeptSegments(keptSegments);
@@ -103,6 +124,41 @@ public final class HlsConfig {
         this.onDemand = onDemand;
         this.programDateTime = programDateTime;
         this.directory = directory;
+        if (viewerTimeout.compareTo(segmentDuration.multipliedBy(3)) < 0) {
+            throw new IllegalArgumentException("viewerTimeout of " + viewerTimeout.toMillis() + " ms is shorter than three"
+                    + " segment durations (" + segmentDuration.multipliedBy(3).toMillis() + " ms): a player reloading its"
+                    + " playlist every target duration would lose its session; raise viewerTimeout");
+        }
+        this.viewerSessions = viewerSessions;
+        this.viewerTimeout = viewerTimeout;
+        this.maxViewers = maxViewers;
+    }
+
+    /**
+     * Returns whether each viewer gets a session on its first playlist request.
+     *
+     * @return whether viewer sessions are on
+     */
+    public boolean viewerSessions() {
+        return viewerSessions;
+    }
+
+    /**
+     * Returns how long a viewer's session lives without a request.
+     *
+     * @return the idle timeout of sessions
+     */
+    public Duration viewerTimeout() {
+        return viewerTimeout;
+    }
+
+    /**
+     * Returns how many viewer sessions are kept at once.
+     *
+     * @return the bound on sessions
+     */
+    public int maxViewers() {
+        return maxViewers;
     }
 
     /**
@@ -258,13 +314,14 @@ public final class HlsConfig {
                 && playlistSize == o.playlistSize && keptSegments == o.keptSegments
                 && maxStreamBytes == o.maxStreamBytes && Objects.equals(sessionTtl, o.sessionTtl)
                 && onDemand == o.onDemand && programDateTime == o.programDateTime
-                && Objects.equals(directory, o.directory);
+                && Objects.equals(directory, o.directory) && viewerSessions == o.viewerSessions
+                && Objects.equals(viewerTimeout, o.viewerTimeout) && maxViewers == o.maxViewers;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(segmentDuration, playlistSize, keptSegments, maxStreamBytes, sessionTtl, onDemand
-                , programDateTime, directory);
+                , programDateTime, directory, viewerSessions, viewerTimeout, maxViewers);
     }
 
     @Override
@@ -272,7 +329,8 @@ public final class HlsConfig {
         return "HlsConfig[" + "segmentDuration=" + segmentDuration + ", " + "playlistSize=" + playlistSize
                 + ", " + "keptSegments=" + keptSegments + ", " + "maxStreamBytes=" + maxStreamBytes
                 + ", " + "sessionTtl=" + sessionTtl + ", " + "onDemand=" + onDemand
-                + ", " + "programDateTime=" + programDateTime + ", " + "directory=" + directory + "]";
+                + ", " + "programDateTime=" + programDateTime + ", " + "directory=" + directory
+                + ", viewerSessions=" + viewerSessions + ", viewerTimeout=" + viewerTimeout + ", maxViewers=" + maxViewers + "]";
     }
 
     /**
@@ -294,8 +352,55 @@ public final class HlsConfig {
         private boolean onDemand;
         private boolean programDateTime;
         private Path directory;
+        private boolean viewerSessions = true;
+        private Duration viewerTimeout = Duration.ofSeconds(DEFAULT_VIEWER_TIMEOUT_SECONDS);
+        private int maxViewers = DEFAULT_MAX_VIEWERS;
 
         Builder() {
+        }
+
+        /**
+         * Turns viewer sessions on or off: with them, a viewer's segment and reload requests are
+         * checked against the session its authorised playlist request opened, and the viewer is a
+         * client and a play to the listeners; without them, segment URLs are signed per segment and
+         * cacheable by a CDN, and viewers are not counted.
+         *
+         * @param on whether viewers get sessions; default on
+         * @return this builder
+         */
+        public Builder viewerSessions(boolean on) {
+            this.viewerSessions = on;
+            return this;
+        }
+
+        /**
+         * Sets how long a viewer's session lives without a request; then it ends and its stop is
+         * announced. {@link #build()} refuses less than three segment durations.
+         *
+         * @param timeout 1 s to 1 h; default {@value HlsConfig#DEFAULT_VIEWER_TIMEOUT_SECONDS} s
+         * @return this builder
+         */
+        public Builder viewerTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("viewerTimeout " + timeout + " must be between 1 s and 1 h");
+            }
+            this.viewerTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how many viewer sessions are kept at once; a new viewer past it gets 503.
+         *
+         * @param max 1 to 10,000,000; default {@value HlsConfig#DEFAULT_MAX_VIEWERS}
+         * @return this builder
+         */
+        public Builder maxViewers(int max) {
+            if (max < 1 || max > 10_000_000) {
+                throw new IllegalArgumentException("maxViewers " + max + " must be between 1 and 10000000");
+            }
+            this.maxViewers = max;
+            return this;
         }
 
         /**
@@ -400,7 +505,7 @@ public final class HlsConfig {
          */
         public HlsConfig build() {
             return new HlsConfig(segmentDuration, playlistSize, keptSegments, maxStreamBytes, sessionTtl, onDemand,
-                    programDateTime, directory);
+                    programDateTime, directory, viewerSessions, viewerTimeout, maxViewers);
         }
     }
 }

@@ -67,13 +67,20 @@ class HlsIT {
         assertTrue(streams.contains("h264,320,240"), streams);
         assertTrue(streams.contains("aac"), streams);
 
+        // A viewer's session: the playlist URL answers a multivariant playlist whose variant is the session's.
+        String master = get(playlistUrl).body();
+        assertTrue(master.startsWith("#EXTM3U\n") && master.contains("#EXT-X-STREAM-INF:BANDWIDTH="), master);
+        assertEquals("no-store", get(playlistUrl).headers().firstValue("cache-control").orElse(""));
+        String mediaUrl = HlsPlaylists.media(http, playlistUrl);
+        assertTrue(mediaUrl.startsWith(base() + "/live/hls.m3u8?hs="), mediaUrl);
+
         // Follow the live playlist and fetch every segment once, until the publisher is done.
         Map<String, Double> durations = new LinkedHashMap<>();   // by segment URI (signature and all), first seen
         Map<String, String> byPath = new LinkedHashMap<>();
         List<String> playlists = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (publisher.isAlive() && System.nanoTime() < deadline) {
-            String m3u8 = get(playlistUrl).body();
+            String m3u8 = get(mediaUrl).body();
             playlists.add(m3u8);
             Matcher m = SEGMENT.matcher(m3u8);
             while (m.find()) {
@@ -87,8 +94,8 @@ class HlsIT {
         String last = playlists.get(playlists.size() - 1);
         long target = Long.parseLong(field(last, "#EXT-X-TARGETDURATION:"));
         assertEquals(2, target, "2 s segments from a 2 s GOP");
-        assertEquals("application/vnd.apple.mpegurl", get(playlistUrl).headers().firstValue("content-type").orElse(""));
-        assertEquals("no-cache", get(playlistUrl).headers().firstValue("cache-control").orElse(""));
+        assertEquals("application/vnd.apple.mpegurl", get(mediaUrl).headers().firstValue("content-type").orElse(""));
+        assertEquals("no-cache", get(mediaUrl).headers().firstValue("cache-control").orElse(""));
 
         double expectedStart = Double.NaN;
         int i = 0;
@@ -119,16 +126,21 @@ class HlsIT {
             expectedStart = start + extinf;
         }
 
-        // The unsigned segment URL is refused: the playlist's signature is the session.
-        String unsigned = durations.keySet().iterator().next().replaceAll("\\?.*", "");
+        // The segment URL without the viewer's session is refused, and so is another stream's session.
+        String first = durations.keySet().iterator().next();
+        String unsigned = first.replaceAll("\\?.*", "");
         assertEquals(403, get(base() + "/live/" + unsigned).statusCode());
+        assertEquals(403, get(base() + "/live/" + unsigned + "?hs=1-AAAAAAAAAAAAAAAAAAAAAA").statusCode());
+        assertEquals(403, get(base() + "/live/other/0.ts?" + first.replaceAll(".*\\?", "")).statusCode(),
+                "a session is bound to its stream");
     }
 
     @Test
     void aRepublishedStreamKeepsARisingMediaSequenceAndMarksTheDiscontinuity() throws Exception {
         Process first = publish(6, "first.log");
-        String playlistUrl = base() + "/live/hls.m3u8";
-        Await.until(Duration.ofSeconds(30), () -> get(playlistUrl).statusCode() == 200, () -> "playlist ready");
+        String start = base() + "/live/hls.m3u8";
+        Await.until(Duration.ofSeconds(30), () -> get(start).statusCode() == 200, () -> "playlist ready");
+        String playlistUrl = HlsPlaylists.media(http, start);
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
         String before = get(playlistUrl).body();
         long sequenceBefore = Long.parseLong(field(before, "#EXT-X-MEDIA-SEQUENCE:"));

@@ -51,7 +51,9 @@ class HlsOptionsTest {
             }
             HttpResponse<String> response = first.get();
             assertEquals(200, response.statusCode(), response.body());
-            String m3u8 = response.body();
+            HttpResponse<String> media = get(HlsPlaylists.variant(url, response.body()));   // the viewer's session
+            assertEquals(200, media.statusCode(), media.body());
+            String m3u8 = media.body();
             // 1 s plus part of a 23 ms frame, rounded up (the rule, stricter than RFC 8216's rounding).
             assertTrue(m3u8.contains("#EXT-X-TARGETDURATION:2"), m3u8);
             assertTrue(m3u8.contains("#EXT-X-PROGRAM-DATE-TIME:"), m3u8);
@@ -79,7 +81,7 @@ class HlsOptionsTest {
             assertTrue(denied.body().contains("no token"), denied.body());
             Await.until(Duration.ofSeconds(10), () -> {
                 try {
-                    return get(url + "?token=ok").body().split("#EXTINF:2.000").length - 1 == 3;
+                    return get(HlsPlaylists.media(http, url + "?token=ok")).body().split("#EXTINF:2.000").length - 1 == 3;
                 } catch (IOException | InterruptedException e) {
                     return false;
                 }

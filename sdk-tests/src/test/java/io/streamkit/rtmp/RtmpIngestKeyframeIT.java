@@ -265,8 +265,14 @@ class RtmpIngestKeyframeIT {
 
     private String playlist() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/" + key.path() + ".m3u8"))
+            String url = base() + "/" + key.path() + ".m3u8";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return "";
+            }
+            r = http.send(HttpRequest.newBuilder(URI.create(io.streamkit.hls.HlsPlaylists.variant(url, r.body())))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());   // the viewer's session
             return r.statusCode() == 200 ? r.body() : "";
         } catch (IOException e) {
             throw new AssertionError("GET playlist", e);

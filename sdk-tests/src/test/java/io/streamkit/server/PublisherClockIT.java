@@ -193,7 +193,9 @@ class PublisherClockIT {
             Timeline t = Timeline.fromFfprobe(Players.read(dir.resolve(stem + ".txt")));
             problems.addAll(playerProblems(stem, t, sentVideo, sentAudio));
         }
-        String playlist = get("/live/" + name + ".m3u8").body();
+        String master = get("/live/" + name + ".m3u8").body();   // a viewer's session: follow its variant
+        String playlist = get(io.streamkit.hls.HlsPlaylists.variant("http://127.0.0.1/live/" + name + ".m3u8", master)
+                .replace("http://127.0.0.1", "")).body();
         System.out.println(name + " playlist:\n" + playlist);
         problems.addAll(playlistProblems(name, playlist, millis));
         assertTrue(problems.isEmpty(), String.join("\n", problems));

@@ -120,6 +120,7 @@ class RealPlayersIT {
     private final ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);   // playlist polls, capture deadlines
     private final List<String[]> playlists = new CopyOnWriteArrayList<>();   // {seconds since start, status, body}
+    private final List<String> masters = new CopyOnWriteArrayList<>();   // multivariant playlists that opened sessions
     private final CompletableFuture<Void> hlsWatched = new CompletableFuture<>();
     private long publishedNanos;
 
@@ -321,6 +322,11 @@ class RealPlayersIT {
 
         List<String> files = new ArrayList<>(List.of("node", checker.toString()));
         int i = 0;
+        for (String body : masters) {   // the multivariant playlists that opened sessions, checked as strictly
+            Path file = dir.resolve("multivariant-" + (i++) + ".m3u8");
+            Files.writeString(file, body);
+            files.add(file.toString());
+        }
         for (String body : distinct) {
             Path file = dir.resolve("playlist-" + (i++) + ".m3u8");
             Files.writeString(file, body);
@@ -653,11 +659,18 @@ class RealPlayersIT {
         long start = System.nanoTime();
         long[] firstOk = {-1};
         String path = "/live/" + kind.stream + ".m3u8";
+        String[] media = {null};
         scheduler.scheduleAtFixedRate(() -> {
             long now = System.nanoTime();
             String at = String.format(java.util.Locale.ROOT, "%.1f", (now - start) / 1e9);
             try {
-                HttpResponse<String> r = get(path);
+                HttpResponse<String> r = get(media[0] != null ? media[0] : path);
+                if (r.statusCode() == 200 && media[0] == null) {   // the viewer's session: reload its variant from now on
+                    masters.add(r.body());
+                    media[0] = io.streamkit.hls.HlsPlaylists.variant("http://127.0.0.1" + path, r.body())
+                            .replace("http://127.0.0.1", "");
+                    r = get(media[0]);
+                }
                 playlists.add(new String[] {at, Integer.toString(r.statusCode()), r.body()});
                 if (r.statusCode() == 200 && firstOk[0] < 0) {
                     firstOk[0] = now;

@@ -33,7 +33,8 @@ public final class HlsModule implements ProtocolModule {
         HttpMounts mounts = context.service(HttpMounts.class).orElseThrow(() ->
                 new IllegalStateException("HLS needs the HTTP port: add .http(port) before it"));
         HlsService hls = new HlsService(config, context.loops());
-        hls.start((Engine) context.engine());
+        hls.start((Engine) context.engine(),
+                context.service(io.streamkit.server.internal.ClientRegistry.class).orElse(null), context.announcer());
         context.events(hls.listener());
         context.onTerminated(hls::release);
         mounts.mount(new HlsRoute(hls));

@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * {@code GET /{app}/{name}.m3u8} and {@code GET /{app}/{name}/{seq}.ts}.
  *
  * <p><b>Authorisation.</b> A playlist request passes the engine's play check with its query
- * parameters; the playlist it gets lists segment URLs signed with an expiry (HMAC-SHA256 with
- * a per-server secret), so segment requests need no further check and a token in the
- * playlist URL is all a normal player carries. Each segment's URL is signed once, when the
+ * parameters. With viewer sessions (the default) the viewer then gets a session
+ * ({@link HlsSessions}): a multivariant playlist whose one variant is the session's media
+ * playlist ({@code name.m3u8?hs=...}), whose segment URIs carry the session too; every reload and
+ * segment is checked against it, and the viewer is one client and one play/stop. Without
+ * sessions, the playlist lists segment URLs signed with an expiry (HMAC-SHA256 with a per-server
+ * secret), so segment requests need no further check. Each segment's signed URL is signed once, when the
  * segment is made, for that segment alone ({@link HlsSegmentSigner}): it is the same in every
  * playlist that lists it and for every player (RFC 8216 6.2.1; a CDN caches one copy), and it
  * expires {@code sessionTtl} after the segment was made, which {@link HlsConfig} keeps
@@ -45,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HlsService {
     private static final Logger log = LoggerFactory.getLogger(HlsService.class);
+    /** The query parameter that carries a viewer's session. */
+    static final String SESSION_PARAM = "hs";
 
     private volatile Engine engine;
     private final HlsConfig config;
@@ -52,6 +57,9 @@ public final class HlsService {
     private final HlsSegmentSigner signer;
     private final Map<StreamKey, Entry> streams = new ConcurrentHashMap<>();
     private final HlsDiskWriter disk;
+    private final byte[] secret;
+    /** The viewers' sessions, or {@code null} when {@code viewerSessions} is off. */
+    private volatile HlsSessions sessions;
     private volatile boolean closed;
 
     /** A stream's rendition and the segmenter that feeds it, if one runs. */
@@ -83,6 +91,7 @@ public final class HlsService {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         this.signer = new HlsSegmentSigner(secret, clock, config.sessionTtl());
+        this.secret = secret;
         this.disk = config.directory() == null ? null : new HlsDiskWriter(config.directory());
     }
 
@@ -92,7 +101,25 @@ public final class HlsService {
      * @param streams the engine
      */
     public void start(Engine streams) {
+        start(streams, null, streams.announcer());
+    }
+
+    /**
+     * Connects the service to the engine, and its viewers' sessions (when on) to the client list
+     * and the listeners; sessions idle past {@code viewerTimeout} are ended every second.
+     *
+     * @param streams the engine
+     * @param clients where sessions are listed and kicked, or {@code null}
+     * @param announcer the listeners that hear sessions' plays and stops
+     */
+    public void start(Engine streams, io.streamkit.server.internal.ClientRegistry clients, ServerListener announcer) {
         this.engine = streams;
+        if (config.viewerSessions()) {
+            HlsSessions table = new HlsSessions(secret, clients, announcer, config.viewerTimeout().toNanos(),
+                    config.maxViewers(), System::nanoTime);
+            this.sessions = table;
+            loops.scheduleWithFixedDelay(table::sweep, 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -188,7 +215,13 @@ public final class HlsService {
      * @return the response, once authorised and ready
      */
     public CompletionStage<FullHttpResponse> playlist(StreamKey key, Map<String, String> query, InetSocketAddress remote) {
-        return engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote).protocol("hls").build())
+        HlsSessions table = sessions;
+        if (table != null && query.containsKey(SESSION_PARAM)) {
+            return CompletableFuture.completedFuture(sessionPlaylist(table, key, query.get(SESSION_PARAM)));
+        }
+        long id = table == null ? 0 : engine.newId();   // the viewer's session: its auth request, events and client entry
+        return engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote)
+                        .protocol("hls").connectionId(id).build())
                 .thenCompose(result -> {
                     if (!result.allowed()) {
                         return CompletableFuture.completedFuture(text(HttpResponseStatus.FORBIDDEN,
@@ -202,10 +235,58 @@ public final class HlsService {
                         return CompletableFuture.completedFuture(text(HttpResponseStatus.NOT_FOUND, "stream " + key + " not found"));
                     }
                     return whenReady(entry, System.nanoTime() + config.segmentDuration().toNanos() * 3 + 2_000_000_000L)
-                            .thenApply(view -> view.segments().isEmpty()
-                                    ? text(HttpResponseStatus.NOT_FOUND, "stream " + key + " has no segment yet")
-                                    : playlistResponse(view));
+                            .thenApply(view -> {
+                                if (view.segments().isEmpty()) {
+                                    return text(HttpResponseStatus.NOT_FOUND, "stream " + key + " has no segment yet");
+                                }
+                                if (table == null) {
+                                    return playlistResponse(view, HlsSegment::uri);
+                                }
+                                HlsSessions.Session session = table.open(id, key, remote, result.attributes(), query);
+                                if (session == null) {
+                                    log.warn("hls {}: {} viewer sessions are open, the limit; refusing {}", key,
+                                            config.maxViewers(), remote);
+                                    return text(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many HLS viewers");
+                                }
+                                return multivariant(key, view, session.token);
+                            });
                 });
+    }
+
+    /** A reload of a session's media playlist: its segment URIs carry the session. */
+    private FullHttpResponse sessionPlaylist(HlsSessions table, StreamKey key, String token) {
+        String[] why = new String[1];
+        HlsSessions.Session session = table.check(key, token, why);
+        if (session == null) {
+            return text(HttpResponseStatus.FORBIDDEN, why[0]);
+        }
+        Entry entry = streams.get(key);
+        HlsStream.View view = entry == null ? null : entry.stream.view();
+        if (view == null || view.segments().isEmpty()) {
+            return text(HttpResponseStatus.NOT_FOUND, "stream " + key + " has no segment now");
+        }
+        String suffix = ".ts?" + SESSION_PARAM + "=" + session.token;
+        return playlistResponse(view, segment -> key.name() + "/" + segment.sequence() + suffix);
+    }
+
+    /**
+     * The answer to a viewer's first playlist request: a multivariant playlist of one variant, the
+     * session's media playlist (RFC 8216 4.3.4.2; BANDWIDTH is the peak bit rate of the segments so far).
+     */
+    private static FullHttpResponse multivariant(StreamKey key, HlsStream.View view, String token) {
+        long peak = 1;
+        for (HlsSegment segment : view.segments()) {
+            if (segment.durationMicros() > 0) {
+                peak = Math.max(peak, segment.data().readableBytes() * 8_000_000L / segment.durationMicros());
+            }
+        }
+        String body = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=" + peak + "\n"
+                + key.name() + ".m3u8?" + SESSION_PARAM + "=" + token + "\n";
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.apple.mpegurl");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
     }
 
     /** Completes with the view once it lists a segment, or at the deadline. */
@@ -220,9 +301,9 @@ public final class HlsService {
         return later;
     }
 
-    private FullHttpResponse playlistResponse(HlsStream.View view) {
-        // The URIs signed when the segments were made: the text changes only when the segments do.
-        String body = HlsStream.playlist(view, config.programDateTime(), HlsSegment::uri);
+    private FullHttpResponse playlistResponse(HlsStream.View view, java.util.function.Function<HlsSegment, String> uri) {
+        // Without sessions, the URIs signed when the segments were made: the text changes only when the segments do.
+        String body = HlsStream.playlist(view, config.programDateTime(), uri);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.apple.mpegurl");
@@ -240,7 +321,14 @@ public final class HlsService {
      * @return the response
      */
     public FullHttpResponse segment(StreamKey key, long sequence, Map<String, String> query) {
-        String refusal = signer.refusal(key, sequence, query);
+        HlsSessions table = sessions;
+        String refusal;
+        if (table != null) {
+            String[] why = new String[1];
+            refusal = table.check(key, query.get(SESSION_PARAM), why) == null ? "segment " + why[0] : null;
+        } else {
+            refusal = signer.refusal(key, sequence, query);
+        }
         if (refusal != null) {
             return text(HttpResponseStatus.FORBIDDEN, refusal);
         }
@@ -251,7 +339,7 @@ public final class HlsService {
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, data);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/mp2t");
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=" + Math.max(10,
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, (table != null ? "private" : "public") + ", max-age=" + Math.max(10,
                 (config.playlistSize() + config.keptSegments()) * config.segmentDuration().toSeconds()));
         return response;
     }
@@ -259,6 +347,10 @@ public final class HlsService {
     /** Stops every segmenter and releases every segment. */
     public void close() {
         closed = true;
+        HlsSessions table = sessions;
+        if (table != null) {
+            table.closeAll();
+        }
         for (Entry entry : streams.values()) {
             synchronized (entry) {
                 if (entry.subscription != null) {
