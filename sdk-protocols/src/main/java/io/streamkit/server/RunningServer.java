@@ -279,6 +279,16 @@ final class RunningServer implements MediaServer {
         public void onSkip(SkipEvent event) {
             listeners.forEach(l -> l.onSkip(event));
         }
+
+        @Override
+        public void onRecordStart(io.streamkit.hook.RecordEvent event) {
+            listeners.forEach(l -> l.onRecordStart(event));
+        }
+
+        @Override
+        public void onRecordEnd(io.streamkit.hook.RecordEvent event) {
+            listeners.forEach(l -> l.onRecordEnd(event));
+        }
     }
 
     /** The one context every module of the server starts with. */
