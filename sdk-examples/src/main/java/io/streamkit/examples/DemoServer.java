@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * the metrics, need {@code Authorization: Bearer TOKEN}), {@code --record-dir DIR} (where every
  * stream of app {@code rec} is recorded; default {@code recordings} under the working directory),
  * {@code --record-format mp4|flv|hls} (default mp4), {@code --record-rotate SECONDS} (a new file
- * at the first keyframe after that long; default 3600) and {@code --no-record}; each protocol starts
+ * at the first keyframe after that long; default 3600), {@code --no-record}, {@code --hook-url URL}
+ * (every event POSTed to URL in SRS's hook dialect, publish and play decided by its answer) and
+ * {@code --auth-url URL} (publish and play decided by a GET of URL in the plain dialect); each protocol starts
  * here as it lands (see the README's feature table). {@code --no-hls} and {@code --quiet} make
  * a fan-out benchmark do what the server it is compared with does.
  */
@@ -51,7 +53,8 @@ public final class DemoServer {
      * @param args {@code --rtmp-port N}, {@code --http-port N}, {@code --write-batch MS}, {@code --transport T},
      *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}, {@code --proxy-protocol},
      *     {@code --bind ADDRESS}, {@code --api-token TOKEN}, {@code --record-dir DIR},
-     *     {@code --record-format mp4|flv|hls}, {@code --record-rotate SECONDS}, {@code --no-record}
+     *     {@code --record-format mp4|flv|hls}, {@code --record-rotate SECONDS}, {@code --no-record},
+     *     {@code --hook-url URL}, {@code --auth-url URL}
      * @throws InterruptedException if interrupted while waiting
      * @throws java.net.UnknownHostException when {@code --bind} names no address of this machine
      */
@@ -88,6 +91,8 @@ public final class DemoServer {
         java.nio.file.Path recordDir = java.nio.file.Path.of("recordings");
         RecordFormat recordFormat = RecordFormat.MP4;
         Duration recordRotate = RecordSpec.DEFAULT_ROTATE_AFTER;
+        String hookUrl = null;
+        String authUrl = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
@@ -104,11 +109,14 @@ public final class DemoServer {
                 case "--record-format" -> recordFormat = RecordFormat.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
                 case "--record-rotate" -> recordRotate = Duration.ofSeconds(Long.parseLong(value(args, ++i)));
                 case "--no-record" -> recordDir = null;
+                case "--hook-url" -> hookUrl = value(args, ++i);
+                case "--auth-url" -> authUrl = value(args, ++i);
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
                             + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--max-connections-per-address N]"
                             + " [--no-hls] [--quiet] [--proxy-protocol] [--bind ADDRESS] [--api-token TOKEN]"
-                            + " [--record-dir DIR] [--record-format mp4|flv|hls] [--record-rotate SECONDS] [--no-record]");
+                            + " [--record-dir DIR] [--record-format mp4|flv|hls] [--record-rotate SECONDS] [--no-record]"
+                            + " [--hook-url URL] [--auth-url URL]");
                     System.exit(2);
                 }
             }
@@ -147,6 +155,18 @@ public final class DemoServer {
                 }
             }));
         }
+        if (hookUrl != null || authUrl != null) {
+            String hooks = hookUrl;
+            String auth = authUrl;
+            builder.webhooks(w -> {
+                if (hooks != null) {
+                    w.srs(hooks);
+                }
+                if (auth != null) {
+                    w.plain(auth);
+                }
+            });
+        }
         MediaServer server = builder.start();
         int port = server.rtmpPort().orElseThrow();
         log.info("Publish: ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:{}/live/demo  (OBS: server rtmp://127.0.0.1:{}/live, key demo)", port, port);
@@ -162,6 +182,12 @@ public final class DemoServer {
         }
         log.info("API:     curl {}http://127.0.0.1:{}/api/streams   metrics: http://127.0.0.1:{}/metrics",
                 token == null ? "" : "-H 'Authorization: Bearer <token>' ", http, http);
+        if (hookUrl != null) {
+            log.info("Hooks:   every event POSTed to {} (SRS's dialect; publish and play wait for its 0)", hookUrl);
+        }
+        if (authUrl != null) {
+            log.info("Auth:    publish and play decided by GET {}?path=/app/name&type=...&role=...", authUrl);
+        }
         if (proxied) {
             log.info("Both ports expect the PROXY protocol header first (v1 or v2): connect through the load balancer");
         }

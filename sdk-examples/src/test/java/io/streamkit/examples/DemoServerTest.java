@@ -52,4 +52,33 @@ class DemoServerTest {
             assertTrue(noHls.contains("no such resource"), noHls);
         }
     }
+
+    @Test
+    void withAuthAndHookUrlsEveryPlayIsAskedOfTheBackends() throws Exception {
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+        backend.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            asked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
+            boolean auth = exchange.getRequestURI().getPath().equals("/auth");
+            byte[] answer = (auth ? "no entry for this viewer" : "0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(auth ? 403 : 200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        backend.start();
+        String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+        try (MediaServer server = DemoServer.start("--rtmp-port", "0", "--http-port", "0", "--quiet", "--no-record",
+                "--hook-url", base + "/hooks", "--auth-url", base + "/auth")) {
+            String denied = body(server, "/live/demo.flv?token=x");
+            assertTrue(denied.startsWith("403") && denied.contains("no entry for this viewer"), denied);
+            assertTrue(asked.stream().anyMatch(a -> a.startsWith("POST /hooks ") && a.contains("\"action\":\"on_play\"")),
+                    asked.toString());
+            assertTrue(asked.stream().anyMatch(a -> a.startsWith("GET /auth?path=%2Flive%2Fdemo&") && a.contains("role=player")
+                    && a.contains("token=x")), asked.toString());
+        } finally {
+            backend.stop(0);
+        }
+    }
 }
