@@ -53,7 +53,10 @@ public interface AuthHandler {
                     return CompletableFuture.completedFuture(AuthResult.deny("authorization failed"));
                 }
                 return second.thenApply(b -> {
-                    if (b == null || !b.allowed() || a.attributes().isEmpty()) {
+                    if (b == null) {
+                        return AuthResult.deny("authorization failed");
+                    }
+                    if (!b.allowed() || a.attributes().isEmpty()) {
                         return b;
                     }
                     java.util.Map<String, String> both = new java.util.HashMap<>(a.attributes());

@@ -98,7 +98,11 @@ public final class StreamTokens {
         int dot = token.indexOf('.');
         long expiry;
         try {
-            expiry = Long.parseLong(dot < 0 ? "" : token.substring(0, dot));
+            String digits = dot < 0 ? "" : token.substring(0, dot);
+            if (!digits.matches("[1-9][0-9]{0,18}")) {   // one spelling per expiry: no sign, no leading zero
+                throw new NumberFormatException(digits);
+            }
+            expiry = Long.parseLong(digits);
         } catch (NumberFormatException e) {
             return "token is not expiry.signature";
         }

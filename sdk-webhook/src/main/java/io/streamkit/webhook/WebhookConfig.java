@@ -380,6 +380,9 @@ public final class WebhookConfig {
             if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+") || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("header " + name + " is not a valid HTTP header");
             }
+            if (Set.of("host", "connection", "content-length", "expect", "upgrade").contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header " + name + " is set by the HTTP client, not by the application");
+            }
             headers.put(name, value);
             return this;
         }
@@ -419,6 +422,9 @@ public final class WebhookConfig {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
                 throw new IllegalArgumentException("hook URL '" + url + "' must be http:// or https:// with a host");
+            }
+            if (uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("hook URL '" + url + "' has a fragment (#...): the query would follow it");
             }
             return uri;
         }

@@ -20,8 +20,8 @@ record HookAnswer(Kind kind, String reason) {
     /** The longest reason passed on to a client: a status description, not a page. */
     static final int MAX_REASON_CHARS = 200;
 
-    private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*(-?\\d{1,9})");
-    private static final Pattern MESSAGE = Pattern.compile("\"(?:msg|message|reason|error)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){0,400})\"");
+    private static final Pattern CODE = Pattern.compile("\\s*:\\s*(-?\\d{1,9})\\s*[,}]");
+    private static final Pattern MESSAGE = Pattern.compile("\"(?:msg|message|reason|error)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** What the backend said. */
     enum Kind {
@@ -62,10 +62,9 @@ record HookAnswer(Kind kind, String reason) {
         if (trimmed.matches("-?\\d{1,9}")) {
             return new HookAnswer(Kind.DENY, "hook answered code " + trimmed);
         }
-        Matcher code = CODE.matcher(trimmed);
-        if (trimmed.startsWith("{") && code.find()) {
-            return Long.parseLong(code.group(1)) == 0 ? ALLOWED
-                    : new HookAnswer(Kind.DENY, reason(trimmed, "hook answered code " + code.group(1)));
+        String code = trimmed.startsWith("{") && trimmed.endsWith("}") ? topLevelCode(trimmed) : null;
+        if (code != null) {
+            return code.equals("0") ? ALLOWED : new HookAnswer(Kind.DENY, reason(trimmed, "hook answered code " + code));
         }
         return new HookAnswer(Kind.DENY, "hook answered neither 0 nor {\"code\":0}");
     }
@@ -86,6 +85,39 @@ record HookAnswer(Kind kind, String reason) {
             return failure("auth URL answered HTTP " + status);
         }
         return new HookAnswer(Kind.DENY, reason(text(body), "auth URL answered HTTP " + status));
+    }
+
+    /**
+     * The integer value of the object's own {@code "code"} member (not a nested object's), or
+     * {@code null} when it has none or it is not an integer. A scan that tracks strings and depth,
+     * linear in the body.
+     */
+    private static String topLevelCode(String json) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                if (depth == 1 && json.startsWith("\"code\"", i)) {
+                    Matcher m = CODE.matcher(json).region(i + 6, json.length());
+                    if (m.lookingAt()) {
+                        return Long.toString(Long.parseLong(m.group(1)));
+                    }
+                }
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return null;
     }
 
     private static String text(byte[] body) {
