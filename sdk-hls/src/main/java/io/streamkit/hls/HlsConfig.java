@@ -19,7 +19,7 @@ import java.util.Objects;
  *   <tr><td>{@code sessionTtl}</td><td>{@value #DEFAULT_SESSION_TTL_SECONDS} s</td><td>how long a segment's signed URL stays valid from the segment's creation; at least {@link #minSessionTtl()}</td></tr>
  *   <tr><td>{@code onDemand}</td><td>off</td><td>every stream is segmented from its first frame, so the first player starts at once</td></tr>
  *   <tr><td>{@code viewerSessions}</td><td>on</td><td>each viewer authorised on the playlist gets a session that its segments and reloads are checked against</td></tr>
- *   <tr><td>{@code viewerTimeout}</td><td>{@value #DEFAULT_VIEWER_TIMEOUT_SECONDS} s</td><td>a viewer that fetched nothing for this long has stopped: its session ends and its stop is announced</td></tr>
+ *   <tr><td>{@code viewerTimeout}</td><td>{@value #DEFAULT_VIEWER_TIMEOUT_SECONDS} s, or three segment durations if longer</td><td>a viewer that fetched nothing for this long has stopped: its session ends and its stop is announced</td></tr>
  *   <tr><td>{@code maxViewers}</td><td>{@value #DEFAULT_MAX_VIEWERS}</td><td>sessions kept at once (a few hundred bytes each); past it a new viewer gets 503</td></tr>
  * </table>
  *
@@ -124,7 +124,10 @@ public final class HlsConfig {
         this.onDemand = onDemand;
         this.programDateTime = programDateTime;
         this.directory = directory;
-        if (viewerTimeout.compareTo(segmentDuration.multipliedBy(3)) < 0) {
+        if (viewerTimeout == null) {   // not set: the default, raised to three segments for long segments
+            viewerTimeout = Duration.ofSeconds(DEFAULT_VIEWER_TIMEOUT_SECONDS).compareTo(segmentDuration.multipliedBy(3)) >= 0
+                    ? Duration.ofSeconds(DEFAULT_VIEWER_TIMEOUT_SECONDS) : segmentDuration.multipliedBy(3);
+        } else if (viewerTimeout.compareTo(segmentDuration.multipliedBy(3)) < 0) {
             throw new IllegalArgumentException("viewerTimeout of " + viewerTimeout.toMillis() + " ms is shorter than three"
                     + " segment durations (" + segmentDuration.multipliedBy(3).toMillis() + " ms): a player reloading its"
                     + " playlist every target duration would lose its session; raise viewerTimeout");
@@ -353,7 +356,7 @@ public final class HlsConfig {
         private boolean programDateTime;
         private Path directory;
         private boolean viewerSessions = true;
-        private Duration viewerTimeout = Duration.ofSeconds(DEFAULT_VIEWER_TIMEOUT_SECONDS);
+        private Duration viewerTimeout;   // null: the default, at least three segment durations
         private int maxViewers = DEFAULT_MAX_VIEWERS;
 
         Builder() {
@@ -377,7 +380,8 @@ public final class HlsConfig {
          * Sets how long a viewer's session lives without a request; then it ends and its stop is
          * announced. {@link #build()} refuses less than three segment durations.
          *
-         * @param timeout 1 s to 1 h; default {@value HlsConfig#DEFAULT_VIEWER_TIMEOUT_SECONDS} s
+         * @param timeout 1 s to 1 h; default {@value HlsConfig#DEFAULT_VIEWER_TIMEOUT_SECONDS} s, or three
+         *     segment durations when that is longer
          * @return this builder
          */
         public Builder viewerTimeout(Duration timeout) {

@@ -42,7 +42,8 @@ class HlsSegmentUriTest {
 
     private final AtomicLong millis = new AtomicLong();
     private final StreamKey key = StreamKey.of("live", "one");
-    private final HlsConfig config = HlsConfig.builder().segmentDuration(Duration.ofSeconds(1)).playlistSize(3)
+    private final HlsConfig config = HlsConfig.builder().viewerSessions(false)   // the per-segment signed URLs
+            .segmentDuration(Duration.ofSeconds(1)).playlistSize(3)
             .keptSegments(1).build();
     private DefaultEventLoopGroup loops;
     private HlsService hls;
