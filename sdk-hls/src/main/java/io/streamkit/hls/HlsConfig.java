@@ -21,6 +21,7 @@ import java.util.Objects;
  *   <tr><td>{@code viewerSessions}</td><td>on</td><td>each viewer authorised on the playlist gets a session that its segments and reloads are checked against</td></tr>
  *   <tr><td>{@code viewerTimeout}</td><td>{@value #DEFAULT_VIEWER_TIMEOUT_SECONDS} s, or three segment durations if longer</td><td>a viewer that fetched nothing for this long has stopped: its session ends and its stop is announced</td></tr>
  *   <tr><td>{@code maxViewers}</td><td>{@value #DEFAULT_MAX_VIEWERS}</td><td>sessions kept at once (a few hundred bytes each); past it a new viewer gets 503</td></tr>
+ *   <tr><td>{@code maxViewersPerAddress}</td><td>{@value #DEFAULT_MAX_VIEWERS_PER_ADDRESS}</td><td>sessions of one client address at once: one address cannot take every session; a NAT of many viewers fits</td></tr>
  * </table>
  *
  * <p><b>Viewer sessions</b> (the default). A playlist request without a session passes the play
@@ -59,6 +60,7 @@ public final class HlsConfig {
     private final boolean viewerSessions;
     private final Duration viewerTimeout;
     private final int maxViewers;
+    private final int maxViewersPerAddress;
 
     /** Default target segment duration in seconds. */
     public static final int DEFAULT_SEGMENT_SECONDS = 2;
@@ -80,6 +82,8 @@ public final class HlsConfig {
     public static final int DEFAULT_VIEWER_TIMEOUT_SECONDS = 30;
     /** Default sessions kept at once: 20,000 viewers, a few MiB; a playlist request past it gets 503. */
     public static final int DEFAULT_MAX_VIEWERS = 20_000;
+    /** Default sessions of one address at once: RTMP's per-address connection limit, so one address cannot take every session. */
+    public static final int DEFAULT_MAX_VIEWERS_PER_ADDRESS = 1_000;
     /** Shortest time an ended stream's playlist stays, in seconds: players polling it see EXT-X-ENDLIST. */
     public static final int MIN_ENDED_RETENTION_SECONDS = 30;
     /** Margin of {@link #minSessionTtl()} in seconds: a publisher's reconnect grace and a player's late fetch. */
@@ -101,7 +105,7 @@ public final class HlsConfig {
      */
     private HlsConfig(Duration segmentDuration, int playlistSize, int keptSegments, long maxStreamBytes,
                       Duration sessionTtl, boolean onDemand, boolean programDateTime, Path directory,
-                      boolean viewerSessions, Duration viewerTimeout, int maxViewers) {
+                      boolean viewerSessions, Duration viewerTimeout, int maxViewers, int maxViewersPerAddress) {
         checkSegmentDuration(segmentDuration);
         checkPlaylistSize(playlistSize);
         checkKeptSegments(keptSegments);
@@ -135,6 +139,16 @@ public final class HlsConfig {
         this.viewerSessions = viewerSessions;
         this.viewerTimeout = viewerTimeout;
         this.maxViewers = maxViewers;
+        this.maxViewersPerAddress = maxViewersPerAddress;
+    }
+
+    /**
+     * Returns how many viewer sessions one client address may hold at once.
+     *
+     * @return the bound per address
+     */
+    public int maxViewersPerAddress() {
+        return maxViewersPerAddress;
     }
 
     /**
@@ -318,13 +332,15 @@ public final class HlsConfig {
                 && maxStreamBytes == o.maxStreamBytes && Objects.equals(sessionTtl, o.sessionTtl)
                 && onDemand == o.onDemand && programDateTime == o.programDateTime
                 && Objects.equals(directory, o.directory) && viewerSessions == o.viewerSessions
-                && Objects.equals(viewerTimeout, o.viewerTimeout) && maxViewers == o.maxViewers;
+                && Objects.equals(viewerTimeout, o.viewerTimeout) && maxViewers == o.maxViewers
+                && maxViewersPerAddress == o.maxViewersPerAddress;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(segmentDuration, playlistSize, keptSegments, maxStreamBytes, sessionTtl, onDemand
-                , programDateTime, directory, viewerSessions, viewerTimeout, maxViewers);
+                , programDateTime, directory, viewerSessions, viewerTimeout, maxViewers,
+                maxViewersPerAddress);
     }
 
     @Override
@@ -333,7 +349,8 @@ public final class HlsConfig {
                 + ", " + "keptSegments=" + keptSegments + ", " + "maxStreamBytes=" + maxStreamBytes
                 + ", " + "sessionTtl=" + sessionTtl + ", " + "onDemand=" + onDemand
                 + ", " + "programDateTime=" + programDateTime + ", " + "directory=" + directory
-                + ", viewerSessions=" + viewerSessions + ", viewerTimeout=" + viewerTimeout + ", maxViewers=" + maxViewers + "]";
+                + ", viewerSessions=" + viewerSessions + ", viewerTimeout=" + viewerTimeout + ", maxViewers=" + maxViewers
+                + ", maxViewersPerAddress=" + maxViewersPerAddress + "]";
     }
 
     /**
@@ -358,6 +375,7 @@ public final class HlsConfig {
         private boolean viewerSessions = true;
         private Duration viewerTimeout;   // null: the default, at least three segment durations
         private int maxViewers = DEFAULT_MAX_VIEWERS;
+        private int maxViewersPerAddress = DEFAULT_MAX_VIEWERS_PER_ADDRESS;
 
         Builder() {
         }
@@ -404,6 +422,21 @@ public final class HlsConfig {
                 throw new IllegalArgumentException("maxViewers " + max + " must be between 1 and 10000000");
             }
             this.maxViewers = max;
+            return this;
+        }
+
+        /**
+         * Sets how many viewer sessions one client address may hold at once; a new viewer past it
+         * gets 503.
+         *
+         * @param max 1 to 10,000,000; default {@value HlsConfig#DEFAULT_MAX_VIEWERS_PER_ADDRESS}
+         * @return this builder
+         */
+        public Builder maxViewersPerAddress(int max) {
+            if (max < 1 || max > 10_000_000) {
+                throw new IllegalArgumentException("maxViewersPerAddress " + max + " must be between 1 and 10000000");
+            }
+            this.maxViewersPerAddress = max;
             return this;
         }
 
@@ -509,7 +542,7 @@ public final class HlsConfig {
          */
         public HlsConfig build() {
             return new HlsConfig(segmentDuration, playlistSize, keptSegments, maxStreamBytes, sessionTtl, onDemand,
-                    programDateTime, directory, viewerSessions, viewerTimeout, maxViewers);
+                    programDateTime, directory, viewerSessions, viewerTimeout, maxViewers, maxViewersPerAddress);
         }
     }
 }

@@ -37,6 +37,9 @@ final class HlsSessions {
     private final ServerListener announcer;
     private final long timeoutNanos;
     private final int max;
+    private final int maxPerAddress;
+    /** Open sessions per client address, for {@code maxPerAddress}. */
+    private final Map<java.net.InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
 
@@ -72,15 +75,17 @@ final class HlsSessions {
      * @param announcer the listeners that hear sessions' plays and stops
      * @param timeoutNanos how long a session lives without a request
      * @param max sessions kept at once
+     * @param maxPerAddress sessions of one client address at once
      * @param nanoTime the clock
      */
     HlsSessions(byte[] secret, ClientRegistry clients, ServerListener announcer, long timeoutNanos, int max,
-                LongSupplier nanoTime) {
+                int maxPerAddress, LongSupplier nanoTime) {
         this.secret = secret;
         this.clients = clients;
         this.announcer = announcer;
         this.timeoutNanos = timeoutNanos;
         this.max = max;
+        this.maxPerAddress = maxPerAddress;
         this.nanoTime = nanoTime;
     }
 
@@ -92,11 +97,12 @@ final class HlsSessions {
      * @param remote the viewer's address
      * @param attributes the decision's attributes
      * @param query the playlist request's query
-     * @return the session, or {@code null} when {@code max} sessions are open
+     * @return the session, or {@code null} when {@code max} sessions, or {@code maxPerAddress} of
+     *     this address, are open
      */
     Session open(long id, StreamKey key, InetSocketAddress remote, Map<String, String> attributes,
                  Map<String, String> query) {
-        if (sessions.size() >= max) {
+        if (sessions.size() >= max || !admit(remote)) {
             return null;
         }
         Session session = new Session(id, key, id + "-" + sign(id, key), remote, attributes, query, nanoTime.getAsLong());
@@ -177,10 +183,34 @@ final class HlsSessions {
             session.ended = true;
         }
         sessions.remove(session.id, session);
+        release(session.remote);
         announcer.onStop(new PlayEvent(session.key, session.id, "hls", session.remote, reason, session.id,
                 session.attributes, session.query));
         if (session.client != null) {
             session.client.unregister();
+        }
+    }
+
+    /** Counts a new session of an address unless it holds {@code maxPerAddress}; atomic per address. */
+    private boolean admit(InetSocketAddress remote) {
+        if (remote == null || remote.getAddress() == null) {
+            return true;
+        }
+        boolean[] admitted = {false};
+        perAddress.compute(remote.getAddress(), (a, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= maxPerAddress) {
+                return n;
+            }
+            admitted[0] = true;
+            return open + 1;
+        });
+        return admitted[0];
+    }
+
+    private void release(InetSocketAddress remote) {
+        if (remote != null && remote.getAddress() != null) {
+            perAddress.compute(remote.getAddress(), (a, n) -> n == null || n <= 1 ? null : n - 1);
         }
     }
 
