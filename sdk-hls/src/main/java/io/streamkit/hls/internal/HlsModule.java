@@ -34,7 +34,9 @@ public final class HlsModule implements ProtocolModule {
                 new IllegalStateException("HLS needs the HTTP port: add .http(port) before it"));
         HlsService hls = new HlsService(config, context.loops());
         hls.start((Engine) context.engine(),
-                context.service(io.streamkit.server.internal.ClientRegistry.class).orElse(null), context.announcer());
+                context.service(io.streamkit.server.internal.ClientRegistry.class).orElse(null), context.announcer(),
+                context.service(io.streamkit.server.internal.ServerGuard.class)
+                        .orElse(io.streamkit.server.internal.ServerGuard.lenient()).log());
         context.events(hls.listener());
         context.onTerminated(hls::release);
         mounts.mount(new HlsRoute(hls));

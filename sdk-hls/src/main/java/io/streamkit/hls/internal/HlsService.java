@@ -50,6 +50,10 @@ public final class HlsService {
     private static final Logger log = LoggerFactory.getLogger(HlsService.class);
     /** The query parameter that carries a viewer's session. */
     static final String SESSION_PARAM = "hs";
+    /** At most one line per this long about refused viewers: a flood of them is one line, not a flood of lines. */
+    private static final long LIMIT_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicLong lastLimitLog = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - LIMIT_LOG_INTERVAL_NANOS * 2);
 
     private volatile Engine engine;
     private final HlsConfig config;
@@ -61,6 +65,8 @@ public final class HlsService {
     /** The viewers' sessions, or {@code null} when {@code viewerSessions} is off. */
     private volatile HlsSessions sessions;
     private volatile boolean closed;
+    /** Where denied playlist requests are logged, one line each within the server's rate. */
+    private volatile io.streamkit.server.internal.ClientLog clientLog = io.streamkit.server.internal.ServerGuard.lenient().log();
 
     /** A stream's rendition and the segmenter that feeds it, if one runs. */
     private static final class Entry {
@@ -113,10 +119,25 @@ public final class HlsService {
      * @param announcer the listeners that hear sessions' plays and stops
      */
     public void start(Engine streams, io.streamkit.server.internal.ClientRegistry clients, ServerListener announcer) {
+        start(streams, clients, announcer, io.streamkit.server.internal.ServerGuard.lenient().log());
+    }
+
+    /**
+     * Connects the service as {@link #start(Engine, io.streamkit.server.internal.ClientRegistry, ServerListener)}
+     * does, logging denied viewers through the server's rate-limited log.
+     *
+     * @param streams the engine
+     * @param clients where sessions are listed and kicked, or {@code null}
+     * @param announcer the listeners that hear sessions' plays and stops
+     * @param refusals where a denied playlist request is logged
+     */
+    public void start(Engine streams, io.streamkit.server.internal.ClientRegistry clients, ServerListener announcer,
+                      io.streamkit.server.internal.ClientLog refusals) {
+        this.clientLog = refusals;
         this.engine = streams;
         if (config.viewerSessions()) {
             HlsSessions table = new HlsSessions(secret, clients, announcer, config.viewerTimeout().toNanos(),
-                    config.maxViewers(), System::nanoTime);
+                    config.maxViewers(), config.maxViewersPerAddress(), System::nanoTime);
             this.sessions = table;
             loops.scheduleWithFixedDelay(table::sweep, 1, 1, TimeUnit.SECONDS);
         }
@@ -224,6 +245,8 @@ public final class HlsService {
                         .protocol("hls").connectionId(id).build())
                 .thenCompose(result -> {
                     if (!result.allowed()) {
+                        clientLog.info(log, "hls {}: play of {} denied{}", remote, key,
+                                result.reason().isEmpty() ? "" : ": " + result.reason());
                         return CompletableFuture.completedFuture(text(HttpResponseStatus.FORBIDDEN,
                                 "play of " + key + " denied" + (result.reason().isEmpty() ? "" : ": " + result.reason())));
                     }
@@ -244,8 +267,13 @@ public final class HlsService {
                                 }
                                 HlsSessions.Session session = table.open(id, key, remote, result.attributes(), query);
                                 if (session == null) {
-                                    log.warn("hls {}: {} viewer sessions are open, the limit; refusing {}", key,
-                                            config.maxViewers(), remote);
+                                    long now = System.nanoTime();
+                                    long last = lastLimitLog.get();
+                                    if (now - last > LIMIT_LOG_INTERVAL_NANOS && lastLimitLog.compareAndSet(last, now)) {
+                                        log.warn("hls {}: the viewer sessions are at their limit ({} in all, {} per address);"
+                                                + " refusing {} (one line per 10 s)", key, config.maxViewers(),
+                                                config.maxViewersPerAddress(), remote);
+                                    }
                                     return text(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many HLS viewers");
                                 }
                                 return multivariant(key, view, session.token);

@@ -33,6 +33,7 @@ public final class HttpFlvModule implements ProtocolModule {
         HttpMounts mounts = context.service(HttpMounts.class).orElseThrow(() ->
                 new IllegalStateException("HTTP-FLV needs the HTTP port: add .http(port) before it"));
         mounts.mount(new HttpFlvService((Engine) context.engine(), context.service(ClientRegistry.class).orElseThrow(),
-                writeBatch, absoluteTime));
+                writeBatch, absoluteTime, context.service(io.streamkit.server.internal.ServerGuard.class)
+                        .orElse(io.streamkit.server.internal.ServerGuard.lenient()).log()));
     }
 }

@@ -65,6 +65,7 @@ public final class HttpFlvService implements HttpMount {
     private final ClientRegistry clients;
     private final java.time.Duration writeBatch;
     private final boolean absoluteTime;
+    private final io.streamkit.server.internal.ClientLog clientLog;
 
     /**
      * Creates the service.
@@ -75,6 +76,21 @@ public final class HttpFlvService implements HttpMount {
      * @param absoluteTime whether players see the stream's clock rather than a timeline of their own from 0
      */
     public HttpFlvService(Engine engine, ClientRegistry clients, java.time.Duration writeBatch, boolean absoluteTime) {
+        this(engine, clients, writeBatch, absoluteTime, io.streamkit.server.internal.ServerGuard.lenient().log());
+    }
+
+    /**
+     * Creates the service with the server's rate-limited log of clients' refusals.
+     *
+     * @param engine the streams
+     * @param clients where players are listed
+     * @param writeBatch the write window
+     * @param absoluteTime whether players get the stream's own clock
+     * @param clientLog where a denied play is logged, one line each within the server's rate
+     */
+    public HttpFlvService(Engine engine, ClientRegistry clients, java.time.Duration writeBatch, boolean absoluteTime,
+                          io.streamkit.server.internal.ClientLog clientLog) {
+        this.clientLog = clientLog;
         this.writeBatch = writeBatch;
         this.absoluteTime = absoluteTime;
         this.engine = engine;
@@ -159,6 +175,8 @@ public final class HttpFlvService implements HttpMount {
             return;
         }
         if (result == null || !result.allowed()) {
+            clientLog.info(log, "{} {}: play of {} denied{}", protocol, remote, key,
+                    result == null || result.reason().isEmpty() ? "" : ": " + result.reason());
             fail.accept(HttpResponseStatus.FORBIDDEN, "play of " + key + " denied"
                     + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
             return;
