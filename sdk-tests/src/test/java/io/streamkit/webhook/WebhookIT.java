@@ -153,6 +153,18 @@ class WebhookIT {
     }
 
     @Test
+    void aHugeAnswerIsReadOnlyToItsBoundAndDenies() throws Exception {
+        String huge = "{\"code\":0,\"padding\":\"" + "x".repeat(8 << 20) + "\"}";   // 8 MiB: allowed if read whole
+        HookBackend backend = backend(call -> new HookBackend.Answer(200, huge));
+        MediaServer server = server(MediaServer.builder().ioThreads(1).http(0).webhooks(w -> w.srs(backend.url("/hooks"))));
+        var pub = HookMedia.publish(server, StreamKey.of("live", "huge"));
+        String head = HookMedia.flvHead(server.httpPort().getAsInt(), "/live/huge.flv");
+        assertTrue(head.startsWith("HTTP/1.1 403") && head.contains("neither 0 nor"),
+                "only the first 4 KiB are read: a cut object is no answer: " + head.lines().findFirst().orElse(""));
+        pub.close();
+    }
+
+    @Test
     void fiftyConcurrentPlayersEventsArriveInOrderPerClient() throws Exception {
         ExternalTool.require("ffmpeg");
         java.util.Random random = new java.util.Random(7);

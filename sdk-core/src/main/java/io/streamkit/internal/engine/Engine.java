@@ -392,7 +392,7 @@ public final class Engine implements StreamEngine {
      * @param event the connection
      */
     public void fireConnect(io.streamkit.hook.ConnectionEvent event) {
-        fire(l -> l.onConnect(event), "onConnect");
+        announcer.onConnect(event);
     }
 
     /**
@@ -401,7 +401,7 @@ public final class Engine implements StreamEngine {
      * @param event the connection
      */
     public void fireDisconnect(io.streamkit.hook.ConnectionEvent event) {
-        fire(l -> l.onDisconnect(event), "onDisconnect");
+        announcer.onDisconnect(event);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.streamkit.webhook.internal;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -94,7 +93,7 @@ final class HookSender {
                 answer.complete(HookAnswer.failure("hook request could not be made: " + e.getMessage()));
                 return;
             }
-            client.sendAsync(r, HttpResponse.BodyHandlers.ofByteArray())
+            client.sendAsync(r, LimitedBody.upTo(HookAnswer.MAX_READ_BYTES))
                     .orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
                     .handle((response, error) -> {
                         release();

@@ -42,27 +42,22 @@ public final class WebhookModule implements ProtocolModule {
     private static final long FAILURE_LOG_INTERVAL_MILLIS = 10_000;
 
     private final WebhookConfig config;
-    private final ExecutorService httpThreads;
-    private final ScheduledExecutorService scheduler;
-    private final HookSender sender;
+    private ExecutorService httpThreads;
+    private ScheduledExecutorService scheduler;
+    /** Made at {@link #start}: no thread runs for a server that never started. */
+    private volatile HookSender sender;
     private final String serviceId = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong lastFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong unloggedFailures = new AtomicLong();
 
     /**
-     * Creates the module; its threads (two for the HTTP client, one for retries) are daemons and
-     * stop with it.
+     * Creates the module; {@link #start} makes its threads (two for the HTTP client, one for
+     * retries), daemons that stop with it.
      *
      * @param config the backends and the limits
      */
     public WebhookModule(WebhookConfig config) {
         this.config = config;
-        this.httpThreads = Executors.newFixedThreadPool(2, new DefaultThreadFactory("streamkit-webhook", true));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("streamkit-webhook-retry", true));
-        HttpClient client = HttpClient.newBuilder().executor(httpThreads).connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.sender = new HookSender(client, scheduler, config.timeout(), config.retries(), config.retryDelay(),
-                config.maxConcurrent(), config.maxQueued());
     }
 
     @Override
@@ -72,15 +67,24 @@ public final class WebhookModule implements ProtocolModule {
 
     @Override
     public void start(ModuleContext context) {
+        httpThreads = Executors.newFixedThreadPool(2, new DefaultThreadFactory("streamkit-webhook", true));
+        scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("streamkit-webhook-retry", true));
+        HttpClient client = HttpClient.newBuilder().executor(httpThreads).connectTimeout(config.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        sender = new HookSender(client, scheduler, config.timeout(), config.retries(), config.retryDelay(),
+                config.maxConcurrent(), config.maxQueued());
         context.events(listener());
         log.info("webhooks: {}", config.targets());
     }
 
     @Override
     public void stop() {
-        sender.close();
-        scheduler.shutdownNow();
-        httpThreads.shutdown();
+        HookSender s = sender;
+        if (s != null) {
+            s.close();
+            scheduler.shutdownNow();
+            httpThreads.shutdown();
+        }
     }
 
     /**
@@ -181,6 +185,10 @@ public final class WebhookModule implements ProtocolModule {
     }
 
     private CompletableFuture<HookAnswer> send(WebhookConfig.Target target, HookFacts facts, boolean decision) {
+        HookSender sender = this.sender;
+        if (sender == null) {
+            return CompletableFuture.completedFuture(HookAnswer.failure("the webhook module has not started"));
+        }
         return switch (target.dialect()) {
             case SRS -> sender.send(facts.connectionId(), decision,
                     () -> facts.srs(target.url(), config.serverId(), serviceId, config.timeout(), config.headers()),
