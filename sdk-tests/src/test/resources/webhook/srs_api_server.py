@@ -5,7 +5,8 @@ SRS POSTs a JSON object to /api/v1/clients (on_connect, on_close), /api/v1/strea
 on_unpublish), /api/v1/sessions (on_play, on_stop) and /api/v1/dvrs (on_dvr), and reads the
 answer's body as an error code: "0" lets the client in. Like that example backend, this one
 answers str(code); it refuses (code 403) streams named "forbidden", as a backend checking stream
-names would. It writes each request's JSON, one per line, to the log file given as its second
+names would, and (code 401) a connection whose tcUrl carries token=bad, as SRS's token
+authentication on on_connect does. It writes each request's JSON, one per line, to the log file given as its second
 argument, and its port to stdout once it listens.
 
     python3 srs_api_server.py <port or 0> <log file>
@@ -34,6 +35,8 @@ class Handler(BaseHTTPRequestHandler):
                 code = 404
             elif req.get("action") == "on_publish" and req.get("stream") == "forbidden":
                 code = 403
+            elif req.get("action") == "on_connect" and "token=bad" in req.get("tcUrl", ""):
+                code = 401
         except ValueError:
             req = {"invalid": raw}
             code = 100

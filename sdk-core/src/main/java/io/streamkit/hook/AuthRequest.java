@@ -19,9 +19,10 @@ public final class AuthRequest {
     private final InetSocketAddress remoteAddress;
     private final String protocol;
     private final long connectionId;
+    private final String url;
 
     private AuthRequest(Action action, StreamKey key, Map<String, String> query, InetSocketAddress remoteAddress,
-                        String protocol, long connectionId) {
+                        String protocol, long connectionId, String url) {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(protocol, "protocol");
@@ -32,6 +33,17 @@ public final class AuthRequest {
         this.remoteAddress = remoteAddress;
         this.protocol = protocol;
         this.connectionId = connectionId;
+        this.url = url == null ? "" : url;
+    }
+
+    /**
+     * Returns the URL the client connected with, as it sent it: RTMP's {@code tcUrl} (the server
+     * and app, with the app's query); empty when the protocol has none or it is unknown.
+     *
+     * @return the client's URL, or empty
+     */
+    public String url() {
+        return url;
     }
 
     /**
@@ -131,6 +143,7 @@ public final class AuthRequest {
         private InetSocketAddress remoteAddress;
         private String protocol = "app";
         private long connectionId;
+        private String url = "";
 
         private Builder(Action action, StreamKey key) {
             this.action = Objects.requireNonNull(action, "action");
@@ -182,12 +195,23 @@ public final class AuthRequest {
         }
 
         /**
+         * Sets the URL the client connected with (RTMP's {@code tcUrl}).
+         *
+         * @param clientUrl the URL as the client sent it; {@code null} for none
+         * @return this builder
+         */
+        public Builder url(String clientUrl) {
+            this.url = clientUrl == null ? "" : clientUrl;
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @return the request, its query frozen
          */
         public AuthRequest build() {
-            return new AuthRequest(action, key, query, remoteAddress, protocol, connectionId);
+            return new AuthRequest(action, key, query, remoteAddress, protocol, connectionId, url);
         }
     }
 
@@ -195,18 +219,18 @@ public final class AuthRequest {
     public boolean equals(Object other) {
         return other instanceof AuthRequest o && Objects.equals(action, o.action) && Objects.equals(key, o.key)
                 && Objects.equals(query, o.query) && Objects.equals(remoteAddress, o.remoteAddress)
-                && Objects.equals(protocol, o.protocol) && connectionId == o.connectionId;
+                && Objects.equals(protocol, o.protocol) && connectionId == o.connectionId && url.equals(o.url);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(action, key, query, remoteAddress, protocol, connectionId);
+        return Objects.hash(action, key, query, remoteAddress, protocol, connectionId, url);
     }
 
     @Override
     public String toString() {
         return "AuthRequest[" + "action=" + action + ", " + "key=" + key + ", " + "query=" + query
                 + ", " + "remoteAddress=" + remoteAddress + ", " + "protocol=" + protocol
-                + ", " + "connectionId=" + connectionId + "]";
+                + ", " + "connectionId=" + connectionId + ", url=" + url + "]";
     }
 }

@@ -57,7 +57,12 @@ class SrsBackendIT {
                 assertNotEquals(0, refused.exit(), refused.output());
                 assertTrue(refused.output().contains("hook answered code 403"), refused.output());
 
-                Process publisher = new ProcessBuilder(WebhookIT.publishCommand(rtmp + "show?secret=s1", 6))
+                String server0 = "rtmp://127.0.0.1:" + server.rtmpPort().getAsInt();
+                WebhookIT.Ran badToken = WebhookIT.run(30, WebhookIT.publishCommand(server0 + "/live?token=bad/show", 3));
+                assertNotEquals(0, badToken.exit(), badToken.output());
+                assertTrue(badToken.output().contains("hook answered code 401"), "refused at on_connect: " + badToken.output());
+
+                Process publisher = new ProcessBuilder(WebhookIT.publishCommand(server0 + "/live?token=good/show?secret=s1", 6))
                         .redirectErrorStream(true).redirectOutput(dir.resolve("publisher.log").toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
                 try {
@@ -80,8 +85,11 @@ class SrsBackendIT {
                     "\"action\": \"on_play\"", "\"action\": \"on_stop\"")) {
                 assertTrue(hooks.contains(route), route + " in\n" + hooks);
             }
-            assertTrue(hooks.contains("\"action\": \"on_publish\", \"client_id\"") && hooks.contains("\"param\": \"?secret=s1\""),
-                    hooks);
+            assertTrue(hooks.contains("\"action\": \"on_publish\", \"client_id\"") && hooks.contains("secret=s1"), hooks);
+            String connect = hooks.lines().filter(l -> l.contains("\"on_connect\"") && l.contains("token=good")).findFirst()
+                    .orElseThrow(() -> new AssertionError("on_connect with the client's tcUrl: " + hooks));
+            assertTrue(connect.contains("\"app\": \"live\"") && connect.contains("\"tcUrl\": \"rtmp://127.0.0.1:"), connect);
+            assertTrue(hooks.contains("\"code\": 401"), "the on_connect refusal: " + hooks);
             assertTrue(hooks.contains("\"code\": 403"), "the refusal: " + hooks);
             assertTrue(!hooks.contains("\"code\": 404") && !hooks.contains("\"code\": 100"), "every event on its SRS route: " + hooks);
             String dvr = hooks.lines().filter(l -> l.contains("\"on_dvr\"")).findFirst().orElseThrow();

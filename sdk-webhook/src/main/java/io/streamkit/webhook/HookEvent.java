@@ -2,9 +2,13 @@ package io.streamkit.webhook;
 
 /** What a hook is called for; the SRS dialect names each as SRS does ({@link #srsName()}). */
 public enum HookEvent {
-    /** An RTMP client connected (SRS {@code on_connect}); a notification. */
+    /**
+     * An RTMP client's connection (SRS {@code on_connect}), with its app and tcUrl: asked once, at the
+     * connection's first publish or play, when both are known; a refusal refuses every stream of
+     * the connection, as SRS's does (its token auth reads the tcUrl here).
+     */
     CONNECT("on_connect"),
-    /** An RTMP client's connection closed (SRS {@code on_close}); a notification. */
+    /** An RTMP connection whose {@code on_connect} was asked closed (SRS {@code on_close}); a notification. */
     CLOSE("on_close"),
     /** A client asks to publish (SRS {@code on_publish}); a decision, asked before the client is answered. */
     PUBLISH("on_publish"),
@@ -33,11 +37,11 @@ public enum HookEvent {
     }
 
     /**
-     * Returns whether the backend decides on it (publish, play) rather than is told of it.
+     * Returns whether the backend decides on it (connect, publish, play) rather than is told of it.
      *
      * @return whether it is a decision
      */
     public boolean decision() {
-        return this == PUBLISH || this == PLAY;
+        return this == CONNECT || this == PUBLISH || this == PLAY;
     }
 }

@@ -75,6 +75,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean connected;
     private String app;
     private Map<String, String> connectQuery = Map.of();
+    /** The tcUrl of the connect command, as the client sent it: auth requests carry it (SRS's hooks send it). */
+    private String connectUrl = "";
     private long peerWindow;
     private long lastAck;
     private final Map<Integer, StreamState> streams = new HashMap<>();
@@ -407,6 +409,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         query.putAll(split.query());
         app = name;
         connectQuery = Map.copyOf(query);
+        connectUrl = tcUrl;
         peer = RtmpPeerCapabilities.of(props);
         connected = true;
         arm(config.startTimeout(), "no publish or play command");
@@ -487,7 +490,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         st.busy = true;
         Map<String, String> query = merged(split.query());
-        engine.authorize(AuthRequest.builder(AuthRequest.Action.PUBLISH, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id).build())
+        engine.authorize(AuthRequest.builder(AuthRequest.Action.PUBLISH, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id)
+                        .url(connectUrl).build())
                 .whenComplete((result, error) -> ctx.executor().execute(() -> published(streamId, st, key, query, result)));
     }
 
@@ -540,7 +544,8 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         st.busy = true;
         Map<String, String> query = merged(split.query());
-        engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id).build())
+        engine.authorize(AuthRequest.builder(AuthRequest.Action.PLAY, key).query(query).remoteAddress(remote).protocol("rtmp").connectionId(id)
+                        .url(connectUrl).build())
                 .whenComplete((result, error) -> ctx.executor().execute(() -> authorizedPlay(streamId, st, key, query, result)));
     }
 

@@ -25,13 +25,30 @@ import java.util.Set;
  * @param query the client's query parameters
  * @param file a recorded file (DVR), or {@code null}
  * @param root the recorder's root (DVR), or {@code null}
+ * @param tcUrl the URL the client connected with (RTMP's tcUrl), or empty
  */
 record HookFacts(HookEvent event, long connectionId, String protocol, InetSocketAddress remote, StreamKey key,
-                 Map<String, String> query, Path file, Path root) {
+                 Map<String, String> query, Path file, Path root, String tcUrl) {
     /** The vhost SRS names when none was asked for; Streamkit has no vhosts. */
     static final String DEFAULT_VHOST = "__defaultVhost__";
     /** Query parameters the plain dialect sets itself: a client's own of these names are left out, so it cannot speak for the server. */
     private static final Set<String> PLAIN_RESERVED = Set.of("path", "app", "name", "ip", "type", "role", "protocol");
+
+    /** Facts of an event that has no client URL. */
+    HookFacts(HookEvent event, long connectionId, String protocol, InetSocketAddress remote, StreamKey key,
+              Map<String, String> query, Path file, Path root) {
+        this(event, connectionId, protocol, remote, key, query, file, root, "");
+    }
+
+    /**
+     * The same facts for another event (a connection's {@code on_close} from its {@code on_connect}).
+     *
+     * @param other the event
+     * @return the facts
+     */
+    HookFacts as(HookEvent other) {
+        return new HookFacts(other, connectionId, protocol, remote, key, query, file, root, tcUrl);
+    }
 
     /**
      * A POST of SRS's JSON body for this event.
@@ -65,9 +82,9 @@ record HookFacts(HookEvent event, long connectionId, String protocol, InetSocket
             field(json, "stream_url", key == null ? "" : "/" + key.path());
             field(json, "stream_id", "");
         }
-        if (event == HookEvent.CONNECT || event == HookEvent.PUBLISH || event == HookEvent.PLAY
-                || event == HookEvent.UNPUBLISH || event == HookEvent.STOP || event == HookEvent.DVR) {
-            field(json, "tcUrl", key == null ? "" : scheme() + "://localhost/" + key.app() + param());
+        if (event != HookEvent.CLOSE) {
+            // The client's own tcUrl when it sent one (RTMP), else one made of the scheme and the app.
+            field(json, "tcUrl", !tcUrl.isEmpty() ? tcUrl : key == null ? "" : scheme() + "://localhost/" + key.app() + param());
         }
         if (event == HookEvent.PLAY || event == HookEvent.CONNECT) {
             field(json, "pageUrl", "");

@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP hooks as a module: {@link #decisions()} asks the backends on every publish and play (the
- * server puts it after the application's own check), and the listener it adds sends the
- * notifications: {@code on_connect}/{@code on_close} of RTMP connections, {@code on_unpublish}
- * and {@code on_stop} of clients' publishes and plays, {@code on_dvr} of finished recordings.
+ * server puts it after the application's own check), before them, once per RTMP connection,
+ * {@code on_connect} (with the client's app and tcUrl, and its answer decides as SRS's does), and
+ * the listener it adds sends the notifications: {@code on_close} of those RTMP connections,
+ * {@code on_unpublish} and {@code on_stop} of clients' publishes and plays, {@code on_dvr} of
+ * finished recordings.
  *
  * <p>Events of no client (application code's publishes and subscriptions, HLS segmenters,
  * recorders: connection 0) are not sent: no decision was asked for them either.
@@ -49,6 +51,17 @@ public final class WebhookModule implements ProtocolModule {
     private final String serviceId = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong lastFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong unloggedFailures = new AtomicLong();
+    /**
+     * The RTMP connections whose {@code on_connect} was asked, with its answer: asked once, at the
+     * connection's first publish or play (when its app and tcUrl are known), and every decision of
+     * the connection waits for it; {@code on_close} is sent for these connections only, and the
+     * entry goes with the disconnect.
+     */
+    private final Map<Long, Connected> connects = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An RTMP connection's {@code on_connect}: what was sent and what the backends decided. */
+    private record Connected(HookFacts facts, CompletableFuture<AuthResult> decision) {
+    }
 
     /**
      * Creates the module; {@link #start} makes its threads (two for the HTTP client, one for
@@ -100,7 +113,31 @@ public final class WebhookModule implements ProtocolModule {
     private CompletionStage<AuthResult> decide(AuthRequest request) {
         HookEvent event = request.action() == AuthRequest.Action.PUBLISH ? HookEvent.PUBLISH : HookEvent.PLAY;
         HookFacts facts = new HookFacts(event, request.connectionId(), request.protocol(), request.remoteAddress(),
-                request.key(), request.query(), null, null);
+                request.key(), request.query(), null, null, request.url());
+        CompletableFuture<AuthResult> connected = connectFirst(facts);
+        return connected.thenCompose(c -> c.allowed() ? ask(facts) : CompletableFuture.completedFuture(c));
+    }
+
+    /**
+     * SRS asks {@code on_connect} when an RTMP client connects, and a backend may refuse there (its
+     * token auth reads the tcUrl). The app and tcUrl are known here at the connection's first
+     * publish or play: {@code on_connect} is asked then, once, and decides for every stream of
+     * the connection.
+     */
+    private CompletableFuture<AuthResult> connectFirst(HookFacts facts) {
+        if (facts.connectionId() == 0 || !facts.protocol().startsWith("rtmp")
+                || config.targets().stream().noneMatch(t -> t.events().contains(HookEvent.CONNECT))) {
+            return CompletableFuture.completedFuture(AuthResult.allow());
+        }
+        return connects.computeIfAbsent(facts.connectionId(), id -> {
+            HookFacts connect = facts.as(HookEvent.CONNECT);
+            return new Connected(connect, ask(connect));
+        }).decision();
+    }
+
+    /** Asks every target that takes the event: all must allow; a failure counts by the policy. */
+    private CompletableFuture<AuthResult> ask(HookFacts facts) {
+        HookEvent event = facts.event();
         List<CompletableFuture<HookAnswer>> answers = new ArrayList<>();
         for (WebhookConfig.Target target : config.targets()) {
             if (target.events().contains(event)) {
@@ -131,18 +168,10 @@ public final class WebhookModule implements ProtocolModule {
     private ServerListener listener() {
         return new ServerListener() {
             @Override
-            public void onConnect(ConnectionEvent event) {
-                if (event.protocol().startsWith("rtmp")) {
-                    tell(new HookFacts(HookEvent.CONNECT, event.id(), event.protocol(), event.remoteAddress(), null,
-                            Map.of(), null, null));
-                }
-            }
-
-            @Override
             public void onDisconnect(ConnectionEvent event) {
-                if (event.protocol().startsWith("rtmp")) {
-                    tell(new HookFacts(HookEvent.CLOSE, event.id(), event.protocol(), event.remoteAddress(), null,
-                            Map.of(), null, null));
+                Connected connected = connects.remove(event.id());
+                if (connected != null) {   // on_close for the connections whose on_connect was asked
+                    tell(connected.facts().as(HookEvent.CLOSE));
                 }
             }
 
