@@ -108,6 +108,7 @@ final class RunningServer implements MediaServer {
             engine = engineBuilder.copy().listener(events).executor(loops).build();
             context = new Context(engine, loops, allocator, events);
             context.provide(ClientRegistry.class, new ClientRegistry(engine));
+            context.provide(io.streamkit.server.internal.ModuleMetrics.class, new io.streamkit.server.internal.ModuleMetrics());
             context.provide(ServerGuard.class, new ServerGuard(new ClientLog(limits.logLinesPerSecond(), limits.logBurst()),
                     new MemoryBudget(limits.memoryBudget(), limits.memoryPerAddress())));
             for (ProtocolModule module : modules) {
@@ -393,6 +394,11 @@ final class RunningServer implements MediaServer {
                     }
                 };
             };
+        }
+
+        @Override
+        public void metrics(io.streamkit.server.spi.MetricsSource source) {
+            service(io.streamkit.server.internal.ModuleMetrics.class).orElseThrow().add(source);
         }
 
         @Override

@@ -27,6 +27,18 @@ final class HookMedia {
         return pub;
     }
 
+    /** GETs a path over HTTP/1.0 and returns the body. */
+    static String get(int port, String path) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int body = all.indexOf("\r\n\r\n");
+            return body < 0 ? all : all.substring(body + 4);
+        }
+    }
+
     /**
      * GETs an HTTP-FLV URL on a raw socket and reads until the FLV signature has arrived (or 4 KiB,
      * or the end), then closes: a player that comes and goes.

@@ -228,6 +228,18 @@ class WebhookIT {
         }
         assertEquals(10, rtmpPlayers, byClient.toString());
         assertEquals(40, flvPlayers, byClient.toString());
+        // The hooks' numbers in /metrics, which Prometheus's own linter accepts.
+        String metrics = HookMedia.get(server.httpPort().getAsInt(), "/metrics");
+        assertTrue(metrics.contains("streamkit_webhook_requests_total{event=\"on_play\",result=\"allow\"} 50\n"), metrics);
+        assertTrue(metrics.contains("streamkit_webhook_requests_total{event=\"on_stop\",result=\"allow\"} 50\n"), metrics);
+        assertTrue(metrics.contains("streamkit_webhook_requests_dropped_total 0\n"), metrics);
+        if (ExternalTool.installed("promtool") || ExternalTool.ci()) {
+            Path file = dir.resolve("metrics.txt");
+            Files.writeString(file, metrics);
+            Ran lint = run(30, "sh", "-c", "promtool check metrics < " + file);
+            assertEquals(0, lint.exit(), "promtool check metrics:\n" + lint.output());
+        }
+
         HookBackend.Call publish = backend.calls().stream().filter(c -> c.action().equals("on_publish")).findFirst().orElseThrow();
         assertEquals("live", publish.body().get("app"));
         assertEquals("many", publish.body().get("stream"));

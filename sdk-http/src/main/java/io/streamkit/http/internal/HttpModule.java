@@ -47,7 +47,8 @@ public final class HttpModule implements ProtocolModule {
         ServerGuard guard = context.service(ServerGuard.class).orElseThrow();
         context.provide(HttpMounts.class, mounts::add);
         HttpServerInitializer plain = new HttpServerInitializer(config, mounts,
-                routes(context.engine(), clients, config, guard), guard);
+                routes(context.engine(), clients, config, guard,
+                        context.service(io.streamkit.server.internal.ModuleMetrics.class).orElse(null)), guard);
         context.listen("http", new InetSocketAddress(config.bindAddress(), config.port()), plain);
         if (config.tls() != null) {
             context.listen("https", new InetSocketAddress(config.bindAddress(), config.tls().port()), plain.withTls());
@@ -67,14 +68,14 @@ public final class HttpModule implements ProtocolModule {
 
     /** The port's own routes, longest prefix first so that nested prefixes resolve to the closest. */
     private static Map<String, HttpRouter.Route> routes(StreamEngine engine, ClientRegistry clients, HttpConfig http,
-                                                        ServerGuard guard) {
+                                                        ServerGuard guard, io.streamkit.server.internal.ModuleMetrics modules) {
         List<Map.Entry<String, HttpRouter.Route>> all = new ArrayList<>();
         ApiRoute api = new ApiRoute(engine, clients, http.apiToken());
         if (http.api()) {
             all.add(Map.entry("/api", guarded(http, api, api)));
         }
         if (http.metrics()) {
-            all.add(Map.entry("/metrics", guarded(http, api, new MetricsRoute(engine, clients, guard))));
+            all.add(Map.entry("/metrics", guarded(http, api, new MetricsRoute(engine, clients, guard, modules))));
         }
         http.routes().forEach((prefix, route) -> all.add(Map.entry(prefix, new AppRoute(route))));
         all.sort(Comparator.comparingInt((Map.Entry<String, HttpRouter.Route> e) -> e.getKey().length()).reversed());

@@ -52,7 +52,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class MetricsRoute implements HttpRouter.Route {
     /** Protocols whose connection gauge is written even at zero, so dashboards see a line. */
-    private static final List<String> KNOWN_PROTOCOLS = List.of("rtmp", "http-flv", "ws-flv");
+    private static final List<String> KNOWN_PROTOCOLS = List.of("rtmp", "http-flv", "ws-flv", "hls");
+    private final io.streamkit.server.internal.ModuleMetrics modules;
 
     private final StreamEngine engine;
     private final ClientRegistry clients;
@@ -66,6 +67,20 @@ public final class MetricsRoute implements HttpRouter.Route {
      * @param guard the memory budget and client log whose use is shown
      */
     public MetricsRoute(StreamEngine engine, ClientRegistry clients, ServerGuard guard) {
+        this(engine, clients, guard, null);
+    }
+
+    /**
+     * Creates the metrics route with the modules' own metrics, written after the server's.
+     *
+     * @param engine the streams
+     * @param clients the connections
+     * @param guard the memory budget and client log whose use is shown
+     * @param modules the modules' metrics sources, or {@code null} for none
+     */
+    public MetricsRoute(StreamEngine engine, ClientRegistry clients, ServerGuard guard,
+                        io.streamkit.server.internal.ModuleMetrics modules) {
+        this.modules = modules;
         this.engine = engine;
         this.clients = clients;
         this.guard = guard;
@@ -90,7 +105,13 @@ public final class MetricsRoute implements HttpRouter.Route {
 
     /** Renders every metric now. */
     String render() {
-        return render(engine.stats(), clients.countByProtocol(), engine.streams(), guard);
+        String own = render(engine.stats(), clients.countByProtocol(), engine.streams(), guard);
+        if (modules == null) {
+            return own;
+        }
+        PrometheusText theirs = new PrometheusText();
+        modules.writeTo(theirs);
+        return own + theirs;
     }
 
     static String render(EngineStats stats, Map<String, Integer> connections, List<StreamInfo> streams) {

@@ -12,7 +12,7 @@ package io.streamkit.http.internal;
  *
  * @see <a href="https://prometheus.io/docs/instrumenting/exposition_formats/">Exposition formats</a>
  */
-public final class PrometheusText {
+public final class PrometheusText implements io.streamkit.server.spi.MetricsWriter {
     /** The content type that names this format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -30,6 +30,7 @@ public final class PrometheusText {
      * @param help what it measures
      * @return this writer
      */
+    @Override
     public PrometheusText family(String name, String type, String help) {
         checkName(name);
         out.append("# HELP ").append(name).append(' ');
@@ -55,6 +56,7 @@ public final class PrometheusText {
      * @param labels label names and values, alternating; a {@code null} value leaves the label out
      * @return this writer
      */
+    @Override
     public PrometheusText sample(String name, long value, String... labels) {
         head(name, labels);
         out.append(value).append('\n');

@@ -102,6 +102,14 @@ public interface ModuleContext {
     ServerListener announcer();
 
     /**
+     * Adds metrics of the module's own to the server's {@code /metrics} (when the HTTP module
+     * serves it), written after the server's each time it is read.
+     *
+     * @param source writes the module's families and samples; fast, on an HTTP event loop
+     */
+    void metrics(MetricsSource source);
+
+    /**
      * Returns where the module registers its client connections, to be listed, kicked and
      * announced to the application like Streamkit's own.
      *

@@ -34,6 +34,7 @@ final class HookSender {
     private final Map<Long, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private int inFlight;   // guarded by waiting
+    private final java.util.concurrent.atomic.LongAdder dropped = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     HookSender(HttpClient client, ScheduledExecutorService scheduler, Duration timeout, int retries, Duration retryDelay,
@@ -131,6 +132,7 @@ final class HookSender {
                 waiting.addLast(task);
                 now = false;
             } else {
+                dropped.increment();
                 answer.complete(HookAnswer.failure(maxQueued + " hook requests are waiting, the limit"));
                 return;
             }
@@ -169,6 +171,11 @@ final class HookSender {
         synchronized (waiting) {
             return waiting.size();
         }
+    }
+
+    /** How many requests found the queue full and were not sent. */
+    long dropped() {
+        return dropped.sum();
     }
 
     /** Stops retrying; requests in flight finish or time out. */

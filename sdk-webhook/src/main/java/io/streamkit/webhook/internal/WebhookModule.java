@@ -59,6 +59,19 @@ public final class WebhookModule implements ProtocolModule {
      */
     private final Map<Long, Connected> connects = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Requests answered, by event and by kind of answer (after retries). */
+    private final java.util.EnumMap<HookEvent, java.util.concurrent.atomic.LongAdder[]> answered = new java.util.EnumMap<>(HookEvent.class);
+
+    {
+        for (HookEvent e : HookEvent.values()) {
+            java.util.concurrent.atomic.LongAdder[] byKind = new java.util.concurrent.atomic.LongAdder[HookAnswer.Kind.values().length];
+            for (int i = 0; i < byKind.length; i++) {
+                byKind[i] = new java.util.concurrent.atomic.LongAdder();
+            }
+            answered.put(e, byKind);
+        }
+    }
+
     /** An RTMP connection's {@code on_connect}: what was sent and what the backends decided. */
     private record Connected(HookFacts facts, CompletableFuture<AuthResult> decision) {
     }
@@ -87,6 +100,7 @@ public final class WebhookModule implements ProtocolModule {
         sender = new HookSender(client, scheduler, config.timeout(), config.retries(), config.retryDelay(),
                 config.maxConcurrent(), config.maxQueued());
         context.events(listener());
+        context.metrics(this::metrics);
         log.info("webhooks: {}", config.targets());
     }
 
@@ -213,7 +227,33 @@ public final class WebhookModule implements ProtocolModule {
         }
     }
 
+    /** The module's numbers in {@code /metrics}: answers by event and kind, waiting and dropped requests. */
+    private void metrics(io.streamkit.server.spi.MetricsWriter out) {
+        out.family("streamkit_webhook_requests_total", "counter",
+                "Hook requests answered, by event (SRS's names) and result: allow, deny, or failure (the backend could not be asked).");
+        answered.forEach((event, byKind) -> {
+            for (HookAnswer.Kind kind : HookAnswer.Kind.values()) {
+                out.sample("streamkit_webhook_requests_total", byKind[kind.ordinal()].sum(), "event", event.srsName(),
+                        "result", kind.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
+        HookSender s = sender;
+        out.family("streamkit_webhook_requests_waiting", "gauge", "Hook requests waiting for a free slot now.");
+        out.sample("streamkit_webhook_requests_waiting", s == null ? 0 : s.queued());
+        out.family("streamkit_webhook_requests_dropped_total", "counter",
+                "Hook requests not sent because the queue was full (a decision then fails by the policy).");
+        out.sample("streamkit_webhook_requests_dropped_total", s == null ? 0 : s.dropped());
+    }
+
     private CompletableFuture<HookAnswer> send(WebhookConfig.Target target, HookFacts facts, boolean decision) {
+        return sendOnce(target, facts, decision).whenComplete((a, e) -> {
+            if (a != null) {
+                answered.get(facts.event())[a.kind().ordinal()].increment();
+            }
+        });
+    }
+
+    private CompletableFuture<HookAnswer> sendOnce(WebhookConfig.Target target, HookFacts facts, boolean decision) {
         HookSender sender = this.sender;
         if (sender == null) {
             return CompletableFuture.completedFuture(HookAnswer.failure("the webhook module has not started"));
