@@ -21,7 +21,9 @@ import java.util.Set;
  *       HTTP callbacks send ({@code action}, {@code client_id}, {@code ip}, {@code vhost},
  *       {@code app}, {@code stream}, {@code param}, {@code tcUrl}, {@code stream_url}, ...; for
  *       {@code on_dvr} also {@code cwd} and {@code file}); the backend allows with HTTP 200 and a
- *       body of {@code 0} or {@code {"code":0}}. A backend written for SRS's hooks works unchanged.</li>
+ *       body of {@code 0} or {@code {"code":0}}. {@code on_connect} decides as in SRS: it is asked
+ *       once per RTMP connection, with its app and tcUrl, at its first publish or play. A backend
+ *       written for SRS's hooks works unchanged.</li>
  *   <li><b>Plain</b> ({@link Builder#plain}): for decisions only, a GET of the URL with the client's
  *       query string plus {@code path=/app/name}, {@code app}, {@code name}, {@code ip},
  *       {@code type=rtmp|http|hls|rtsp} and {@code role=publisher|player}; any 2xx allows.</li>
