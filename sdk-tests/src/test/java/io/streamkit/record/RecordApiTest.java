@@ -119,6 +119,13 @@ class RecordApiTest {
         }
         assertEquals(1, started.size(), started::toString);
         assertEquals(List.of(), failures);
+
+        // The recorder's numbers in /metrics.
+        String metrics = text(send(http, "GET", base + "/metrics"));
+        assertTrue(metrics.contains("streamkit_record_files_total{format=\"mp4\"} 1\n"), metrics);
+        assertTrue(metrics.contains("streamkit_record_file_bytes_total " + finished.get(0).bytes() + "\n"), metrics);
+        assertTrue(metrics.contains("streamkit_recordings_active 0\n"), metrics);
+        assertTrue(metrics.contains("streamkit_record_failures_total 0\n"), metrics);
     }
 
     @Test

@@ -37,6 +37,7 @@ public final class RecordModule implements ProtocolModule {
         context.provide(Recorder.class, recorder);
         context.events(recorder.listener());
         recorder.announceTo(context.announcer());
+        context.metrics(recorder::metrics);
         Optional<HttpMounts> mounts = context.service(HttpMounts.class);
         if (config.playback() && mounts.isPresent()) {
             mounts.get().mount(new RecordingsRoute(recorder, context.engine(), context.blockingExecutor()));

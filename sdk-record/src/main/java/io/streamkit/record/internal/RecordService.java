@@ -62,6 +62,37 @@ public final class RecordService implements Recorder {
     private final Map<StreamKey, RecordSpec> wanted = new ConcurrentHashMap<>();
     private final List<RecordedFile> toRecover;
     private volatile boolean closed;
+    /** Finished files by format, their bytes, and failed recordings: the recorder's numbers in {@code /metrics}. */
+    private final java.util.EnumMap<io.streamkit.record.RecordFormat, java.util.concurrent.atomic.LongAdder> filesByFormat =
+            new java.util.EnumMap<>(io.streamkit.record.RecordFormat.class);
+    private final java.util.concurrent.atomic.LongAdder bytesFinished = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
+
+    {
+        for (io.streamkit.record.RecordFormat f : io.streamkit.record.RecordFormat.values()) {
+            filesByFormat.put(f, new java.util.concurrent.atomic.LongAdder());
+        }
+    }
+
+    /**
+     * Writes the recorder's numbers for {@code /metrics}: recordings now, finished files by format,
+     * their bytes, failed recordings.
+     *
+     * @param out where they go
+     */
+    public void metrics(io.streamkit.server.spi.MetricsWriter out) {
+        out.family("streamkit_recordings_active", "gauge", "Streams being recorded now.");
+        out.sample("streamkit_recordings_active", active.size());
+        out.family("streamkit_record_files_total", "counter", "Recorded files finished, by format.");
+        filesByFormat.forEach((format, n) -> out.sample("streamkit_record_files_total", n.sum(),
+                "format", format.name().toLowerCase(java.util.Locale.ROOT)));
+        out.family("streamkit_record_file_bytes_total", "counter", "Bytes of the recorded files finished.");
+        out.sample("streamkit_record_file_bytes_total", bytesFinished.sum());
+        out.family("streamkit_record_failures_total", "counter",
+                "Recordings stopped by a failure: a disk error or a queue past maxQueueBytes.");
+        out.sample("streamkit_record_failures_total", failures.sum());
+    }
+
     /** At most this many streams' last publish are kept for record events: far more than are recorded at once. */
     private static final int MAX_KEPT_PUBLISHES = 10_000;
     /** Where the files' starts and ends are announced to every listener (HTTP hooks among them). */
@@ -328,6 +359,8 @@ public final class RecordService implements Recorder {
     }
 
     void finished(RecordedFile file, boolean indexed) {
+        filesByFormat.get(file.format()).increment();
+        bytesFinished.add(file.bytes());
         if (indexed) {
             try {
                 index.finished(file);
@@ -342,6 +375,7 @@ public final class RecordService implements Recorder {
     }
 
     void failed(RecordFailure failure) {
+        failures.increment();
         callback(l -> l.onFailed(failure), "onFailed");
     }
 
