@@ -61,6 +61,9 @@ public final class Engine implements StreamEngine {
      */
     private final Object statsLock = new Object();
     private final HashSet<Sub> liveSubs = new HashSet<>();   // guarded by statsLock: attached and not yet ended
+    /** Guarded by statsLock: subscriptions per connection whose stop is not yet announced, and what waits for them. */
+    private final java.util.HashMap<Long, Integer> connectionSubs = new java.util.HashMap<>();
+    private final java.util.HashMap<Long, List<Runnable>> afterConnectionSubs = new java.util.HashMap<>();
     private long retiredBytesIn;                              // guarded by statsLock
     private long retiredBytesOut;                             // guarded by statsLock
     private long retiredFramesSkipped;                        // guarded by statsLock
@@ -288,7 +291,49 @@ public final class Engine implements StreamEngine {
     void subAttached(Sub sub) {
         synchronized (statsLock) {
             liveSubs.add(sub);
+            if (sub.options().connectionId() != 0) {
+                connectionSubs.merge(sub.options().connectionId(), 1, Integer::sum);
+            }
         }
+    }
+
+    /** Called once a subscription's stop was announced: the tasks waiting for its connection's last one run. */
+    void stopAnnounced(Sub sub) {
+        long id = sub.options().connectionId();
+        List<Runnable> waiting = null;
+        synchronized (statsLock) {
+            Integer open = connectionSubs.get(id);
+            if (open == null) {
+                return;
+            }
+            if (open > 1) {
+                connectionSubs.put(id, open - 1);
+            } else {
+                connectionSubs.remove(id);
+                waiting = afterConnectionSubs.remove(id);
+            }
+        }
+        if (waiting != null) {
+            waiting.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Runs a task once every subscription of a connection has ended and its stop has been
+     * announced, at once if it has none: a connection's disconnect is announced after its plays'
+     * stops, whatever its protocol.
+     *
+     * @param connectionId the connection
+     * @param task runs on the thread that announced the last stop, or on the caller's
+     */
+    public void afterSubscriptionsOf(long connectionId, Runnable task) {
+        synchronized (statsLock) {
+            if (connectionSubs.containsKey(connectionId)) {
+                afterConnectionSubs.computeIfAbsent(connectionId, k -> new ArrayList<>()).add(task);
+                return;
+            }
+        }
+        task.run();
     }
 
     /** Called on the subscription's executor after its last delivery: its counts are final. */
@@ -416,13 +461,13 @@ public final class Engine implements StreamEngine {
     void firePublish(StreamKey key, PublishOptions options) {
         StreamEvent event = new StreamEvent(key, options.protocol(), options.remoteAddress(), options.connectionId(),
                 options.attributes(), options.query());
-        fire(l -> l.onPublish(event), "onPublish");
+        announcer.onPublish(event);
     }
 
     void fireUnpublish(StreamKey key, PublishOptions options) {
         StreamEvent event = new StreamEvent(key, options.protocol(), options.remoteAddress(), options.connectionId(),
                 options.attributes(), options.query());
-        fire(l -> l.onUnpublish(event), "onUnpublish");
+        announcer.onUnpublish(event);
     }
 
     void firePlay(Sub sub) {
@@ -432,7 +477,7 @@ public final class Engine implements StreamEngine {
         SubscribeOptions o = sub.options();
         PlayEvent event = new PlayEvent(sub.key(), sub.id(), o.protocol(), o.remoteAddress(), null, o.connectionId(),
                 o.attributes(), o.query());
-        fire(l -> l.onPlay(event), "onPlay");
+        announcer.onPlay(event);
     }
 
     void fireStop(Sub sub, EndReason reason) {
@@ -442,7 +487,7 @@ public final class Engine implements StreamEngine {
         SubscribeOptions o = sub.options();
         PlayEvent event = new PlayEvent(sub.key(), sub.id(), o.protocol(), o.remoteAddress(), reason, o.connectionId(),
                 o.attributes(), o.query());
-        fire(l -> l.onStop(event), "onStop");
+        announcer.onStop(event);
     }
 
     void fireSkip(Sub sub, long skips) {
@@ -451,7 +496,7 @@ public final class Engine implements StreamEngine {
         }
         SkipEvent event = new SkipEvent(sub.key(), sub.id(), sub.options().protocol(), sub.options().remoteAddress(), skips,
                 sub.options().connectionId());
-        fire(l -> l.onSkip(event), "onSkip");
+        announcer.onSkip(event);
     }
 
     private void fire(Consumer<ServerListener> call, String what) {

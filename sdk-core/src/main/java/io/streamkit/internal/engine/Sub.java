@@ -222,6 +222,7 @@ final class Sub implements Subscription {
             log.warn("subscriber {} of {} threw from onEnd", id, hub.key(), t);
         }
         hub.engine().fireStop(this, reason);
+        hub.engine().stopAnnounced(this);
     }
 
     private boolean failed(String method, Throwable t) {

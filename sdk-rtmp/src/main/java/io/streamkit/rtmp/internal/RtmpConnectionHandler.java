@@ -87,12 +87,6 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Map<String, Object> FOURCC_FORWARD_AUDIO = Map.of("Opus", 4.0, "mp4a", 4.0, ".mp3", 4.0);
     /** Chunk stream blocks of the plays on this connection, bit b for block b ({@link RtmpMediaWriter#BLOCKS}). */
     private int usedBlocks;
-    /** Players whose subscription started and has not ended: the disconnect is announced after their stops. */
-    private int livePlayers;
-    /** The connection closed while players were ending: the last one's end announces the disconnect. */
-    private boolean disconnectPending;
-    /** The longest the disconnect waits for players' stops, in milliseconds: their ends are queued on this loop, this is a backstop. */
-    private static final long DISCONNECT_BACKSTOP_MILLIS = 5_000;
     private RtmpPeerCapabilities peer = RtmpPeerCapabilities.LEGACY;
     private int nextStreamId = 1;
     private long droppedBeforeStart;
@@ -138,14 +132,7 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         streams.clear();
         if (client != null) {
-            if (livePlayers == 0) {
-                client.unregister();   // announces the disconnect
-            } else {
-                // After the players' stops (their ends run on this loop next): on_stop before on_close.
-                disconnectPending = true;
-                ClientRegistry.Entry entry = client;
-                ctx.executor().schedule(entry::unregister, DISCONNECT_BACKSTOP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
+            client.unregister();   // announces the disconnect, after the players' stops
         }
         super.channelInactive(ctx);
     }
@@ -560,20 +547,11 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         st.block = takeBlock();
         int block = st.block;
-        boolean[] counted = {false};
         // The block is free again only once the player has ended: frames already on their way to
         // it would otherwise share chunk streams with the next play's.
         RtmpPlayer player = new RtmpPlayer(ctx, streamId, config.chunkSize(), key,
                 WriteBatch.forWindow(ctx.channel().eventLoop(), config.writeBatch()), block, config.absoluteTime(),
-                peer, () -> {
-                    releaseBlock(block);
-                    if (counted[0]) {
-                        counted[0] = false;
-                        if (--livePlayers == 0 && disconnectPending && client != null) {
-                            ctx.executor().execute(client::unregister);   // after this end's onStop
-                        }
-                    }
-                });
+                peer, () -> releaseBlock(block));
         st.player = player;
         engine.subscribe(key, player, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
                         .protocol("rtmp").remoteAddress(remote).connectionId(id).attributes(result.attributes()).query(query))
@@ -588,8 +566,6 @@ final class RtmpConnectionHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     st.subscription = sub;
-                    counted[0] = true;
-                    livePlayers++;
                     if (client != null) {
                         client.role(ClientRegistry.Role.PLAY, key);
                     }

@@ -153,10 +153,15 @@ public final class ClientRegistry {
             this.role = Objects.requireNonNull(newRole, "role");
         }
 
-        /** Removes the connection from the registry and announces its end; idempotent. */
+        /**
+         * Removes the connection from the registry and announces its end once its subscriptions'
+         * stops have been announced (they end on their event loops, after the close), so that a
+         * listener hears a player's stop before its connection's disconnect; idempotent.
+         */
         public void unregister() {
             if (registry.clients.remove(id, this) && registry.events != null) {
-                registry.events.fireDisconnect(new ConnectionEvent(id, protocol, remoteAddress));
+                ConnectionEvent end = new ConnectionEvent(id, protocol, remoteAddress);
+                registry.events.afterSubscriptionsOf(id, () -> registry.events.fireDisconnect(end));
             }
         }
 
