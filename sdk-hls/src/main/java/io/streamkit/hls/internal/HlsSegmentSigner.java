@@ -81,11 +81,15 @@ final class HlsSegmentSigner {
     }
 
     private String sign(StreamKey key, long sequence, long expiry) {
+        return HexFormat.of().formatHex(hmac(secret, key.path() + "|" + sequence + "|" + expiry), 0, 16);
+    }
+
+    /** HMAC-SHA256 of a message under a key: the signatures of segment URLs and of viewer sessions. */
+    static byte[] hmac(byte[] secret, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] digest = mac.doFinal((key.path() + "|" + sequence + "|" + expiry).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }

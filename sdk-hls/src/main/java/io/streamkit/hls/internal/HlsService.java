@@ -107,24 +107,13 @@ public final class HlsService {
      * @param streams the engine
      */
     public void start(Engine streams) {
-        start(streams, null, streams.announcer());
+        start(streams, null, streams.announcer(), io.streamkit.server.internal.ServerGuard.lenient().log());
     }
 
     /**
      * Connects the service to the engine, and its viewers' sessions (when on) to the client list
-     * and the listeners; sessions idle past {@code viewerTimeout} are ended every second.
-     *
-     * @param streams the engine
-     * @param clients where sessions are listed and kicked, or {@code null}
-     * @param announcer the listeners that hear sessions' plays and stops
-     */
-    public void start(Engine streams, io.streamkit.server.internal.ClientRegistry clients, ServerListener announcer) {
-        start(streams, clients, announcer, io.streamkit.server.internal.ServerGuard.lenient().log());
-    }
-
-    /**
-     * Connects the service as {@link #start(Engine, io.streamkit.server.internal.ClientRegistry, ServerListener)}
-     * does, logging denied viewers through the server's rate-limited log.
+     * and the listeners; sessions idle past {@code viewerTimeout} are ended every second. Denied
+     * viewers are logged through the server's rate-limited log.
      *
      * @param streams the engine
      * @param clients where sessions are listed and kicked, or {@code null}
