@@ -30,12 +30,16 @@ final class HookBackend implements AutoCloseable {
         }
     }
 
-    /** What to answer: a status and a body. */
-    record Answer(int status, String body) {
+    /** What to answer: a status and a body, sent {@code delayMillis} after the request arrived (a slow backend). */
+    record Answer(int status, String body, long delayMillis) {
+        Answer(int status, String body) {
+            this(status, body, 0);
+        }
     }
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final java.util.concurrent.ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private volatile Function<Call, Answer> answers;
 
@@ -78,8 +82,22 @@ final class HookBackend implements AutoCloseable {
         }
         Call call = new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, fields, received, 0);
         Answer answer = answers.apply(call);
+        if (answer.delayMillis() <= 0) {
+            respond(exchange, call, answer);
+            return;
+        }
+        later.schedule(() -> {
+            try {
+                respond(exchange, call, answer);
+            } catch (IOException e) {
+                exchange.close();   // the server hung up first
+            }
+        }, answer.delayMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void respond(HttpExchange exchange, Call call, Answer answer) throws IOException {
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-        calls.add(new Call(call.method(), call.path(), query, fields, received, System.nanoTime()));
+        calls.add(new Call(call.method(), call.path(), call.query(), call.body(), call.receivedNanos(), System.nanoTime()));
         exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
@@ -89,6 +107,7 @@ final class HookBackend implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        later.shutdownNow();
         threads.shutdownNow();
     }
 }

@@ -99,12 +99,8 @@ class WebhookIT {
 
     @Test
     void aSlowBackendHoldsTheAnswerAndNothingReachesTheClientBeforeIt() throws Exception {
-        HookBackend backend = backend(call -> {
-            if (call.action().equals("on_play")) {
-                sleep(1500);
-            }
-            return new HookBackend.Answer(200, "{\"code\":0}");
-        });
+        HookBackend backend = backend(call -> new HookBackend.Answer(200, "{\"code\":0}",
+                call.action().equals("on_play") ? 1500 : 0));
         MediaServer server = server(MediaServer.builder().ioThreads(2).http(0).webhooks(w -> w.srs(backend.url("/hooks"))));
         var pub = HookMedia.publish(server, StreamKey.of("live", "slow"));
         long sent = System.nanoTime();
@@ -168,10 +164,7 @@ class WebhookIT {
     void fiftyConcurrentPlayersEventsArriveInOrderPerClient() throws Exception {
         ExternalTool.require("ffmpeg");
         java.util.Random random = new java.util.Random(7);
-        HookBackend backend = backend(call -> {
-            sleep(random.nextInt(30));   // answers out of order across clients
-            return new HookBackend.Answer(200, "0");
-        });
+        HookBackend backend = backend(call -> new HookBackend.Answer(200, "0", random.nextInt(30)));   // out of order across clients
         MediaServer server = server(MediaServer.builder().ioThreads(2).rtmp(0).http(0)
                 .webhooks(w -> w.srs(backend.url("/api/v1/hooks"))));
         String rtmp = "rtmp://127.0.0.1:" + server.rtmpPort().getAsInt() + "/live/many";
@@ -296,14 +289,6 @@ class WebhookIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);   // the backend's own slowness, not a wait for the server
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
