@@ -47,6 +47,17 @@ public class ServerListener {
     }
 
     /**
+     * A player asked for a stream that is not published and waits for it, up to the stream's
+     * play wait ({@link io.streamkit.stream.StreamPolicy#playWait()}); {@link #onPlay} follows
+     * when the stream is published in time. On-demand pulls start here. The event's
+     * subscription id is 0: the player has no subscription yet.
+     *
+     * @param event the stream and the player
+     */
+    public void onPlayWaiting(PlayEvent event) {
+    }
+
+    /**
      * A subscriber attached to a stream.
      *
      * @param event the stream and the player

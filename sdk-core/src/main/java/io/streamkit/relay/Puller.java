@@ -32,6 +32,21 @@ public interface Puller extends AutoCloseable {
      */
     boolean isActive();
 
+    /**
+     * Returns a snapshot of the puller's state, bytes moved and last error; any thread.
+     *
+     * @return the status
+     */
+    RelayStatus status();
+
+    /**
+     * Returns a stage that completes when the puller has stopped for good: closed, the server
+     * stopped, or (for a puller) the remote stream or connection ended and it does not reconnect.
+     *
+     * @return the stage; it completes normally, whatever the cause, and never fails
+     */
+    CompletionStage<Void> done();
+
     /** Disconnects and stops the local publisher. Idempotent. */
     @Override
     void close();

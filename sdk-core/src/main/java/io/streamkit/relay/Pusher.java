@@ -31,6 +31,21 @@ public interface Pusher extends AutoCloseable {
      */
     boolean isActive();
 
+    /**
+     * Returns a snapshot of the pusher's state, bytes moved and last error; any thread.
+     *
+     * @return the status
+     */
+    RelayStatus status();
+
+    /**
+     * Returns a stage that completes when the pusher has stopped for good: closed, the server
+     * stopped, or its first attempt failed.
+     *
+     * @return the stage; it completes normally, whatever the cause, and never fails
+     */
+    CompletionStage<Void> done();
+
     /** Stops sending and disconnects. Idempotent. */
     @Override
     void close();

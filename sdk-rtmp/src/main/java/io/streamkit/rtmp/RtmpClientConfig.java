@@ -1,7 +1,10 @@
 package io.streamkit.rtmp;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The RTMP client's settings, shared by every RTMP puller and pusher of a
@@ -20,6 +23,12 @@ import java.util.Objects;
  *   <tr><td>{@code reconnectMaxDelay}</td><td>{@value #DEFAULT_RECONNECT_MAX_DELAY_SECONDS} s</td><td>the delay doubles up to this, so a dead server costs one attempt per half minute</td></tr>
  * </table>
  *
+ * <p><b>RTMPS.</b> An {@code rtmps://} URL connects over TLS (port 443 unless the URL names
+ * one), with SNI and host-name verification against the URL's host, and trusts the JVM's
+ * default trust store (the system's CAs), as Facebook's, IVS's and YouTube's ingests need.
+ * {@link Builder#trustCertificates(Path)} trusts the certificates of a PEM file instead: a
+ * private CA, or a test server's self-signed certificate.
+ *
  * <p>A final class rather than a record, so that settings can be added without breaking
  * callers; made with its {@link Builder}.
  */
@@ -32,6 +41,7 @@ public final class RtmpClientConfig {
     private final int chunkSize;
     private final Duration reconnectMinDelay;
     private final Duration reconnectMaxDelay;
+    private final Path trustCertificates;
 
     /** Default connect timeout in seconds. */
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
@@ -61,10 +71,11 @@ public final class RtmpClientConfig {
      * @param chunkSize outgoing chunk size
      * @param reconnectMinDelay first reconnect delay
      * @param reconnectMaxDelay longest reconnect delay, at least {@code reconnectMinDelay}
+     * @param trustCertificates a PEM file of the certificates RTMPS trusts, or {@code null} for the JVM's default
      */
     private RtmpClientConfig(Duration connectTimeout, Duration handshakeTimeout, Duration startTimeout,
                              Duration idleTimeout, int maxMessageSize, int chunkSize, Duration reconnectMinDelay,
-                             Duration reconnectMaxDelay) {
+                             Duration reconnectMaxDelay, Path trustCertificates) {
         RtmpConfig.Builder.checkPositive("connectTimeout", connectTimeout);
         RtmpConfig.Builder.checkPositive("handshakeTimeout", handshakeTimeout);
         RtmpConfig.Builder.checkPositive("startTimeout", startTimeout);
@@ -85,6 +96,7 @@ public final class RtmpClientConfig {
         this.chunkSize = chunkSize;
         this.reconnectMinDelay = reconnectMinDelay;
         this.reconnectMaxDelay = reconnectMaxDelay;
+        this.trustCertificates = trustCertificates;
     }
 
     /**
@@ -168,6 +180,15 @@ public final class RtmpClientConfig {
         return reconnectMaxDelay;
     }
 
+    /**
+     * Returns the certificates RTMPS connections trust instead of the JVM's default trust store.
+     *
+     * @return the PEM file, or empty for the default trust store
+     */
+    public Optional<Path> trustCertificates() {
+        return Optional.ofNullable(trustCertificates);
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof RtmpClientConfig o && Objects.equals(connectTimeout, o.connectTimeout)
@@ -175,13 +196,14 @@ public final class RtmpClientConfig {
                 && Objects.equals(startTimeout, o.startTimeout) && Objects.equals(idleTimeout, o.idleTimeout)
                 && maxMessageSize == o.maxMessageSize && chunkSize == o.chunkSize
                 && Objects.equals(reconnectMinDelay, o.reconnectMinDelay)
-                && Objects.equals(reconnectMaxDelay, o.reconnectMaxDelay);
+                && Objects.equals(reconnectMaxDelay, o.reconnectMaxDelay)
+                && Objects.equals(trustCertificates, o.trustCertificates);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(connectTimeout, handshakeTimeout, startTimeout, idleTimeout, maxMessageSize, chunkSize
-                , reconnectMinDelay, reconnectMaxDelay);
+                , reconnectMinDelay, reconnectMaxDelay, trustCertificates);
     }
 
     @Override
@@ -190,7 +212,8 @@ public final class RtmpClientConfig {
                 + ", " + "handshakeTimeout=" + handshakeTimeout + ", " + "startTimeout=" + startTimeout
                 + ", " + "idleTimeout=" + idleTimeout + ", " + "maxMessageSize=" + maxMessageSize
                 + ", " + "chunkSize=" + chunkSize + ", " + "reconnectMinDelay=" + reconnectMinDelay
-                + ", " + "reconnectMaxDelay=" + reconnectMaxDelay + "]";
+                + ", " + "reconnectMaxDelay=" + reconnectMaxDelay
+                + (trustCertificates != null ? ", trustCertificates=" + trustCertificates : "") + "]";
     }
 
     /**
@@ -212,6 +235,7 @@ public final class RtmpClientConfig {
         private int chunkSize = DEFAULT_CHUNK_SIZE;
         private Duration reconnectMinDelay = Duration.ofSeconds(DEFAULT_RECONNECT_MIN_DELAY_SECONDS);
         private Duration reconnectMaxDelay = Duration.ofSeconds(DEFAULT_RECONNECT_MAX_DELAY_SECONDS);
+        private Path trustCertificates;
 
         Builder() {
         }
@@ -303,13 +327,29 @@ public final class RtmpClientConfig {
         }
 
         /**
+         * Makes RTMPS connections trust the certificates in a PEM file instead of the JVM's
+         * default trust store: a private CA's, or a server's self-signed certificate. The host
+         * name is still verified against the certificate.
+         *
+         * @param pemFile a readable file of one or more PEM certificates
+         * @return this builder
+         */
+        public Builder trustCertificates(Path pemFile) {
+            if (!Files.isReadable(Objects.requireNonNull(pemFile, "pemFile"))) {
+                throw new IllegalArgumentException("trust certificates " + pemFile + " is not a readable file");
+            }
+            this.trustCertificates = pemFile;
+            return this;
+        }
+
+        /**
          * Creates the configuration.
          *
          * @return the checked settings
          */
         public RtmpClientConfig build() {
             return new RtmpClientConfig(connectTimeout, handshakeTimeout, startTimeout, idleTimeout, maxMessageSize,
-                    chunkSize, reconnectMinDelay, reconnectMaxDelay);
+                    chunkSize, reconnectMinDelay, reconnectMaxDelay, trustCertificates);
         }
     }
 }

@@ -209,6 +209,17 @@ class ProtocolModuleTest {
             }
 
             @Override
+            public io.streamkit.relay.RelayStatus status() {
+                return io.streamkit.relay.RelayStatus.of(io.streamkit.relay.RelayState.IDLE, java.time.Instant.now(), null,
+                        0, 0, null);
+            }
+
+            @Override
+            public CompletionStage<Void> done() {
+                return new CompletableFuture<>();
+            }
+
+            @Override
             public void close() {
             }
         };

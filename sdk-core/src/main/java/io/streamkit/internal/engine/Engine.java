@@ -406,6 +406,11 @@ public final class Engine implements StreamEngine {
         }
 
         @Override
+        public void onPlayWaiting(PlayEvent event) {
+            fire(l -> l.onPlayWaiting(event), "onPlayWaiting");
+        }
+
+        @Override
         public void onPlay(PlayEvent event) {
             fire(l -> l.onPlay(event), "onPlay");
         }
@@ -468,6 +473,14 @@ public final class Engine implements StreamEngine {
         StreamEvent event = new StreamEvent(key, options.protocol(), options.remoteAddress(), options.connectionId(),
                 options.attributes(), options.query());
         announcer.onUnpublish(event);
+    }
+
+    void firePlayWaiting(StreamKey key, SubscribeOptions o) {
+        if (settings.listeners().isEmpty()) {
+            return;
+        }
+        announcer.onPlayWaiting(new PlayEvent(key, 0, o.protocol(), o.remoteAddress(), null, o.connectionId(),
+                o.attributes(), o.query()));
     }
 
     void firePlay(Sub sub) {

@@ -345,6 +345,7 @@ final class Hub {
     /** Returns the stage, or {@code null} when this hub was removed meanwhile. */
     CompletionStage<Subscription> subscribe(Subscriber subscriber, SubscribeOptions options, Executor executor) {
         Sub sub;
+        Pending waiting = null;
         synchronized (this) {
             if (removed) {
                 return null;
@@ -357,12 +358,18 @@ final class Hub {
                     return CompletableFuture.failedFuture(new StreamException(StreamException.Reason.NOT_FOUND,
                             "stream " + key + " not found"));
                 }
-                Pending p = new Pending(subscriber, options, executor);
-                pending.add(p);
+                waiting = new Pending(subscriber, options, executor);
+                pending.add(waiting);
+                Pending p = waiting;
                 p.timer = engine.schedule(() -> playWaitExpired(p), waitNanos);
-                return p.future;
+                sub = null;
+            } else {
+                sub = attach(subscriber, options, executor);
             }
-            sub = attach(subscriber, options, executor);
+        }
+        if (waiting != null) {
+            engine.firePlayWaiting(key, options);
+            return waiting.future;
         }
         engine.firePlay(sub);
         return CompletableFuture.completedFuture(sub);

@@ -6,16 +6,17 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.rtmp.RtmpProtocolException;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client side of the RTMP handshake in its simple form (RTMP spec 5.2): sends C0 and a
- * C1 of time, four zero bytes (which tell a server "no digest") and random bytes; reads S0
- * and S1 and answers C2, the echo of S1; reads S2; then removes itself so that the bytes
- * after S2 (often the server's first control messages) flow to the chunk decoder, and fires
- * {@link RtmpHandshakeHandler#COMPLETE}. S2's content is not checked: servers differ in what
- * they echo, and the connection is plain TCP either way.
+ * The client side of the RTMP handshake (RTMP spec 5.2) in the digest form Flash Player and
+ * ffmpeg use, which servers that refuse the simple form require and every other server
+ * accepts: sends C0 and a C1 carrying an HMAC-SHA256 digest ({@link RtmpHandshake#clientC1()});
+ * reads S0 and S1 and answers C2, keyed by S1's digest when S1 has one and the echo of S1 when
+ * not; reads S2; then removes itself so that the bytes after S2 (often the server's first
+ * control messages) flow to the chunk decoder, and fires {@link RtmpHandshakeHandler#COMPLETE}.
+ * S2's content is not checked: servers differ in what they echo (nginx-rtmp answers a digest,
+ * others an echo), and TLS, where it is used, authenticates the server.
  *
  * <table>
  *   <caption>Limits</caption>
@@ -53,17 +54,7 @@ final class RtmpClientHandshakeHandler extends ByteToMessageDecoder {
         }
         timeout = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new RtmpProtocolException(
                 "handshake not finished within " + timeoutMillis + " ms")), timeoutMillis, TimeUnit.MILLISECONDS);
-        byte[] c1 = new byte[RtmpHandshake.PACKET_SIZE];
-        ThreadLocalRandom.current().nextBytes(c1);
-        int now = (int) (System.currentTimeMillis() & 0x7FFFFFFF);
-        c1[0] = (byte) (now >>> 24);
-        c1[1] = (byte) (now >>> 16);
-        c1[2] = (byte) (now >>> 8);
-        c1[3] = (byte) now;
-        c1[4] = 0;
-        c1[5] = 0;
-        c1[6] = 0;
-        c1[7] = 0;
+        byte[] c1 = RtmpHandshake.clientC1();
         ByteBuf out = ctx.alloc().buffer(1 + RtmpHandshake.PACKET_SIZE);
         out.writeByte(RtmpHandshake.VERSION).writeBytes(c1);
         ctx.writeAndFlush(out);
@@ -87,7 +78,9 @@ final class RtmpClientHandshakeHandler extends ByteToMessageDecoder {
                 return;
             }
             in.skipBytes(1);
-            ctx.writeAndFlush(in.readRetainedSlice(RtmpHandshake.PACKET_SIZE));   // C2 echoes S1
+            byte[] s1 = new byte[RtmpHandshake.PACKET_SIZE];
+            in.readBytes(s1);
+            ctx.writeAndFlush(ctx.alloc().buffer(RtmpHandshake.PACKET_SIZE).writeBytes(RtmpHandshake.clientC2(s1)));
             sentC2 = true;
         }
         if (in.readableBytes() < RtmpHandshake.PACKET_SIZE) {

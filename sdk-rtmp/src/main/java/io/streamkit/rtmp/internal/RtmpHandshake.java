@@ -39,7 +39,66 @@ final class RtmpHandshake {
     /** The version S1 claims in the digest form, as Flash Media Server 3.5 did. */
     private static final int SERVER_VERSION = 0x03050101;
 
+    private static final byte[] PLAYER_KEY_FULL = concat(PLAYER_KEY, KEY_TAIL);
+    /** The version C1 claims in the digest form: Flash Player 9.0.124.2, as ffmpeg and librtmp send. */
+    private static final int CLIENT_VERSION = 0x09007C02;
+
     private RtmpHandshake() {
+    }
+
+    /**
+     * Builds a client's C1 in the digest form: time, a Flash Player version, random bytes and an
+     * HMAC-SHA256 under the player's key in the digest-block-first layout, as ffmpeg sends it.
+     * Servers that refuse the simple form (a zero version) accept it; the others answer either way.
+     *
+     * @return the 1536-byte C1
+     */
+    static byte[] clientC1() {
+        byte[] c1 = new byte[PACKET_SIZE];
+        ThreadLocalRandom.current().nextBytes(c1);
+        writeInt(c1, 0, (int) (System.currentTimeMillis() & 0x7FFFFFFF));
+        writeInt(c1, 4, CLIENT_VERSION);
+        int offset = digestOffset(c1, 1);
+        System.arraycopy(hmac(PLAYER_KEY, c1, offset), 0, c1, offset, DIGEST_SIZE);
+        return c1;
+    }
+
+    /**
+     * Builds a client's C2 in answer to S1: when S1 carries a digest under the server's key (in
+     * either layout), random bytes whose last 32 are an HMAC keyed by that digest, the proof a
+     * digest-checking server expects; otherwise the echo of S1, the simple form.
+     *
+     * @param s1 the server's 1536-byte S1
+     * @return the 1536-byte C2
+     */
+    static byte[] clientC2(byte[] s1) {
+        for (int layout = 0; layout <= 1; layout++) {
+            int offset = digestOffset(s1, layout);
+            if (Arrays.equals(hmac(SERVER_KEY, s1, offset), 0, DIGEST_SIZE, s1, offset, offset + DIGEST_SIZE)) {
+                byte[] key = hmac(PLAYER_KEY_FULL, s1, offset, DIGEST_SIZE);
+                byte[] c2 = new byte[PACKET_SIZE];
+                ThreadLocalRandom.current().nextBytes(c2);
+                byte[] digest = hmac(key, c2, 0, PACKET_SIZE - DIGEST_SIZE);
+                System.arraycopy(digest, 0, c2, PACKET_SIZE - DIGEST_SIZE, DIGEST_SIZE);
+                return c2;
+            }
+        }
+        return s1.clone();
+    }
+
+    /**
+     * Checks a server's S2 against the client's C1 in the digest form: whether its last 32 bytes
+     * are the HMAC keyed by C1's digest under the server's full key.
+     *
+     * @param c1 the C1 sent, from {@link #clientC1()}
+     * @param s2 the server's S2
+     * @return whether S2 proves the server read C1's digest
+     */
+    static boolean serverProved(byte[] c1, byte[] s2) {
+        int offset = digestOffset(c1, 1);
+        byte[] key = hmac(SERVER_KEY_FULL, c1, offset, DIGEST_SIZE);
+        byte[] expected = hmac(key, s2, 0, PACKET_SIZE - DIGEST_SIZE);
+        return Arrays.equals(expected, 0, DIGEST_SIZE, s2, PACKET_SIZE - DIGEST_SIZE, PACKET_SIZE);
     }
 
     /**

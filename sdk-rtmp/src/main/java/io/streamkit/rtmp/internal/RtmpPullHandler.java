@@ -95,11 +95,15 @@ final class RtmpPullHandler extends RtmpClientHandler {
         end();
     }
 
+    /** Media payload bytes received; written on the connection's loop, read by the relay's status from any thread. */
+    volatile long mediaBytes;
+
     @Override
     void media(RtmpMessage m) {
         if (ingest == null) {
             return;   // before NetStream.Play.Start
         }
+        mediaBytes += m.payload().readableBytes();
         switch (m.type()) {
             case RtmpMessage.VIDEO -> ingest.video(m.payload(), m.timestamp());
             case RtmpMessage.AUDIO -> ingest.audio(m.payload(), m.timestamp());

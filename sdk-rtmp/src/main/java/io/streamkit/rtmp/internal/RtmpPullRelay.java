@@ -2,10 +2,14 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.relay.Puller;
+import io.streamkit.relay.RelayState;
+import io.streamkit.relay.RelayStatus;
 import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.stream.StreamKey;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An RTMP puller: one connection that plays a remote stream into a local publisher. It does
+ * An RTMP or RTMPS puller: one connection that plays a remote stream into a local publisher. It does
  * not reconnect: when the remote stream ends or the connection drops, the local publisher
  * closes (its subscribers wait out the stream's reconnect grace) and the puller is done.
  * State lives on one event loop; {@link #start()} and {@link #close()} may be called from any thread.
@@ -28,13 +32,18 @@ final class RtmpPullRelay implements Puller {
     private final RtmpUrls.Target target;
     private final StreamKey localKey;
     private final Runnable onDone;
+    private final SslContext tls;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final AtomicBoolean startCalled = new AtomicBoolean();
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile boolean active;
     private volatile boolean closed;
+    private volatile RelayState state = RelayState.IDLE;
+    private volatile Instant since = Instant.now();
+    private volatile String lastError;
     private Channel channel;
-    private RtmpPullHandler handler;
+    private volatile RtmpPullHandler handler;
 
     RtmpPullRelay(EventLoop loop, StreamEngine engine, RtmpClientConfig config, RtmpUrls.Target target,
                   StreamKey localKey, Runnable onDone) {
@@ -44,6 +53,7 @@ final class RtmpPullRelay implements Puller {
         this.target = target;
         this.localKey = localKey;
         this.onDone = onDone;
+        this.tls = RtmpClients.tls(config, target);
     }
 
     @Override
@@ -54,6 +64,7 @@ final class RtmpPullRelay implements Puller {
     @Override
     public CompletionStage<Void> start() {
         if (startCalled.compareAndSet(false, true)) {
+            state(RelayState.CONNECTING);
             loop.execute(this::connect);
         }
         return started.copy();
@@ -64,7 +75,7 @@ final class RtmpPullRelay implements Puller {
             return;
         }
         var events = RtmpPullHandler.events(this::firstTrack, this::disconnected);
-        var future = RtmpClients.connect(loop, config, target, decoder -> handler =
+        var future = RtmpClients.connect(loop, config, target, tls, decoder -> handler =
                 new RtmpPullHandler(config, target, decoder, engine, localKey, events));
         channel = future.channel();
         future.addListener(f -> {
@@ -76,8 +87,8 @@ final class RtmpPullRelay implements Puller {
 
     private void firstTrack() {
         active = true;
-        log.info("rtmp pull {}: playing rtmp://{}/{}", localKey, target.host() + ":" + target.port() + "/" + target.app(),
-                target.name());
+        state(RelayState.LIVE);
+        log.info("rtmp pull {}: playing {}", localKey, target.display());
         started.complete(null);
     }
 
@@ -86,15 +97,37 @@ final class RtmpPullRelay implements Puller {
         if (cause != null && started.isDone()) {
             log.info("rtmp pull {}: disconnected: {}", localKey, cause.getMessage());
         }
-        finish(cause != null ? cause : new IllegalStateException("rtmp pull " + localKey + " ended before its first track"));
+        finish(cause != null ? cause : new IllegalStateException("rtmp pull " + localKey
+                + (started.isDone() ? ": the remote stream ended" : " ended before its first track")));
     }
 
     private void finish(Throwable cause) {
         active = false;
         started.completeExceptionally(cause);
         if (done.compareAndSet(false, true)) {
+            if (!closed && cause != null) {
+                lastError = String.valueOf(cause.getMessage());
+            }
+            state(RelayState.STOPPED);
             onDone.run();
+            ended.complete(null);
         }
+    }
+
+    private void state(RelayState next) {
+        state = next;
+        since = Instant.now();
+    }
+
+    @Override
+    public RelayStatus status() {
+        RtmpPullHandler h = handler;
+        return RelayStatus.of(state, since, null, h == null ? 0 : h.mediaBytes, startCalled.get() ? 1 : 0, lastError);
+    }
+
+    @Override
+    public CompletionStage<Void> done() {
+        return ended.copy();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.streamkit.rtmp.internal;
 
 import io.streamkit.relay.Puller;
+import io.streamkit.relay.RelayStatus;
 import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.StreamKey;
@@ -48,10 +49,10 @@ public final class RtmpPuller implements Puller {
      * {@code MediaServer.pull} calls it. Nothing is sent until {@link #start()}.
      *
      * @param host the server
-     * @param rtmpUrl {@code rtmp://host[:port]/app/name[?query]}; app and name split at the last slash
+     * @param rtmpUrl {@code rtmp[s]://host[:port]/app/name[?query]}; app and name split at the last slash
      * @param localKey the local stream to publish as
      * @return the puller, registered with the server so that it closes with it
-     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL
+     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} or {@code rtmps://} URL
      * @throws IllegalStateException when the server is stopped
      */
     public static RtmpPuller create(RtmpClientHost host, String rtmpUrl, StreamKey localKey) {
@@ -94,6 +95,26 @@ public final class RtmpPuller implements Puller {
     }
 
     /** Disconnects and closes the local publisher. Idempotent; returns without waiting. */
+    /**
+     * Returns the puller's state, bytes moved, attempts and last error.
+     *
+     * @return a snapshot
+     */
+    @Override
+    public RelayStatus status() {
+        return delegate.status();
+    }
+
+    /**
+     * Returns a stage that completes when the puller has stopped for good.
+     *
+     * @return the stage; it never fails
+     */
+    @Override
+    public CompletionStage<Void> done() {
+        return delegate.done();
+    }
+
     @Override
     public void close() {
         delegate.close();

@@ -2,17 +2,22 @@ package io.streamkit.rtmp.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.relay.Pusher;
+import io.streamkit.relay.RelayState;
+import io.streamkit.relay.RelayStatus;
 import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
 import io.streamkit.stream.Subscription;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -27,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * the publish, or fails with the cause, after which the pusher stops. Once started, every
  * ended attempt is followed by another after a delay that starts at the configured minimum,
  * doubles after each attempt that fails to publish, is capped at the maximum, and returns to
- * the minimum once a publish is accepted. {@link #close()} stops for good; so does the local
+ * the minimum once a publish is accepted; each delay is drawn from its upper half (jitter). {@link #close()} stops for good; so does the local
  * engine shutting down. State lives on one event loop, which also runs the subscription and
  * the connections; {@code start} and {@code close} may be called from any thread.
  */
@@ -40,14 +45,21 @@ final class RtmpPushRelay implements Pusher {
     private final StreamKey localKey;
     private final RtmpUrls.Target target;
     private final Runnable onDone;
+    private final SslContext tls;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final AtomicBoolean startCalled = new AtomicBoolean();
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile boolean active;
     private volatile boolean closed;
+    private volatile RelayState state = RelayState.IDLE;
+    private volatile Instant since = Instant.now();
+    private volatile Instant retryAt;
+    private volatile String lastError;
+    private volatile long bytesOfEndedAttempts;
     private long delayMillis;
-    private int attempts;
-    private Attempt current;
+    private volatile int attempts;
+    private volatile Attempt current;
     private ScheduledFuture<?> retry;
 
     /** One subscription and connection. */
@@ -70,8 +82,9 @@ final class RtmpPushRelay implements Pusher {
                 return;
             }
             active = true;
+            state(RelayState.LIVE, null);
             delayMillis = config.reconnectMinDelay().toMillis();
-            log.info("rtmp push {}: publishing to {}", localKey, url());
+            log.info("rtmp push {}: publishing to {}", localKey, target.display());
             started.complete(null);
         }
 
@@ -102,6 +115,7 @@ final class RtmpPushRelay implements Pusher {
             }
             over = true;
             active = false;
+            bytesOfEndedAttempts += session.mediaBytes;
             session.disconnected();
             if (subscription != null) {
                 subscription.close();
@@ -118,6 +132,7 @@ final class RtmpPushRelay implements Pusher {
         /** Closes without scheduling another. */
         void abandon() {
             over = true;
+            bytesOfEndedAttempts += session.mediaBytes;
             session.disconnected();
             if (subscription != null) {
                 subscription.close();
@@ -139,6 +154,7 @@ final class RtmpPushRelay implements Pusher {
         this.target = target;
         this.onDone = onDone;
         this.delayMillis = config.reconnectMinDelay().toMillis();
+        this.tls = RtmpClients.tls(config, target);
     }
 
     @Override
@@ -149,6 +165,7 @@ final class RtmpPushRelay implements Pusher {
     @Override
     public CompletionStage<Void> start() {
         if (startCalled.compareAndSet(false, true)) {
+            state(RelayState.CONNECTING, null);
             loop.execute(this::attempt);
         }
         return started.copy();
@@ -159,10 +176,6 @@ final class RtmpPushRelay implements Pusher {
         return attempts;
     }
 
-    private String url() {
-        return "rtmp://" + target.host() + ":" + target.port() + "/" + target.app() + "/" + target.name();
-    }
-
     private void attempt() {
         retry = null;
         if (closed) {
@@ -170,6 +183,9 @@ final class RtmpPushRelay implements Pusher {
         }
         Attempt a = new Attempt(++attempts);
         current = a;
+        if (state != RelayState.CONNECTING) {
+            state(RelayState.CONNECTING, null);
+        }
         engine.subscribe(localKey, a.session, SubscribeOptions.defaults().executor(loop).protocol("rtmp-push"))
                 .whenComplete((sub, error) -> loop.execute(() -> subscribed(a, sub, error)));
     }
@@ -184,7 +200,7 @@ final class RtmpPushRelay implements Pusher {
             sub.close();
             return;
         }
-        var future = RtmpClients.connect(loop, config, target, decoder -> a.handler =
+        var future = RtmpClients.connect(loop, config, target, tls, decoder -> a.handler =
                 new RtmpPushHandler(config, target, decoder, a.session, a));
         a.channel = future.channel();
         future.addListener(f -> {
@@ -198,16 +214,34 @@ final class RtmpPushRelay implements Pusher {
         if (closed) {
             return;
         }
+        lastError = String.valueOf(cause.getMessage());
         if (!started.isDone()) {
-            log.info("rtmp push {}: could not publish to {}: {}", localKey, url(), cause.getMessage());
+            log.debug("rtmp push {}: could not publish to {}: {}", localKey, target.display(), cause.getMessage());   // start() carries it
             started.completeExceptionally(cause);
             stop();
             return;
         }
-        long delay = delayMillis;
+        long delay = jittered(delayMillis);
         delayMillis = Math.min(delayMillis * 2, config.reconnectMaxDelay().toMillis());
         log.info("rtmp push {}: {}; attempt {} in {} ms", localKey, cause.getMessage(), attempts + 1, delay);
+        state(RelayState.RETRYING, Instant.now().plusMillis(delay));
         retry = loop.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A delay spread over its upper half (the "equal jitter" of exponential backoff), so that
+     * pushers cut off together, as every destination of a server that restarts, do not come
+     * back in one burst.
+     */
+    static long jittered(long delayMillis) {
+        long half = delayMillis / 2;
+        return half + ThreadLocalRandom.current().nextLong(delayMillis - half + 1);
+    }
+
+    private void state(RelayState next, Instant retryAt) {
+        this.retryAt = retryAt;
+        this.state = next;
+        this.since = Instant.now();
     }
 
     /** Stops for good, on the loop. */
@@ -224,9 +258,27 @@ final class RtmpPushRelay implements Pusher {
             a.abandon();
         }
         started.completeExceptionally(new IllegalStateException("rtmp push " + localKey + " closed"));
+        finished();
+    }
+
+    private void finished() {
         if (done.compareAndSet(false, true)) {
+            state(RelayState.STOPPED, null);
             onDone.run();
+            ended.complete(null);
         }
+    }
+
+    @Override
+    public RelayStatus status() {
+        Attempt a = current;
+        long bytes = bytesOfEndedAttempts + (a != null && !a.over ? a.session.mediaBytes : 0);
+        return RelayStatus.of(state, since, retryAt, bytes, attempts, lastError);
+    }
+
+    @Override
+    public CompletionStage<Void> done() {
+        return ended.copy();
     }
 
     @Override
@@ -244,9 +296,7 @@ final class RtmpPushRelay implements Pusher {
         try {
             loop.execute(this::stop);
         } catch (RejectedExecutionException e) {
-            if (done.compareAndSet(false, true)) {
-                onDone.run();   // the loops are gone, and with them the connection
-            }
+            finished();   // the loops are gone, and with them the connection
         }
     }
 }

@@ -67,6 +67,7 @@ final class RtmpPushSession implements Subscriber {
         MediaFrame frame;
         while ((frame = pending.poll()) != null) {
             try {
+                mediaBytes += frame.content().readableBytes();
                 writer.frame(frame);
             } finally {
                 frame.release();
@@ -99,6 +100,9 @@ final class RtmpPushSession implements Subscriber {
         }
     }
 
+    /** Media payload bytes handed to the connection; written on the loop, read by the relay's status from any thread. */
+    volatile long mediaBytes;
+
     @Override
     public void onFrame(MediaFrame frame) {
         if (ended) {
@@ -111,11 +115,12 @@ final class RtmpPushSession implements Subscriber {
             }
             waitingForKeyframe = false;
         }
+        int size = frame.content().readableBytes();
         if (writer != null) {
+            mediaBytes += size;
             writer.frame(frame);
             return;
         }
-        int size = frame.content().readableBytes();
         if (pending.size() >= MAX_PENDING_FRAMES || pendingBytes + size > MAX_PENDING_BYTES) {
             releasePending();
             waitingForKeyframe = true;

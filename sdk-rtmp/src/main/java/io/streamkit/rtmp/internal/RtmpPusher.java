@@ -1,6 +1,7 @@
 package io.streamkit.rtmp.internal;
 
 import io.streamkit.relay.Pusher;
+import io.streamkit.relay.RelayStatus;
 import io.streamkit.rtmp.RtmpClientConfig;
 import io.streamkit.rtmp.RtmpProtocolException;
 import io.streamkit.stream.StreamKey;
@@ -49,9 +50,9 @@ public final class RtmpPusher implements Pusher {
      *
      * @param host the server
      * @param localKey the local stream to send
-     * @param rtmpUrl {@code rtmp://host[:port]/app/name[?query]}
+     * @param rtmpUrl {@code rtmp[s]://host[:port]/app/name[?query]}
      * @return the pusher, registered with the server so that it closes with it
-     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} URL
+     * @throws IllegalArgumentException when the URL is not a usable {@code rtmp://} or {@code rtmps://} URL
      * @throws IllegalStateException when the server is stopped
      */
     public static RtmpPusher create(RtmpClientHost host, StreamKey localKey, String rtmpUrl) {
@@ -95,6 +96,26 @@ public final class RtmpPusher implements Pusher {
     }
 
     /** Stops sending and disconnects for good, after {@code FCUnpublish} and {@code deleteStream}. Idempotent. */
+    /**
+     * Returns the pusher's state, bytes moved, attempts and last error.
+     *
+     * @return a snapshot
+     */
+    @Override
+    public RelayStatus status() {
+        return delegate.status();
+    }
+
+    /**
+     * Returns a stage that completes when the pusher has stopped for good.
+     *
+     * @return the stage; it never fails
+     */
+    @Override
+    public CompletionStage<Void> done() {
+        return delegate.done();
+    }
+
     @Override
     public void close() {
         delegate.close();

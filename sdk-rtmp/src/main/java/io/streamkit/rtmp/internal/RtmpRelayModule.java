@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RTMP client as a module: registers the {@code rtmp} relay scheme, so that
+ * The RTMP client as a module: registers the {@code rtmp} and {@code rtmps} relay schemes, so that
  * {@code MediaServer.pull} and {@code push} reach other servers over RTMP whether or not this
  * server serves RTMP itself, and closes its pullers and pushers when the server stops.
  */
@@ -46,7 +46,7 @@ public final class RtmpRelayModule implements ProtocolModule, RtmpClientHost {
     @Override
     public void start(ModuleContext context) {
         this.context = context;
-        context.relayScheme("rtmp", new RelayScheme() {
+        RelayScheme relays = new RelayScheme() {
             @Override
             public Puller puller(String url, StreamKey localKey) {
                 return RtmpPuller.create(RtmpRelayModule.this, url, localKey);
@@ -56,7 +56,9 @@ public final class RtmpRelayModule implements ProtocolModule, RtmpClientHost {
             public Pusher pusher(StreamKey localKey, String url) {
                 return RtmpPusher.create(RtmpRelayModule.this, localKey, url);
             }
-        });
+        };
+        context.relayScheme("rtmp", relays);
+        context.relayScheme("rtmps", relays);
     }
 
     @Override

@@ -116,6 +116,8 @@ final class RtmpUrls {
 
     /** The default RTMP port (RTMP spec 1.0, section 4). */
     static final int DEFAULT_PORT = 1935;
+    /** The default RTMPS port: HTTPS's, where Facebook's, IVS's and YouTube's RTMPS ingests listen, as ffmpeg assumes. */
+    static final int DEFAULT_TLS_PORT = 443;
 
     /**
      * Where a client connects and what it asks for.
@@ -125,15 +127,22 @@ final class RtmpUrls {
      * @param app the application, sent in {@code connect}
      * @param name the stream name with the URL's query, sent in {@code play} or {@code publish}
      * @param tcUrl the URL up to and including the app, sent in {@code connect}
+     * @param tls whether the connection is RTMPS: RTMP inside TLS
      */
-    record Target(String host, int port, String app, String name, String tcUrl) {
+    record Target(String host, int port, String app, String name, String tcUrl, boolean tls) {
+
+        /** The URL without its query, which may carry a stream key or a token: for logs and status. */
+        String display() {
+            int q = name.indexOf('?');
+            return (tls ? "rtmps://" : "rtmp://") + host + ":" + port + "/" + app + "/" + (q < 0 ? name : name.substring(0, q));
+        }
     }
 
     /**
-     * Splits a client URL {@code rtmp://host[:port]/app[/more]/name[?query]} at its last slash,
+     * Splits a client URL {@code rtmp[s]://host[:port]/app[/more]/name[?query]} at its last slash,
      * the way this server (and ffmpeg, for up to three segments) splits app and stream name.
      *
-     * @throws IllegalArgumentException when the URL is not {@code rtmp://} or lacks an app or a name
+     * @throws IllegalArgumentException when the URL is not {@code rtmp://} or {@code rtmps://}, or lacks an app or a name
      */
     static Target target(String url) {
         java.net.URI uri;
@@ -142,9 +151,9 @@ final class RtmpUrls {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("malformed RTMP URL '" + url + "': " + e.getMessage(), e);
         }
-        if (!"rtmp".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("'" + url + "' is not an rtmp:// URL"
-                    + ("rtmps".equalsIgnoreCase(uri.getScheme()) ? " (rtmps:// is not supported by the client yet)" : ""));
+        boolean tls = "rtmps".equalsIgnoreCase(uri.getScheme());
+        if (!tls && !"rtmp".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("'" + url + "' is not an rtmp:// or rtmps:// URL");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("RTMP URL '" + url + "' has no host");
@@ -158,11 +167,11 @@ final class RtmpUrls {
             throw new IllegalArgumentException("RTMP URL '" + url + "' names port " + uri.getPort()
                     + ", outside 1 to 65535");
         }
-        int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
+        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? DEFAULT_TLS_PORT : DEFAULT_PORT;
         String app = decode(path.substring(0, slash));
         String name = decode(path.substring(slash + 1)) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String tcUrl = "rtmp://" + uri.getRawAuthority() + "/" + path.substring(0, slash);
-        return new Target(uri.getHost(), port, app, name, tcUrl);
+        String tcUrl = (tls ? "rtmps://" : "rtmp://") + uri.getRawAuthority() + "/" + path.substring(0, slash);
+        return new Target(uri.getHost(), port, app, name, tcUrl, tls);
     }
 
     private static Map<String, String> parse(String query) {

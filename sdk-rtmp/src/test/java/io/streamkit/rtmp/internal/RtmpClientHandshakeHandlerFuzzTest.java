@@ -19,9 +19,10 @@ import java.util.List;
  * remote server answers a puller or pusher (S0, S1, S2 and what follows), arriving in pieces of
  * any size.
  *
- * <p>Properties: C0 and C1 (1,537 bytes, version 3, the simple form's zero version field) go out
- * at once; the only failure is an {@code RtmpProtocolException}, for an S0 other than 3; C2,
- * the echo of S1, goes out once S0 and S1 are in; once S2 is in, the handshake completes once
+ * <p>Properties: C0 and C1 (1,537 bytes, version 3, the digest form: Flash Player's version and a
+ * digest the server's check finds) go out at once; the only failure is an
+ * {@code RtmpProtocolException}, for an S0 other than 3; C2 (the echo of an S1 without a digest,
+ * as a fuzzed S1 nearly always is) goes out once S0 and S1 are in; once S2 is in, the handshake completes once
  * and every byte after S2 reaches the next handler unchanged; every buffer is released.
  * Seeds: a server's answer followed by its first control messages, under
  * {@code RtmpClientHandshakeHandlerFuzzTestInputs}.
@@ -38,7 +39,8 @@ class RtmpClientHandshakeHandlerFuzzTest {
         byte[] c0c1 = FuzzChannels.outbound(ch);
         assertEquals(1 + N, c0c1.length, "C0 and C1");
         assertEquals(RtmpHandshake.VERSION, c0c1[0], "C0");
-        assertArrayEquals(new byte[4], Arrays.copyOfRange(c0c1, 5, 9), "C1's version field of the simple form");
+        assertArrayEquals(new byte[] {9, 0, 0x7C, 2}, Arrays.copyOfRange(c0c1, 5, 9), "C1's version field of the digest form");
+        assertEquals(1, RtmpHandshake.digestLayout(Arrays.copyOfRange(c0c1, 1, 1 + N)), "C1's digest");
         List<ByteBuf> fed = new ArrayList<>();
         boolean failed = false;
         for (byte[] piece : pieces) {
@@ -62,7 +64,11 @@ class RtmpClientHandshakeHandlerFuzzTest {
             assertEquals(0, out.length, "C2 before S1 was whole");
             return;
         }
-        assertArrayEquals(Arrays.copyOfRange(all, 1, 1 + N), out, "C2 echoes S1");
+        byte[] s1 = Arrays.copyOfRange(all, 1, 1 + N);
+        assertEquals(N, out.length, "C2");
+        if (Arrays.equals(RtmpHandshake.clientC2(s1), s1)) {
+            assertArrayEquals(s1, out, "C2 echoes an S1 without a digest");
+        }
         if (all.length < 1 + 2 * N) {
             assertTrue(sink.events.isEmpty(), "completed before S2 was whole");
             return;

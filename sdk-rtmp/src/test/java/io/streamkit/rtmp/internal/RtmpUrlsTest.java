@@ -54,7 +54,27 @@ class RtmpUrlsTest {
 
     @Test
     void aUrlWithAPortKeepsIt() {
-        assertEquals(new RtmpUrls.Target("host", 65_535, "app", "name", "rtmp://host:65535/app"),
+        assertEquals(new RtmpUrls.Target("host", 65_535, "app", "name", "rtmp://host:65535/app", false),
                 RtmpUrls.target("rtmp://host:65535/app/name"));
+    }
+
+    @Test
+    void rtmpsIsTlsOnPort443UnlessTheUrlNamesOne() {
+        assertEquals(new RtmpUrls.Target("live-api-s.facebook.com", 443, "rtmp", "KEY?s_bl=1", "rtmps://live-api-s.facebook.com/rtmp", true),
+                RtmpUrls.target("rtmps://live-api-s.facebook.com/rtmp/KEY?s_bl=1"));
+        assertEquals(new RtmpUrls.Target("h", 4443, "app", "n", "rtmps://h:4443/app", true), RtmpUrls.target("RTMPS://h:4443/app/n"));
+        assertEquals(new RtmpUrls.Target("h", 1935, "app", "n", "rtmp://h/app", false), RtmpUrls.target("rtmp://h/app/n"));
+    }
+
+    @Test
+    void theDisplayedUrlLeavesTheQueryOut() {
+        assertEquals("rtmps://h:443/app/n", RtmpUrls.target("rtmps://h/app/n?key=secret").display());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http://h/app/n", "srt://h/app/n", "rtmpt://h/app/n"})
+    void otherSchemesAreRefused(String url) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RtmpUrls.target(url));
+        assertEquals(true, e.getMessage().contains("not an rtmp:// or rtmps:// URL"), e.getMessage());
     }
 }
