@@ -1,0 +1,4 @@
+/**
+ * A stream directory on Redis.
+ */
+package io.streamkit.redis;
