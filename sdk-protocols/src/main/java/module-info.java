@@ -11,6 +11,7 @@ module io.streamkit.protocols {
     requires transitive io.streamkit.hls;
     requires transitive io.streamkit.record;
     requires transitive io.streamkit.webhook;
+    requires transitive io.streamkit.cluster;
     requires io.streamkit.httpflv;
     requires org.slf4j;
 

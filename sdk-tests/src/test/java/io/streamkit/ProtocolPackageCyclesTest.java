@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of the protocol modules ({@code streamkit-server-spi}, {@code -rtmp},
- * {@code -http}, {@code -httpflv}, {@code -hls}, {@code -record}, {@code -webhook} and {@code streamkit-protocols}), read from their
+ * {@code -http}, {@code -httpflv}, {@code -hls}, {@code -record}, {@code -webhook}, {@code -cluster} and {@code streamkit-protocols}), read from their
  * classes as one graph: no package depends, directly or not, on a package that depends on it, and
  * a protocol module reaches another only through HTTP's mount SPI. Maven keeps the modules
  * themselves acyclic; this keeps the packages inside them so, and the modules' rule that the build
@@ -28,14 +28,15 @@ import org.junit.jupiter.api.Test;
 class ProtocolPackageCyclesTest {
     private static final PackageCycles GRAPH = PackageCycles.ofModulesOf(MediaServer.class, TlsConfig.class,
             RtmpConfig.class, HttpConfig.class, HttpFlvModule.class, HlsConfig.class, RecordConfig.class,
-            io.streamkit.webhook.WebhookConfig.class);
+            io.streamkit.webhook.WebhookConfig.class, io.streamkit.cluster.RelayConfig.class);
 
     @Test
     void protocolPackagesFormNoCycle() {
         assertTrue(GRAPH.packages().containsAll(List.of("io.streamkit.server", "io.streamkit.server.spi",
                 "io.streamkit.rtmp.internal", "io.streamkit.http.spi", "io.streamkit.httpflv.internal",
                 "io.streamkit.hls.internal", "io.streamkit.record", "io.streamkit.record.internal",
-                "io.streamkit.webhook", "io.streamkit.webhook.internal")), "every module read: " + GRAPH.packages());
+                "io.streamkit.webhook", "io.streamkit.webhook.internal", "io.streamkit.cluster",
+                "io.streamkit.cluster.internal")), "every module read: " + GRAPH.packages());
         assertEquals(List.of(), GRAPH.cycles(), GRAPH.describe());
     }
 
@@ -43,7 +44,7 @@ class ProtocolPackageCyclesTest {
     void mountedModulesReachHttpOnlyThroughItsMountSpi() {
         for (String pkg : GRAPH.packages()) {
             if (!pkg.startsWith("io.streamkit.httpflv") && !pkg.startsWith("io.streamkit.hls")
-                    && !pkg.startsWith("io.streamkit.record")) {
+                    && !pkg.startsWith("io.streamkit.record") && !pkg.startsWith("io.streamkit.cluster")) {
                 continue;
             }
             for (Map.Entry<String, SortedSet<String>> dep : GRAPH.dependenciesOf(pkg).entrySet()) {
@@ -64,6 +65,20 @@ class ProtocolPackageCyclesTest {
                 String to = dep.getKey();
                 assertTrue(to.startsWith("io.streamkit.webhook") || to.equals("io.streamkit.server.spi"),
                         pkg + " depends on " + to + ": " + dep.getValue());
+            }
+        }
+    }
+
+    @Test
+    void relaysReachOtherProtocolsOnlyThroughRelaySchemes() {
+        for (String pkg : GRAPH.packages()) {
+            if (!pkg.startsWith("io.streamkit.cluster")) {
+                continue;
+            }
+            for (Map.Entry<String, SortedSet<String>> dep : GRAPH.dependenciesOf(pkg).entrySet()) {
+                String to = dep.getKey();
+                assertTrue(to.startsWith("io.streamkit.cluster") || to.equals("io.streamkit.server.spi")
+                        || to.equals("io.streamkit.http.spi"), pkg + " depends on " + to + ": " + dep.getValue());
             }
         }
     }

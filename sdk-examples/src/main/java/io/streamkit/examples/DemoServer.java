@@ -37,7 +37,15 @@ import org.slf4j.LoggerFactory;
  * {@code --record-format mp4|flv|hls} (default mp4), {@code --record-rotate SECONDS} (a new file
  * at the first keyframe after that long; default 3600), {@code --no-record}, {@code --hook-url URL}
  * (every event POSTed to URL in SRS's hook dialect, publish and play decided by its answer) and
- * {@code --auth-url URL} (publish and play decided by a GET of URL in the plain dialect); each protocol starts
+ * {@code --auth-url URL} (publish and play decided by a GET of URL in the plain dialect),
+ * {@code --forward URL} (every published stream pushed to that server under the same app and
+ * name, such as {@code rtmp://10.0.0.2:1935} or {@code rtmps://host}; repeatable), {@code --edge-of URL}
+ * (an edge of that origin: a stream a player asks for and this server lacks is pulled from it,
+ * and streams published here are forwarded to it), {@code --redis URL} (a cluster on Redis, such
+ * as {@code redis://10.0.0.5:6379}: this server claims the streams published to it, and pulls
+ * the streams it lacks from the server that claimed them) and {@code --advertise URL} (the URL
+ * other servers pull this one's streams from, for {@code --redis}; default
+ * {@code rtmp://<this host's address>:<rtmp port>}); each protocol starts
  * here as it lands (see the README's feature table). {@code --no-hls} and {@code --quiet} make
  * a fan-out benchmark do what the server it is compared with does.
  */
@@ -54,7 +62,8 @@ public final class DemoServer {
      *     {@code --max-connections-per-address N}, {@code --no-hls}, {@code --quiet}, {@code --proxy-protocol},
      *     {@code --bind ADDRESS}, {@code --api-token TOKEN}, {@code --record-dir DIR},
      *     {@code --record-format mp4|flv|hls}, {@code --record-rotate SECONDS}, {@code --no-record},
-     *     {@code --hook-url URL}, {@code --auth-url URL}
+     *     {@code --hook-url URL}, {@code --auth-url URL}, {@code --forward URL}, {@code --edge-of URL},
+     *     {@code --redis URL}, {@code --advertise URL}
      * @throws InterruptedException if interrupted while waiting
      * @throws java.net.UnknownHostException when {@code --bind} names no address of this machine
      */
@@ -93,6 +102,10 @@ public final class DemoServer {
         Duration recordRotate = RecordSpec.DEFAULT_ROTATE_AFTER;
         String hookUrl = null;
         String authUrl = null;
+        java.util.List<String> forwards = new java.util.ArrayList<>();
+        String edgeOf = null;
+        String redisUrl = null;
+        String advertise = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
@@ -111,12 +124,17 @@ public final class DemoServer {
                 case "--no-record" -> recordDir = null;
                 case "--hook-url" -> hookUrl = value(args, ++i);
                 case "--auth-url" -> authUrl = value(args, ++i);
+                case "--forward" -> forwards.add(value(args, ++i));
+                case "--edge-of" -> edgeOf = value(args, ++i);
+                case "--redis" -> redisUrl = value(args, ++i);
+                case "--advertise" -> advertise = value(args, ++i);
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
                             + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--max-connections-per-address N]"
                             + " [--no-hls] [--quiet] [--proxy-protocol] [--bind ADDRESS] [--api-token TOKEN]"
                             + " [--record-dir DIR] [--record-format mp4|flv|hls] [--record-rotate SECONDS] [--no-record]"
-                            + " [--hook-url URL] [--auth-url URL]");
+                            + " [--hook-url URL] [--auth-url URL] [--forward URL]... [--edge-of URL] [--redis URL]"
+                            + " [--advertise URL]");
                     System.exit(2);
                 }
             }
@@ -167,6 +185,38 @@ public final class DemoServer {
                 }
             });
         }
+        io.streamkit.relay.StreamDirectory directory = redisUrl == null ? null
+                : io.streamkit.redis.RedisStreamDirectory.connect(redisUrl);
+        String self = advertise != null ? advertise : "rtmp://" + advertised(bind) + ":" + rtmpPort;
+        String origin = edgeOf;
+        builder.relays(r -> {
+            forwards.forEach(url -> r.forward(io.streamkit.cluster.ForwardRule.to(url)));
+            if (origin != null) {
+                r.edge(origin);
+            }
+            if (directory != null) {
+                r.edge(directory).origin(directory, self);
+            }
+        });
+        if (directory != null) {
+            // a module of the application's that owns the Redis client: modules stop in reverse, and the
+            // relays' module starts after the application's, so it releases its claims before this closes
+            builder.module(new io.streamkit.server.spi.ProtocolModule() {
+                @Override
+                public String name() {
+                    return "redis-directory";
+                }
+
+                @Override
+                public void start(io.streamkit.server.spi.ModuleContext context) {
+                }
+
+                @Override
+                public void stop() {
+                    directory.close();
+                }
+            });
+        }
         MediaServer server = builder.start();
         int port = server.rtmpPort().orElseThrow();
         log.info("Publish: ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:{}/live/demo  (OBS: server rtmp://127.0.0.1:{}/live, key demo)", port, port);
@@ -188,10 +238,32 @@ public final class DemoServer {
         if (authUrl != null) {
             log.info("Auth:    publish and play decided by GET {}?path=/app/name&type=...&role=...", authUrl);
         }
+        forwards.forEach(url -> log.info("Forward: every published stream to {}/APP/NAME", url.replaceAll("/+$", "")));
+        if (origin != null) {
+            log.info("Edge:    streams this server lacks are pulled from {}; streams published here go there too", origin);
+        }
+        if (directory != null) {
+            log.info("Cluster: streams published here are claimed as {} in {}; streams this server lacks are pulled"
+                    + " from the server that claimed them", self, directory);
+        }
+        log.info("Relays:  curl {}http://127.0.0.1:{}/api/relays   (POST /api/relays/push/APP/NAME?url=rtmp://... to add one)",
+                token == null ? "" : "-H 'Authorization: Bearer <token>' ", http);
         if (proxied) {
             log.info("Both ports expect the PROXY protocol header first (v1 or v2): connect through the load balancer");
         }
         return server;
+    }
+
+    /** The address other servers reach this one at: the bound address, else this host's. */
+    private static String advertised(java.net.InetAddress bind) {
+        if (bind != null && !bind.isAnyLocalAddress()) {
+            return bind.getHostAddress();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "127.0.0.1";
+        }
     }
 
     private static String value(String[] args, int i) {

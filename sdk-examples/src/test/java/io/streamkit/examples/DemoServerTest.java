@@ -81,4 +81,65 @@ class DemoServerTest {
             backend.stop(0);
         }
     }
+
+    @Test
+    void withEdgeOfAndForwardStreamsFlowToTheOriginAndBack() throws Exception {
+        String[] quiet = {"--rtmp-port", "0", "--http-port", "0", "--quiet", "--no-record", "--no-hls"};
+        try (MediaServer origin = DemoServer.start(quiet); MediaServer sink = DemoServer.start(quiet)) {
+            String o = "rtmp://127.0.0.1:" + origin.rtmpPort().getAsInt();
+            String s = "rtmp://127.0.0.1:" + sink.rtmpPort().getAsInt();
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(quiet));
+            args.addAll(java.util.List.of("--edge-of", o, "--forward", s));
+            try (MediaServer edge = DemoServer.start(args.toArray(String[]::new))) {
+                // published at the edge: forwarded to the origin (edge) and to the sink (forward)
+                io.streamkit.stream.StreamKey up = io.streamkit.stream.StreamKey.of("live", "up");
+                io.streamkit.stream.Publisher atEdge = publish(edge, up);
+                io.streamkit.test.Await.until(Duration.ofSeconds(15), () -> tracks(origin, up) == 1 && tracks(sink, up) == 1,
+                        () -> "forwarded: " + edge.relays().orElseThrow().list());
+                // published at the origin, asked for at the edge: pulled on demand
+                io.streamkit.stream.StreamKey down = io.streamkit.stream.StreamKey.of("live", "down");
+                io.streamkit.stream.Publisher atOrigin = publish(origin, down);
+                String head = flvHead(edge.httpPort().getAsInt(), "/live/down.flv");
+                assertTrue(head.startsWith("HTTP/1.1 200") && head.contains("FLV"), head);
+                String relays = body(edge, "/api/relays");
+                assertTrue(relays.contains("\"kind\":\"on_demand\"") && relays.contains(o + "/live/down"), relays);
+                atEdge.close();
+                atOrigin.close();
+            }
+        }
+    }
+
+    private static int tracks(MediaServer server, io.streamkit.stream.StreamKey key) {
+        return server.streams().stream(key).map(i -> i.live() ? i.tracks().size() : 0).orElse(0);
+    }
+
+    /** Two seconds of H.264 published by application code; the GOP cache keeps its last second. */
+    private static io.streamkit.stream.Publisher publish(MediaServer server, io.streamkit.stream.StreamKey key) {
+        io.streamkit.stream.Publisher pub = server.streams().publish(key);
+        io.streamkit.stream.Track video = pub.addTrack(io.streamkit.test.TestMedia.h264());
+        for (int i = 0; i < 50; i++) {
+            pub.write(video, i * 40_000L, i * 40_000L, i % 25 == 0,
+                    io.streamkit.test.TestMedia.accessUnit(io.streamkit.stream.Codec.H264, i, 500, i % 25 == 0));
+        }
+        return pub;
+    }
+
+    /** The status line, headers and first body bytes of a streamed HTTP answer. */
+    private static String flvHead(int port, String path) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("FLV") && seen.length() < 4096) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                seen.append((char) b);
+            }
+            return seen.toString();
+        }
+    }
 }

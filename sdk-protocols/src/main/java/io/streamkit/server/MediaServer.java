@@ -142,8 +142,8 @@ public interface MediaServer extends AutoCloseable {
      * @param url the remote stream, {@code rtmp://host[:port]/app/name[?query]}
      * @param localKey the local stream to publish as
      * @return the puller
-     * @throws IllegalArgumentException when the URL's scheme is not supported (only
-     *     {@code rtmp://} for now) or the URL lacks a host, app or name
+     * @throws IllegalArgumentException when the URL's scheme is not supported ({@code rtmp://}
+     *     and {@code rtmps://}, and the schemes of added modules) or the URL lacks a host, app or name
      * @throws IllegalStateException when the server is stopped
      */
     Puller pull(String url, StreamKey localKey);
@@ -158,8 +158,8 @@ public interface MediaServer extends AutoCloseable {
      * @param localKey the local stream to send
      * @param url the remote stream, {@code rtmp://host[:port]/app/name[?query]}
      * @return the pusher
-     * @throws IllegalArgumentException when the URL's scheme is not supported (only
-     *     {@code rtmp://} for now) or the URL lacks a host, app or name
+     * @throws IllegalArgumentException when the URL's scheme is not supported ({@code rtmp://}
+     *     and {@code rtmps://}, and the schemes of added modules) or the URL lacks a host, app or name
      * @throws IllegalStateException when the server is stopped
      */
     Pusher push(StreamKey localKey, String url);
@@ -170,6 +170,14 @@ public interface MediaServer extends AutoCloseable {
      * @return the recorder, or empty when the builder did not turn recording on ({@link Builder#record})
      */
     java.util.Optional<io.streamkit.record.Recorder> recorder();
+
+    /**
+     * Returns the server's relays: forwards, pushes and pulls, on-demand pulls; add and remove
+     * pushes and pulls at runtime, reconnecting ones unlike {@link #pull} and {@link #push}.
+     *
+     * @return the relays, or empty when the builder did not configure them ({@link Builder#relays})
+     */
+    java.util.Optional<io.streamkit.cluster.Relays> relays();
 
     /**
      * Records a stream until stopped: at once if it is live, else from its next publish, and
@@ -219,6 +227,7 @@ public interface MediaServer extends AutoCloseable {
         private AuthHandler onPlay = AuthHandler.allowAll();
         private java.time.Duration authTimeout = java.time.Duration.ofSeconds(StreamEngine.DEFAULT_AUTH_TIMEOUT_SECONDS);
         private io.streamkit.webhook.WebhookConfig webhooks;
+        private io.streamkit.cluster.RelayConfig relays;
 
         Builder() {
         }
@@ -344,6 +353,24 @@ public interface MediaServer extends AutoCloseable {
             io.streamkit.webhook.WebhookConfig.Builder b = io.streamkit.webhook.WebhookConfig.builder();
             Objects.requireNonNull(options, "options").accept(b);
             this.webhooks = b.build();
+            return this;
+        }
+
+        /**
+         * Turns relays on: forwarding rules, static and on-demand pulls, and the server's place
+         * in a cluster (an origin claiming its streams in a stream directory, an edge pulling
+         * from origins); the {@link MediaServer#relays()} handle and {@code /api/relays} add and
+         * remove pushes and pulls at runtime:
+         * {@code .relays(r -> r.forward(ForwardRule.to("rtmp://backup:1935")))}. See
+         * {@link io.streamkit.cluster.RelayConfig}.
+         *
+         * @param options sets the rules and limits on a builder that starts from the defaults
+         * @return this builder
+         */
+        public Builder relays(java.util.function.Consumer<io.streamkit.cluster.RelayConfig.Builder> options) {
+            io.streamkit.cluster.RelayConfig.Builder b = io.streamkit.cluster.RelayConfig.builder();
+            Objects.requireNonNull(options, "options").accept(b);
+            this.relays = b.build();
             return this;
         }
 
@@ -552,6 +579,9 @@ public interface MediaServer extends AutoCloseable {
             }
             engine.onPublish(publishCheck).onPlay(playCheck);
             all.addAll(modules);
+            if (relays != null) {
+                all.add(new io.streamkit.cluster.internal.RelayModule(relays));   // last: every scheme is registered
+            }
             return RunningServer.start(engine, ioThreads, transport, allocator, all, limits);
         }
     }

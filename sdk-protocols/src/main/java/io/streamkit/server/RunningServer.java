@@ -205,6 +205,11 @@ final class RunningServer implements MediaServer {
     }
 
     @Override
+    public Optional<io.streamkit.cluster.Relays> relays() {
+        return context.service(io.streamkit.cluster.Relays.class);
+    }
+
+    @Override
     public Puller pull(String url, StreamKey localKey) {
         return scheme(url, "pull").puller(url, localKey);
     }
@@ -219,14 +224,11 @@ final class RunningServer implements MediaServer {
         if (closed.get()) {
             throw new IllegalStateException("the server is stopped");
         }
-        int colon = url.indexOf("://");
-        RelayScheme scheme = colon <= 0 ? null : context.schemes.get(url.substring(0, colon).toLowerCase(Locale.ROOT));
-        if (scheme == null) {
-            throw new IllegalArgumentException("cannot " + verb + " '" + url + "': only "
-                    + String.join(", ", context.schemes.keySet().stream().map(s -> s + "://").toList())
-                    + " URLs are supported");
+        try {
+            return context.relays(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot " + verb + " '" + url + "': " + e.getMessage(), e);
         }
-        return scheme;
     }
 
     @Override
@@ -264,6 +266,11 @@ final class RunningServer implements MediaServer {
         @Override
         public void onUnpublish(StreamEvent event) {
             listeners.forEach(l -> l.onUnpublish(event));
+        }
+
+        @Override
+        public void onPlayWaiting(PlayEvent event) {
+            listeners.forEach(l -> l.onPlayWaiting(event));
         }
 
         @Override
@@ -360,6 +367,17 @@ final class RunningServer implements MediaServer {
             if (schemes.putIfAbsent(key, Objects.requireNonNull(relays, "relays")) != null) {
                 throw new IllegalArgumentException("the relay scheme '" + key + "' is already registered");
             }
+        }
+
+        @Override
+        public synchronized RelayScheme relays(String url) {
+            int colon = Objects.requireNonNull(url, "url").indexOf("://");
+            RelayScheme scheme = colon <= 0 ? null : schemes.get(url.substring(0, colon).toLowerCase(Locale.ROOT));
+            if (scheme == null) {
+                throw new IllegalArgumentException("only " + String.join(", ", schemes.keySet().stream()
+                        .map(s -> s + "://").toList()) + " URLs are supported");
+            }
+            return scheme;
         }
 
         @Override

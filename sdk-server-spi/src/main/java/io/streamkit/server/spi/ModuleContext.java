@@ -84,6 +84,18 @@ public interface ModuleContext {
     void relayScheme(String scheme, RelayScheme relays);
 
     /**
+     * Finds the relay clients for a URL by its scheme, as {@code MediaServer.pull} and
+     * {@code push} do: how a module that relays (forwarding, pulls on demand) reaches any
+     * scheme another module registered. Call it once the server has started, when every
+     * scheme is registered.
+     *
+     * @param url the remote URL, such as {@code rtmps://host/app/name}
+     * @return the scheme's clients
+     * @throws IllegalArgumentException when no module registered the URL's scheme; the message names those registered
+     */
+    RelayScheme relays(String url);
+
+    /**
      * Adds a listener of the engine's events (streams published and ended, players, skips),
      * called after the application's own.
      *

@@ -1,0 +1,123 @@
+package io.streamkit.cluster.internal;
+
+import io.streamkit.relay.RelayState;
+import io.streamkit.relay.RelayStatus;
+import io.streamkit.stream.StreamKey;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One stream pulled on demand: the relay, the players counted from the engine's play and stop
+ * events, and when the last one left. Touched only on the module's loop, except the relay.
+ */
+final class OnDemandPull {
+    final StreamKey key;
+    volatile RetryingRelay relay;
+    volatile int players;
+    volatile long lastDemandNanos;
+    volatile long idleSinceNanos;
+
+    OnDemandPull(StreamKey key, long now) {
+        this.key = key;
+        this.lastDemandNanos = now;
+        this.idleSinceNanos = now;
+    }
+
+    /** Whether the pull should go on after its leg ended: players are on it or asked for it lately. */
+    boolean wanted(long now, long demandWindowNanos) {
+        return players > 0 || now - lastDemandNanos < demandWindowNanos;
+    }
+
+    /** Whether it has had no player for the idle timeout while live. */
+    boolean idle(long now, long idleNanos) {
+        return players == 0 && now - lastDemandNanos >= idleNanos && now - idleSinceNanos >= idleNanos
+                && relay != null && relay.status().state() == RelayState.LIVE;
+    }
+
+    /**
+     * A leg whose source is looked up when it starts (a directory, the application's function,
+     * the next fixed origin): it resolves, then runs the scheme's puller for that source.
+     */
+    static final class Resolving implements RetryingRelay.Leg {
+        private final CompletionStage<String> source;
+        private final java.util.function.Function<String, RetryingRelay.Leg> pull;
+        private final CompletableFuture<Void> started = new CompletableFuture<>();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private volatile RetryingRelay.Leg inner;
+        private volatile boolean closed;
+        private volatile String error;
+        private final java.time.Instant since = java.time.Instant.now();
+
+        Resolving(CompletionStage<String> source, java.util.function.Function<String, RetryingRelay.Leg> pull) {
+            this.source = source;
+            this.pull = pull;
+        }
+
+        @Override
+        public CompletionStage<Void> start() {
+            source.whenComplete((url, failure) -> {
+                if (closed) {
+                    finish(null);
+                    return;
+                }
+                if (failure != null || url == null) {
+                    error = failure != null ? "source lookup failed: " + failure.getMessage() : "no source for the stream";
+                    finish(new IllegalStateException(error));
+                    return;
+                }
+                RetryingRelay.Leg l;
+                try {
+                    l = pull.apply(url);
+                } catch (RuntimeException e) {
+                    error = e.getMessage();
+                    finish(e);
+                    return;
+                }
+                inner = l;
+                if (closed) {
+                    l.close();
+                }
+                l.start().whenComplete((ok, e) -> {
+                    if (e == null) {
+                        started.complete(null);
+                    } else {
+                        started.completeExceptionally(e);
+                    }
+                });
+                l.done().whenComplete((ok, e) -> finish(null));
+            });
+            return started;
+        }
+
+        private void finish(Throwable cause) {
+            if (cause != null) {
+                started.completeExceptionally(cause);
+            }
+            done.complete(null);
+        }
+
+        @Override
+        public CompletionStage<Void> done() {
+            return done;
+        }
+
+        @Override
+        public RelayStatus status() {
+            RetryingRelay.Leg l = inner;
+            if (l != null) {
+                return l.status();
+            }
+            return RelayStatus.of(done.isDone() ? RelayState.STOPPED : RelayState.CONNECTING, since, null, 0,
+                    done.isDone() ? 1 : 0, error);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            RetryingRelay.Leg l = inner;
+            if (l != null) {
+                l.close();
+            }
+        }
+    }
+}
