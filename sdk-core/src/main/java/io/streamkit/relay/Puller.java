@@ -1,6 +1,5 @@
 package io.streamkit.relay;
 
-import io.streamkit.stream.StreamKey;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -9,45 +8,22 @@ import java.util.concurrent.CompletionStage;
  * {@code streamkit-protocols}; policies such as pulling on demand when a player asks for a
  * missing stream build on this interface.
  */
-public interface Puller extends AutoCloseable {
-
-    /**
-     * Returns the local stream the remote one is published as.
-     *
-     * @return the local key
-     */
-    StreamKey localKey();
+public interface Puller extends Relay {
 
     /**
      * Connects and starts publishing locally.
      *
      * @return completes when the first track is published, or fails with the cause
      */
+    @Override
     CompletionStage<Void> start();
 
     /**
-     * Returns whether the puller is connected and publishing.
-     *
-     * @return the state
-     */
-    boolean isActive();
-
-    /**
-     * Returns a snapshot of the puller's state, bytes moved and last error; any thread.
-     *
-     * @return the status
-     */
-    RelayStatus status();
-
-    /**
      * Returns a stage that completes when the puller has stopped for good: closed, the server
-     * stopped, or (for a puller) the remote stream or connection ended and it does not reconnect.
+     * stopped, or the remote stream or connection ended: a puller does not reconnect by itself.
      *
      * @return the stage; it completes normally, whatever the cause, and never fails
      */
-    CompletionStage<Void> done();
-
-    /** Disconnects and stops the local publisher. Idempotent. */
     @Override
-    void close();
+    CompletionStage<Void> done();
 }

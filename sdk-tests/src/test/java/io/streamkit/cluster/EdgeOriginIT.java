@@ -7,6 +7,7 @@ import io.streamkit.relay.MemoryStreamDirectory;
 import io.streamkit.relay.RelayState;
 import io.streamkit.relay.StreamDirectory;
 import io.streamkit.server.MediaServer;
+import io.streamkit.server.players.Peers;
 import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamkit.relay.RelayState;
 import io.streamkit.server.MediaServer;
+import io.streamkit.server.players.Peers;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
 import io.streamkit.test.Await;

@@ -7,6 +7,7 @@ import io.streamkit.codec.VideoParameters;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.server.MediaServer;
+import io.streamkit.server.players.Peers;
 import io.streamkit.stream.Codec;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.StreamPolicy;
@@ -41,36 +42,14 @@ class RtmpNginxIT {
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private Peers peers;
     private MediaServer server;
     private int nginxPort;
 
     @BeforeEach
     void start() throws Exception {
-        ExternalTool.require("nginx");
-        ExternalTool.require("ffmpeg");
-        Path module = List.of(Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so"),
-                        Path.of("/usr/share/nginx/modules/ngx_rtmp_module.so")).stream()
-                .filter(Files::exists).findFirst().orElse(null);
-        if (module == null) {
-            ExternalTool.require("ngx_rtmp_module.so");   // skips, or fails under CI, with the install hint
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            nginxPort = s.getLocalPort();
-        }
-        Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, String.join("\n",
-                "load_module " + module + ";",
-                "daemon off;",
-                "master_process off;",
-                "pid " + dir.resolve("nginx.pid") + ";",
-                "error_log " + dir.resolve("error.log") + " info;",
-                "events { worker_connections 64; }",
-                "rtmp { server { listen 127.0.0.1:" + nginxPort + "; application live { live on; } } }",
-                ""));
-        processes.add(new ProcessBuilder("nginx", "-e", dir.resolve("error.log").toString(), "-c", conf.toString(),
-                "-p", dir.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start());
-        Await.until(WAIT, this::nginxAccepts, () -> "nginx listening on " + nginxPort + ": " + read(dir.resolve("error.log")));
+        peers = new Peers(dir);
+        nginxPort = peers.nginx();
         server = MediaServer.builder().ioThreads(2).rtmp(0)
                 .policy(StreamPolicy.defaults().withReconnectGrace(Duration.ZERO))
                 .start();
@@ -81,18 +60,13 @@ class RtmpNginxIT {
         if (server != null) {
             server.close();
         }
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        peers.close();
     }
 
     @Test
     void pusherPublishesAStreamFfmpegSentUsToNginxAndFfprobeReadsItBack() throws Exception {
         StreamKey key = StreamKey.of("live", "src");
-        publish("rtmp://127.0.0.1:" + server.rtmpPort().getAsInt() + "/live/src", 10);
+        peers.publish("rtmp://127.0.0.1:" + server.rtmpPort().getAsInt() + "/live/src", 10);
         Await.until(WAIT, () -> server.streams().stream(key).map(s -> s.tracks().size() == 2).orElse(false),
                 () -> "ffmpeg published to our server: " + server.streams().stream(key));
 
@@ -117,7 +91,7 @@ class RtmpNginxIT {
 
     @Test
     void pullerPlaysAStreamFfmpegPublishesToNginx() {
-        publish(nginx("cam"), 10);
+        peers.publish(nginx("cam"), 10);
         StreamKey key = StreamKey.of("edge", "cam");
         Puller puller = server.pull(nginx("cam"), key);
         puller.start().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
@@ -155,31 +129,6 @@ class RtmpNginxIT {
         return "rtmp://127.0.0.1:" + nginxPort + "/live/" + name;
     }
 
-    private boolean nginxAccepts() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), nginxPort), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** ffmpeg sending a synthetic 320x240 25 fps H.264 (1 s GOP) and AAC stream in real time. */
-    private void publish(String url, int seconds) {
-        try {
-            processes.add(new ProcessBuilder("ffmpeg", "-v", "error", "-re",
-                    "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-                    "-t", String.valueOf(seconds),
-                    "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p",
-                    "-c:a", "aac", "-b:a", "64k", "-f", "flv", url)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg-" + processes.size() + ".log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
-        } catch (IOException e) {
-            throw new AssertionError("could not start ffmpeg", e);
-        }
-    }
-
     private static Map<String, String> probe(Path file, String stream) {
         String out = ExternalTool.run(60, "ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
                 "-show_entries", "stream=codec_name,width,height,sample_rate,channels,nb_read_frames",
@@ -194,11 +143,4 @@ class RtmpNginxIT {
         return fields;
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "(no " + p.getFileName() + ")";
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
 }

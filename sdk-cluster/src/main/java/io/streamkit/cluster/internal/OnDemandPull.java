@@ -1,5 +1,6 @@
 package io.streamkit.cluster.internal;
 
+import io.streamkit.relay.Relay;
 import io.streamkit.relay.RelayState;
 import io.streamkit.relay.RelayStatus;
 import io.streamkit.stream.StreamKey;
@@ -38,19 +39,33 @@ final class OnDemandPull {
      * A leg whose source is looked up when it starts (a directory, the application's function,
      * the next fixed origin): it resolves, then runs the scheme's puller for that source.
      */
-    static final class Resolving implements RetryingRelay.Leg {
+    static final class Resolving implements Relay {
         private final CompletionStage<String> source;
-        private final java.util.function.Function<String, RetryingRelay.Leg> pull;
+        private final java.util.function.Function<String, Relay> pull;
         private final CompletableFuture<Void> started = new CompletableFuture<>();
         private final CompletableFuture<Void> done = new CompletableFuture<>();
-        private volatile RetryingRelay.Leg inner;
+        private volatile Relay inner;
         private volatile boolean closed;
         private volatile String error;
         private final java.time.Instant since = java.time.Instant.now();
 
-        Resolving(CompletionStage<String> source, java.util.function.Function<String, RetryingRelay.Leg> pull) {
+        private final StreamKey key;
+
+        Resolving(StreamKey key, CompletionStage<String> source, java.util.function.Function<String, Relay> pull) {
+            this.key = key;
             this.source = source;
             this.pull = pull;
+        }
+
+        @Override
+        public StreamKey localKey() {
+            return key;
+        }
+
+        @Override
+        public boolean isActive() {
+            Relay l = inner;
+            return l != null && l.isActive();
         }
 
         @Override
@@ -65,7 +80,7 @@ final class OnDemandPull {
                     finish(new IllegalStateException(error));
                     return;
                 }
-                RetryingRelay.Leg l;
+                Relay l;
                 try {
                     l = pull.apply(url);
                 } catch (RuntimeException e) {
@@ -103,7 +118,7 @@ final class OnDemandPull {
 
         @Override
         public RelayStatus status() {
-            RetryingRelay.Leg l = inner;
+            Relay l = inner;
             if (l != null) {
                 return l.status();
             }
@@ -114,7 +129,7 @@ final class OnDemandPull {
         @Override
         public void close() {
             closed = true;
-            RetryingRelay.Leg l = inner;
+            Relay l = inner;
             if (l != null) {
                 l.close();
             }

@@ -133,7 +133,7 @@ public final class RelayModule implements ProtocolModule, Relays {
     public RelayInfo push(StreamKey stream, String url) {
         checkUrlAndRoom(url);
         RetryingRelay r = add(RelayKind.PUSH, stream, url, null,
-                n -> RetryingRelay.Leg.of(context.relays(url).pusher(stream, url)), () -> true);
+                n -> context.relays(url).pusher(stream, url), () -> true);
         return r.info();
     }
 
@@ -141,7 +141,7 @@ public final class RelayModule implements ProtocolModule, Relays {
     public RelayInfo pull(String url, StreamKey stream) {
         checkUrlAndRoom(url);
         RetryingRelay r = add(RelayKind.PULL, stream, url, null,
-                n -> RetryingRelay.Leg.of(context.relays(url).puller(url, stream)), () -> true);
+                n -> context.relays(url).puller(url, stream), () -> true);
         return r.info();
     }
 
@@ -308,7 +308,7 @@ public final class RelayModule implements ProtocolModule, Relays {
         }
         try {
             made.add(add(RelayKind.FORWARD, key, url, rule,
-                    n -> RetryingRelay.Leg.of(context.relays(url).pusher(key, url)), () -> true));
+                    n -> context.relays(url).pusher(key, url), () -> true));
         } catch (RuntimeException e) {
             log.warn("relays: cannot forward {} to {} (rule {}): {}", key, RetryingRelay.displayed(url), rule, e.getMessage());
         }
@@ -378,9 +378,9 @@ public final class RelayModule implements ProtocolModule, Relays {
         try {
             onDemand.put(key, p);
             add(RelayKind.ON_DEMAND, key, "(resolving)", null,
-                    n -> new OnDemandPull.Resolving(source(key, n), url -> {
+                    n -> new OnDemandPull.Resolving(key, source(key, n), url -> {
                         p.relay.url(url);
-                        return RetryingRelay.Leg.of(context.relays(url).puller(url, key));
+                        return context.relays(url).puller(url, key);
                     }),
                     () -> !stopped && p.wanted(System.nanoTime(), DEMAND_WINDOW_NANOS),
                     r -> p.relay = r);

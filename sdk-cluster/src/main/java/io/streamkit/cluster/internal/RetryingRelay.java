@@ -3,8 +3,7 @@ package io.streamkit.cluster.internal;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.cluster.RelayInfo;
 import io.streamkit.cluster.RelayKind;
-import io.streamkit.relay.Puller;
-import io.streamkit.relay.Pusher;
+import io.streamkit.relay.Relay;
 import io.streamkit.relay.RelayState;
 import io.streamkit.relay.RelayStatus;
 import io.streamkit.stream.StreamKey;
@@ -19,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One relay of the module: a scheme's puller or pusher (a "leg") and the legs after it. When a
+ * One relay of the module: a scheme's puller or pusher (a {@link Relay}, here a "leg") and the legs after it. When a
  * leg stops for good (its first attempt failed, the remote stream ended, the connection
  * dropped and the leg does not reconnect by itself) the next leg starts after a delay that
  * doubles from the minimum to the maximum, drawn from its upper half, and resets once a leg
@@ -29,60 +28,9 @@ import org.slf4j.LoggerFactory;
 final class RetryingRelay {
     private static final Logger log = LoggerFactory.getLogger(RetryingRelay.class);
 
-    /** A scheme's puller or pusher, seen the same way. */
-    interface Leg {
-        CompletionStage<Void> start();
-
-        CompletionStage<Void> done();
-
-        RelayStatus status();
-
-        void close();
-
-        static Leg of(Puller p) {
-            return new Leg() {
-                public CompletionStage<Void> start() {
-                    return p.start();
-                }
-
-                public CompletionStage<Void> done() {
-                    return p.done();
-                }
-
-                public RelayStatus status() {
-                    return p.status();
-                }
-
-                public void close() {
-                    p.close();
-                }
-            };
-        }
-
-        static Leg of(Pusher p) {
-            return new Leg() {
-                public CompletionStage<Void> start() {
-                    return p.start();
-                }
-
-                public CompletionStage<Void> done() {
-                    return p.done();
-                }
-
-                public RelayStatus status() {
-                    return p.status();
-                }
-
-                public void close() {
-                    p.close();
-                }
-            };
-        }
-    }
-
-    /** Makes the next leg; may throw when its URL cannot be used, which stops the relay. */
+    /** Makes the next leg, a scheme's puller or pusher; may throw when its URL cannot be used, which stops the relay. */
     interface Legs {
-        Leg next(int attempt);
+        Relay next(int attempt);
     }
 
     private final String id;
@@ -101,7 +49,7 @@ final class RetryingRelay {
     private volatile int failuresInARow;
 
     private volatile String url;
-    private Leg leg;
+    private Relay leg;
     private boolean closed;
     private boolean stopped;
     private int legsMade;
@@ -150,7 +98,7 @@ final class RetryingRelay {
 
     /** Starts the first leg now; a URL the scheme refuses stops the relay and is rethrown. */
     void start() {
-        Leg first;
+        Relay first;
         synchronized (this) {
             first = makeLeg();
         }
@@ -161,7 +109,7 @@ final class RetryingRelay {
     }
 
     /** Makes the next leg under the lock; on a refused URL stops and answers null. */
-    private Leg makeLeg() {
+    private Relay makeLeg() {
         if (closed) {
             return null;
         }
@@ -178,7 +126,7 @@ final class RetryingRelay {
         return leg;
     }
 
-    private void launch(Leg l) {
+    private void launch(Relay l) {
         l.start().whenComplete((ok, error) -> {
             if (error == null) {
                 synchronized (this) {
@@ -192,7 +140,7 @@ final class RetryingRelay {
         l.done().whenComplete((ok, error) -> legEnded(l));
     }
 
-    private void legEnded(Leg l) {
+    private void legEnded(Relay l) {
         boolean again;
         long delay;
         synchronized (this) {
@@ -235,7 +183,7 @@ final class RetryingRelay {
     }
 
     private void nextLeg() {
-        Leg l;
+        Relay l;
         synchronized (this) {
             retry = null;
             if (closed) {
@@ -265,7 +213,7 @@ final class RetryingRelay {
 
     /** Stops for good: cancels a retry, closes the leg. Idempotent; does not run {@code onStopped}. */
     void close() {
-        Leg l;
+        Relay l;
         synchronized (this) {
             if (closed) {
                 return;
@@ -311,7 +259,7 @@ final class RetryingRelay {
 
     /** The relay's status over all its legs. */
     RelayStatus status() {
-        Leg l;
+        Relay l;
         long before;
         int attempts;
         String error;

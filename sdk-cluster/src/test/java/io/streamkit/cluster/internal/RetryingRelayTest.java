@@ -33,13 +33,21 @@ class RetryingRelayTest {
     }
 
     /** A puller or pusher whose outcome the test decides. */
-    static final class FakeLeg implements RetryingRelay.Leg {
+    static final class FakeLeg implements io.streamkit.relay.Relay {
         final CompletableFuture<Void> started = new CompletableFuture<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final AtomicBoolean closed = new AtomicBoolean();
         volatile long bytes;
         volatile RelayState state = RelayState.CONNECTING;
         volatile String error;
+
+        public StreamKey localKey() {
+            return StreamKey.of("live", "a");
+        }
+
+        public boolean isActive() {
+            return state == RelayState.LIVE;
+        }
 
         public CompletionStage<Void> start() {
             return started;

@@ -1,4 +1,4 @@
-package io.streamkit.cluster;
+package io.streamkit.server.players;
 
 import io.streamkit.test.Await;
 import io.streamkit.test.ExternalTool;
@@ -23,28 +23,34 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The processes and peers the relay tests run against: ffmpeg publishing in real time, nginx
- * with Debian's RTMP module, a self-signed certificate, ffprobe reading a stream back. Every
+ * with Debian's RTMP module, a self-signed certificate, ffprobe reading a stream back (the relay
+ * tests and {@code RtmpNginxIT}). Every
  * process started is stopped by {@link #close()}.
  */
-final class Peers implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(20);
+public final class Peers implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
 
-    Peers(Path dir) {
+    /**
+     * Creates the peers of one test, their logs and files in {@code dir}.
+     *
+     * @param dir the test's temporary directory
+     */
+    public Peers(Path dir) {
         this.dir = dir;
     }
 
     /** A free loopback port, for servers whose URL must be known before they start (an origin's own URL). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** ffmpeg sending a synthetic 320x240 25 fps H.264 (1 s GOP) and AAC stream in real time. */
-    Process publish(String url, int seconds) {
+    public Process publish(String url, int seconds) {
         ExternalTool.require("ffmpeg");
         try {
             Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-re",
@@ -63,7 +69,7 @@ final class Peers implements AutoCloseable {
     }
 
     /** ffmpeg playing a stream and throwing it away: a real player that stays until stopped. */
-    Process play(String url) {
+    public Process play(String url) {
         try {
             Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", url, "-c", "copy", "-f", "null", "-")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("player-" + processes.size() + ".log").toFile())
@@ -80,7 +86,7 @@ final class Peers implements AutoCloseable {
      *
      * @return per stream selector ({@code v:0}, {@code a:0}) the fields codec_name, width, height, sample_rate, nb_read_frames
      */
-    Map<String, Map<String, String>> probe(String url, int seconds) {
+    public Map<String, Map<String, String>> probe(String url, int seconds) {
         Path out = dir.resolve("probe-" + System.nanoTime() + ".flv");
         String errors = ExternalTool.run(60, "ffmpeg", "-v", "error", "-rw_timeout", "15000000", "-i", url,
                 "-t", String.valueOf(seconds), "-c", "copy", "-f", "flv", out.toString());
@@ -103,7 +109,7 @@ final class Peers implements AutoCloseable {
     }
 
     /** A self-signed certificate for 127.0.0.1 and localhost; returns {certificate, key}. */
-    Path[] certificate() {
+    public Path[] certificate() {
         ExternalTool.require("openssl");
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
@@ -114,7 +120,7 @@ final class Peers implements AutoCloseable {
     }
 
     /** Starts nginx with Debian's RTMP module, one {@code live} application; returns its port. */
-    int nginx() throws IOException {
+    public int nginx() throws IOException {
         ExternalTool.require("nginx");
         Path module = List.of(Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so"),
                         Path.of("/usr/share/nginx/modules/ngx_rtmp_module.so")).stream()
@@ -139,7 +145,7 @@ final class Peers implements AutoCloseable {
         return port;
     }
 
-    static boolean accepts(int port) {
+    public static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
@@ -149,7 +155,7 @@ final class Peers implements AutoCloseable {
     }
 
     /** One HTTP call; answers "status body". */
-    static String http(String method, String url, String token) throws IOException, InterruptedException {
+    public static String http(String method, String url, String token) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) {
@@ -160,7 +166,7 @@ final class Peers implements AutoCloseable {
     }
 
     /** Stops one process now and waits for it. */
-    static void stop(Process p) throws InterruptedException {
+    public static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
