@@ -28,7 +28,7 @@ import java.util.function.Function;
  *   <tr><th>setting</th><th>default</th><th>why</th></tr>
  *   <tr><td>{@code retryBackoff}</td><td>{@value #DEFAULT_RETRY_MIN_MILLIS} ms to {@value #DEFAULT_RETRY_MAX_SECONDS} s</td><td>a failed or dropped relay tries again after a delay that doubles up to the maximum, each drawn from its upper half (jitter) so that relays cut off together do not return in one burst; it resets once the relay is live</td></tr>
  *   <tr><td>{@code onDemandRetryMax}</td><td>{@value #DEFAULT_ON_DEMAND_RETRY_MAX_MILLIS} ms</td><td>an on-demand pull whose source ended retries at most this far apart while players wait, so that an edge finds a moved origin within seconds</td></tr>
- *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>an on-demand pull stops this long after its last player left: a player that reloads finds it still running</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>an on-demand pull stops this long after its last player left (and not within the default play wait, 10 s, of the last request: an HLS viewer waits for its first segment before it counts as a player): a player that reloads finds it still running</td></tr>
  *   <tr><td>{@code lease}</td><td>{@value #DEFAULT_LEASE_SECONDS} s</td><td>an origin's claim on a stream in the directory lasts this long unless renewed (every third of it), so a dead origin's streams are free within this time</td></tr>
  *   <tr><td>{@code maxRelays}</td><td>{@value #DEFAULT_MAX_RELAYS}</td><td>relays of every kind at once; past it forwards are skipped (logged) and API additions refused, so a flood of publishes or calls cannot open unbounded connections</td></tr>
  * </table>

@@ -108,6 +108,27 @@ class PullIT {
         assertEquals(List.of(), relays.list(), "no pull without a source");
     }
 
+    @Test
+    void anHlsViewerOfAMissingStreamStartsAnOnDemandPullToo() throws Exception {
+        peers = new Peers(dir);
+        a = MediaServer.builder().ioThreads(1).rtmp(0).start();
+        String origin = "rtmp://127.0.0.1:" + a.rtmpPort().getAsInt();
+        b = MediaServer.builder().ioThreads(2).http(0).hls()
+                .relays(r -> r.edge(origin).idleTimeout(Duration.ofSeconds(1)))
+                .start();
+        StreamKey key = StreamKey.of("live", "tv");
+        peers.publish(origin + "/live/tv", 60);
+        Await.until(Peers.WAIT, () -> live(a, key), () -> "published at A");
+        Map<String, Map<String, String>> probe = peers.probe("http://127.0.0.1:" + b.httpPort().getAsInt() + "/live/tv.m3u8", 3);
+        assertEquals("h264", probe.get("v:0").get("codec_name"), probe.toString());
+        assertEquals("240", probe.get("v:0").get("height"), probe.toString());
+        assertEquals("aac", probe.get("a:0").get("codec_name"), probe.toString());
+        assertTrue(Integer.parseInt(probe.get("v:0").getOrDefault("nb_read_frames", "0")) >= 25, probe.toString());
+        RelayInfo pull = b.relays().orElseThrow().list().get(0);
+        assertEquals(RelayKind.ON_DEMAND, pull.kind());
+        assertEquals(origin + "/live/tv", pull.url());
+    }
+
     private static boolean live(MediaServer server, StreamKey key) {
         return server.streams().stream(key).map(s -> s.live() && s.tracks().size() == 2).orElse(false);
     }

@@ -29,10 +29,14 @@ final class OnDemandPull {
         return players > 0 || now - lastDemandNanos < demandWindowNanos;
     }
 
-    /** Whether it has had no player for the idle timeout while live. */
-    boolean idle(long now, long idleNanos) {
-        return players == 0 && now - lastDemandNanos >= idleNanos && now - idleSinceNanos >= idleNanos
-                && relay != null && relay.status().state() == RelayState.LIVE;
+    /**
+     * Whether it has had no player for the idle timeout while live, and no player asked for it
+     * within the demand window: a player that asked may still be waiting for its start (an HLS
+     * viewer waits for the first segment before it plays).
+     */
+    boolean idle(long now, long idleNanos, long demandWindowNanos) {
+        return players == 0 && now - lastDemandNanos >= Math.max(idleNanos, demandWindowNanos)
+                && now - idleSinceNanos >= idleNanos && relay != null && relay.status().state() == RelayState.LIVE;
     }
 
     /**

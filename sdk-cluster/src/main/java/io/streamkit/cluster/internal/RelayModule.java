@@ -437,7 +437,7 @@ public final class RelayModule implements ProtocolModule, Relays {
         long idle = config.idleTimeout().toNanos();
         for (var it = onDemand.values().iterator(); it.hasNext(); ) {
             OnDemandPull p = it.next();
-            if (p.idle(now, idle) || (!p.wanted(now, DEMAND_WINDOW_NANOS) && p.players == 0
+            if (p.idle(now, idle, DEMAND_WINDOW_NANOS) || (!p.wanted(now, DEMAND_WINDOW_NANOS) && p.players == 0
                     && p.relay.status().state() != io.streamkit.relay.RelayState.LIVE)) {
                 it.remove();
                 log.info("relay {}: no player on {} for {}; stopping the pull", p.relay.id(), p.key, config.idleTimeout());

@@ -543,7 +543,14 @@ public final class Engine implements StreamEngine {
         return hub;
     }
 
-    private StreamPolicy policyFor(StreamKey key) {
+    /**
+     * Returns a stream's policy as the application's policy function gives it, the defaults when
+     * the function fails; for modules that wait for a stream as a subscription does (HLS).
+     *
+     * @param key the stream
+     * @return its policy
+     */
+    public StreamPolicy policyFor(StreamKey key) {
         try {
             StreamPolicy policy = settings.policy().apply(key);
             if (policy != null) {

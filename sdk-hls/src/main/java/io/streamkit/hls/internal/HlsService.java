@@ -60,6 +60,7 @@ public final class HlsService {
     private final EventLoopGroup loops;
     private final HlsSegmentSigner signer;
     private final Map<StreamKey, Entry> streams = new ConcurrentHashMap<>();
+    private volatile ServerListener announcer;
     private final HlsDiskWriter disk;
     private final byte[] secret;
     /** The viewers' sessions, or {@code null} when {@code viewerSessions} is off. */
@@ -124,6 +125,7 @@ public final class HlsService {
                       io.streamkit.server.internal.ClientLog refusals) {
         this.clientLog = refusals;
         this.engine = streams;
+        this.announcer = announcer;
         if (config.viewerSessions()) {
             HlsSessions table = new HlsSessions(secret, clients, announcer, config.viewerTimeout().toNanos(),
                     config.maxViewers(), config.maxViewersPerAddress(), System::nanoTime);
@@ -239,15 +241,30 @@ public final class HlsService {
                         return CompletableFuture.completedFuture(text(HttpResponseStatus.FORBIDDEN,
                                 "play of " + key + " denied" + (result.reason().isEmpty() ? "" : ": " + result.reason())));
                     }
-                    Entry entry = streams.get(key);
-                    if (entry == null && config.onDemand() && engine.stream(key).map(s -> s.live()).orElse(false)) {
-                        entry = ensure(key);
+                    long asked = System.nanoTime();
+                    long deadline = asked + config.segmentDuration().toNanos() * 3 + 2_000_000_000L;
+                    Entry entry = entryOf(key);
+                    CompletionStage<Entry> found;
+                    long playWait = engine.policyFor(key).playWait().toNanos();
+                    if (entry != null || playWait == 0) {
+                        found = CompletableFuture.completedFuture(entry);
+                    } else {
+                        // as an RTMP or FLV player's subscription waits for a stream that is not published yet,
+                        // and says so to the listeners (an edge pulls it on demand from there)
+                        ServerListener listeners = announcer;
+                        if (listeners != null) {
+                            listeners.onPlayWaiting(new io.streamkit.hook.PlayEvent(key, 0, "hls", remote, null, id,
+                                    result.attributes(), query));
+                        }
+                        found = whenPublished(key, asked + Math.min(playWait, deadline - asked));
                     }
-                    if (entry == null) {
-                        return CompletableFuture.completedFuture(text(HttpResponseStatus.NOT_FOUND, "stream " + key + " not found"));
-                    }
-                    return whenReady(entry, System.nanoTime() + config.segmentDuration().toNanos() * 3 + 2_000_000_000L)
+                    return found.thenCompose(e -> e == null
+                            ? CompletableFuture.completedFuture((HlsStream.View) null)
+                            : whenReady(e, deadline))
                             .thenApply(view -> {
+                                if (view == null) {
+                                    return text(HttpResponseStatus.NOT_FOUND, "stream " + key + " not found");
+                                }
                                 if (view.segments().isEmpty()) {
                                     return text(HttpResponseStatus.NOT_FOUND, "stream " + key + " has no segment yet");
                                 }
@@ -304,6 +321,27 @@ public final class HlsService {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.apple.mpegurl");
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;
+    }
+
+    /** The stream's segmenter, started now for a live stream when segmenting is on demand; null when there is none. */
+    private Entry entryOf(StreamKey key) {
+        Entry entry = streams.get(key);
+        if (entry == null && config.onDemand() && engine.stream(key).map(s -> s.live()).orElse(false)) {
+            entry = ensure(key);
+        }
+        return entry;
+    }
+
+    /** Completes with the stream's segmenter once it is published, or with null at the deadline. */
+    private CompletionStage<Entry> whenPublished(StreamKey key, long deadline) {
+        Entry entry = entryOf(key);
+        if (entry != null || System.nanoTime() >= deadline || closed) {
+            return CompletableFuture.completedFuture(entry);
+        }
+        CompletableFuture<Entry> later = new CompletableFuture<>();
+        loops.schedule(() -> whenPublished(key, deadline).whenComplete((e, x) -> later.complete(e)),
+                100, TimeUnit.MILLISECONDS);
+        return later;
     }
 
     /** Completes with the view once it lists a segment, or at the deadline. */
