@@ -432,6 +432,26 @@ public final class RelayModule implements ProtocolModule, Relays {
         }
     }
 
+    /**
+     * A renewal found the claim gone: when nobody holds the stream (the lease ran out while the
+     * directory was unreachable) and it is still published here, claim it again; when another
+     * origin holds it, the publisher moved there: let it go.
+     */
+    private void lostClaim(StreamDirectory directory, StreamKey key, Optional<String> holder) {
+        if (!claims.containsKey(key)) {
+            return;
+        }
+        if (holder != null && holder.isEmpty()) {
+            log.info("relays: the claim on {} lapsed; claiming it again", key);
+            directory.claim(key, config.selfUrl(), config.lease());
+            return;
+        }
+        claims.remove(key);
+        claimCount = claims.size();
+        metrics.claimLost();
+        log.warn("relays: lost the claim on {}: {} holds it now", key, holder == null ? "(unknown)" : holder.get());
+    }
+
     private void tick() {
         long now = System.nanoTime();
         long idle = config.idleTimeout().toNanos();
@@ -464,13 +484,7 @@ public final class RelayModule implements ProtocolModule, Relays {
                     if (error != null) {
                         log.warn("relays: could not renew the claim on {} in {}: {}", key, directory, error.getMessage());
                     } else if (!held) {
-                        execute(() -> {
-                            if (claims.remove(key) != null) {
-                                claimCount = claims.size();
-                                metrics.claimLost();
-                                log.warn("relays: lost the claim on {}: another origin holds it now, or it expired", key);
-                            }
-                        });
+                        directory.lookup(key).whenComplete((holder, e2) -> execute(() -> lostClaim(directory, key, holder)));
                     }
                 });
             }
