@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers for longer than `./mvnw verify` does: one fuzz target (a *FuzzTest class
-# of sdk-core, sdk-rtmp, sdk-http or sdk-record) or all of them, one after the other, each for SECONDS.
+# of sdk-core, sdk-rtmp, sdk-http, sdk-httpflv, sdk-record or sdk-webhook) or all of them, one after the other, each for SECONDS.
 #
 #   sdk-bench/fuzz.sh --list                  the targets
 #   sdk-bench/fuzz.sh H264SpsFuzzTest 600     one target for 10 minutes
 #   sdk-bench/fuzz.sh all 600                 every target for 10 minutes each
 #
 # "all" leaves out the multiplexers (CoreParsersFuzzTest, RtmpParsersFuzzTest, HttpParsersFuzzTest,
-# RecordParsersFuzzTest), which put
+# HttpFlvParsersFuzzTest, RecordParsersFuzzTest, WebhookParsersFuzzTest), which put
 # every target of a module behind one for `./mvnw verify`; name one to fuzz it alone.
 #
 # Each run is the "fuzz" surefire execution of the target's module, under the build lock

@@ -12,7 +12,7 @@ module io.streamkit.protocols {
     requires transitive io.streamkit.record;
     requires transitive io.streamkit.webhook;
     requires transitive io.streamkit.cluster;
-    requires io.streamkit.httpflv;
+    requires transitive io.streamkit.httpflv;
     requires org.slf4j;
 
     exports io.streamkit.server;

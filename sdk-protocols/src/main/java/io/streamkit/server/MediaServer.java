@@ -228,6 +228,7 @@ public interface MediaServer extends AutoCloseable {
         private java.time.Duration authTimeout = java.time.Duration.ofSeconds(StreamEngine.DEFAULT_AUTH_TIMEOUT_SECONDS);
         private io.streamkit.webhook.WebhookConfig webhooks;
         private io.streamkit.cluster.RelayConfig relays;
+        private io.streamkit.httpflv.HttpFlvClientConfig httpFlvClient = io.streamkit.httpflv.HttpFlvClientConfig.defaults();
 
         Builder() {
         }
@@ -353,6 +354,22 @@ public interface MediaServer extends AutoCloseable {
             io.streamkit.webhook.WebhookConfig.Builder b = io.streamkit.webhook.WebhookConfig.builder();
             Objects.requireNonNull(options, "options").accept(b);
             this.webhooks = b.build();
+            return this;
+        }
+
+        /**
+         * Sets the HTTP-FLV relay client's timeouts and limits for every {@code http://} and
+         * {@code https://} pull of this server:
+         * {@code .httpFlvClient(c -> c.startTimeout(Duration.ofSeconds(5)))}. See
+         * {@link io.streamkit.httpflv.HttpFlvClientConfig}.
+         *
+         * @param options sets the limits on a builder that starts from the defaults
+         * @return this builder
+         */
+        public Builder httpFlvClient(java.util.function.Consumer<io.streamkit.httpflv.HttpFlvClientConfig.Builder> options) {
+            io.streamkit.httpflv.HttpFlvClientConfig.Builder b = io.streamkit.httpflv.HttpFlvClientConfig.builder();
+            Objects.requireNonNull(options, "options").accept(b);
+            this.httpFlvClient = b.build();
             return this;
         }
 
@@ -555,6 +572,7 @@ public interface MediaServer extends AutoCloseable {
                 all.add(new RtmpModule(rtmp));
             }
             all.add(new RtmpRelayModule(rtmpClient));
+            all.add(new io.streamkit.httpflv.internal.HttpFlvRelayModule(httpFlvClient));
             if (httpConfig != null) {
                 all.add(new HttpFlvModule(httpConfig.writeBatch(), httpConfig.absoluteTime()));
             }
