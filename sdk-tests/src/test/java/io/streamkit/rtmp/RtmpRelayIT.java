@@ -203,8 +203,10 @@ class RtmpRelayIT {
     @Test
     void urlsAreCheckedAtOnce() {
         StreamKey key = StreamKey.of("live", "k");
-        assertEquals("cannot pull 'http://h/live/k': only rtmp:// URLs are supported",
-                assertThrows(IllegalArgumentException.class, () -> local.pull("http://h/live/k", key)).getMessage());
+        assertEquals("cannot pull 'srt://h/live/k': only rtmp://, rtmps://, http://, https:// URLs are supported",
+                assertThrows(IllegalArgumentException.class, () -> local.pull("srt://h/live/k", key)).getMessage());
+        assertEquals("HTTP-FLV only pulls",
+                assertThrows(UnsupportedOperationException.class, () -> local.push(key, "http://h/live/k.flv")).getMessage());
         assertEquals("RTMP URL 'rtmp://h/k' needs an app and a stream name: rtmp://host/app/name",
                 assertThrows(IllegalArgumentException.class, () -> local.push(key, "rtmp://h/k")).getMessage());
     }
