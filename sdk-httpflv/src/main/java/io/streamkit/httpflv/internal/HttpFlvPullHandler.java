@@ -1,7 +1,5 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -27,6 +25,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.format.flv.FlvReader;
 import io.streamkit.format.flv.FlvTag;
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.PublishOptions;
 import io.streamkit.stream.Publisher;

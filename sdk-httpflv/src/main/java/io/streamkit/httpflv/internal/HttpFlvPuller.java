@@ -1,7 +1,5 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -12,17 +10,16 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.streamkit.engine.StreamEngine;
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import io.streamkit.relay.Puller;
-import io.streamkit.relay.RelayState;
 import io.streamkit.relay.RelayStatus;
 import io.streamkit.server.internal.IdleTimeoutHandler;
+import io.streamkit.server.internal.RelayProgress;
 import io.streamkit.server.internal.Transports;
 import io.streamkit.stream.StreamKey;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,16 +65,10 @@ public final class HttpFlvPuller implements Puller {
     private final HttpFlvTarget target;
     private final StreamKey localKey;
     private final Consumer<? super HttpFlvPuller> onDone;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private final AtomicBoolean startCalled = new AtomicBoolean();
+    private final RelayProgress progress = new RelayProgress();
     private final AtomicBoolean closeCalled = new AtomicBoolean();
-    private final AtomicBoolean done = new AtomicBoolean();
     private volatile boolean active;
     private volatile boolean closed;
-    private volatile RelayState state = RelayState.IDLE;
-    private volatile Instant since = Instant.now();
-    private volatile String lastError;
     private volatile HttpFlvPullHandler handler;
     private Channel channel;   // event loop only
 
@@ -132,15 +123,14 @@ public final class HttpFlvPuller implements Puller {
      */
     @Override
     public CompletionStage<Void> start() {
-        if (startCalled.compareAndSet(false, true)) {
-            state(RelayState.CONNECTING);
+        if (progress.begin()) {
             try {
                 resolver.execute(this::resolve);
             } catch (RejectedExecutionException e) {
                 finish(new IllegalStateException("http-flv pull " + localKey + ": the server is stopping", e));
             }
         }
-        return started.copy();
+        return progress.started();
     }
 
     /** On the blocking executor: a name lookup may take seconds. */
@@ -215,14 +205,13 @@ public final class HttpFlvPuller implements Puller {
 
     private void live() {
         active = true;
-        state(RelayState.LIVE);
+        progress.live();
         log.info("http-flv pull {}: playing {}", localKey, target.display());
-        started.complete(null);
     }
 
     private void disconnected(Throwable cause) {
         active = false;
-        if (started.isDone() && !started.isCompletedExceptionally()) {
+        if (progress.wentLive()) {
             if (cause != null) {
                 log.info("http-flv pull {}: disconnected: {}", localKey, cause.getMessage());
             }
@@ -235,26 +224,7 @@ public final class HttpFlvPuller implements Puller {
     /** Stops for good, once: fails {@link #start()} if it is pending, records the error, tells the owner. */
     private void finish(Throwable cause) {
         active = false;
-        if (cause != null) {
-            started.completeExceptionally(cause);
-        }
-        if (done.compareAndSet(false, true)) {
-            if (!closed && cause != null) {
-                lastError = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-            }
-            state(RelayState.STOPPED);
-            onDone.accept(this);
-            ended.complete(null);
-        }
-    }
-
-    /** Moves to a state; STOPPED is for good, whatever comes after it (a start() racing a close()). */
-    private synchronized void state(RelayState next) {
-        if (state == RelayState.STOPPED) {
-            return;
-        }
-        state = next;
-        since = Instant.now();
+        progress.finish(cause, closed, () -> onDone.accept(this));
     }
 
     /**
@@ -265,7 +235,7 @@ public final class HttpFlvPuller implements Puller {
     @Override
     public RelayStatus status() {
         HttpFlvPullHandler h = handler;
-        return RelayStatus.of(state, since, null, h == null ? 0 : h.mediaBytes(), startCalled.get() ? 1 : 0, lastError);
+        return progress.status(h == null ? 0 : h.mediaBytes(), progress.begun() ? 1 : 0);
     }
 
     /**
@@ -276,7 +246,7 @@ public final class HttpFlvPuller implements Puller {
      */
     @Override
     public CompletionStage<Void> done() {
-        return ended.copy();
+        return progress.done();
     }
 
     /**

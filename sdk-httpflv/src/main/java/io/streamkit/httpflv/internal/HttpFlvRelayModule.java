@@ -1,9 +1,8 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import io.streamkit.relay.Puller;
 import io.streamkit.relay.Pusher;
 import io.streamkit.server.spi.ModuleContext;

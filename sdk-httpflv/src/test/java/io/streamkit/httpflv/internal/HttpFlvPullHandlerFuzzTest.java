@@ -1,7 +1,5 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.format.flv.FlvTagHeader;
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import io.streamkit.test.FuzzInput;
 import io.streamkit.test.TrackingAllocator;
 import java.time.Duration;

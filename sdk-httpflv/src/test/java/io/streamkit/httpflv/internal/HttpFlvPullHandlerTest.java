@@ -1,13 +1,12 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import io.streamkit.stream.EndReason;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

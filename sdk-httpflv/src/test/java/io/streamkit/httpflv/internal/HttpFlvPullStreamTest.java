@@ -1,7 +1,5 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.format.flv.FlvTagHeader;
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

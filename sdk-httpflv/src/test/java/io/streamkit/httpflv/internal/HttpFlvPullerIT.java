@@ -1,7 +1,5 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.streamkit.engine.StreamEngine;
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import io.streamkit.internal.engine.Engine;
 import io.streamkit.relay.RelayState;
 import io.streamkit.relay.RelayStatus;

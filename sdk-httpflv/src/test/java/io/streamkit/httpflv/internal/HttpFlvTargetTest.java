@@ -1,11 +1,10 @@
 package io.streamkit.httpflv.internal;
 
-import io.streamkit.httpflv.HttpFlvClientConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamkit.httpflv.HttpFlvClientConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -5,15 +5,12 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.relay.Puller;
-import io.streamkit.relay.RelayState;
 import io.streamkit.relay.RelayStatus;
 import io.streamkit.rtmp.RtmpClientConfig;
+import io.streamkit.server.internal.RelayProgress;
 import io.streamkit.stream.StreamKey;
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +30,9 @@ final class RtmpPullRelay implements Puller {
     private final StreamKey localKey;
     private final Runnable onDone;
     private final SslContext tls;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private final AtomicBoolean startCalled = new AtomicBoolean();
-    private final AtomicBoolean done = new AtomicBoolean();
+    private final RelayProgress progress = new RelayProgress();
     private volatile boolean active;
     private volatile boolean closed;
-    private volatile RelayState state = RelayState.IDLE;
-    private volatile Instant since = Instant.now();
-    private volatile String lastError;
     private Channel channel;
     private volatile RtmpPullHandler handler;
 
@@ -63,11 +54,10 @@ final class RtmpPullRelay implements Puller {
 
     @Override
     public CompletionStage<Void> start() {
-        if (startCalled.compareAndSet(false, true)) {
-            state(RelayState.CONNECTING);
+        if (progress.begin()) {
             loop.execute(this::connect);
         }
-        return started.copy();
+        return progress.started();
     }
 
     private void connect() {
@@ -87,47 +77,33 @@ final class RtmpPullRelay implements Puller {
 
     private void firstTrack() {
         active = true;
-        state(RelayState.LIVE);
+        progress.live();
         log.info("rtmp pull {}: playing {}", localKey, target.display());
-        started.complete(null);
     }
 
     private void disconnected(Throwable cause) {
         active = false;
-        if (cause != null && started.isDone()) {
+        if (cause != null && progress.wentLive()) {
             log.info("rtmp pull {}: disconnected: {}", localKey, cause.getMessage());
         }
         finish(cause != null ? cause : new IllegalStateException("rtmp pull " + localKey
-                + (started.isDone() ? ": the remote stream ended" : " ended before its first track")));
+                + (progress.wentLive() ? ": the remote stream ended" : " ended before its first track")));
     }
 
     private void finish(Throwable cause) {
         active = false;
-        started.completeExceptionally(cause);
-        if (done.compareAndSet(false, true)) {
-            if (!closed && cause != null) {
-                lastError = String.valueOf(cause.getMessage());
-            }
-            state(RelayState.STOPPED);
-            onDone.run();
-            ended.complete(null);
-        }
-    }
-
-    private void state(RelayState next) {
-        state = next;
-        since = Instant.now();
+        progress.finish(cause, closed, onDone);
     }
 
     @Override
     public RelayStatus status() {
         RtmpPullHandler h = handler;
-        return RelayStatus.of(state, since, null, h == null ? 0 : h.mediaBytes, startCalled.get() ? 1 : 0, lastError);
+        return progress.status(h == null ? 0 : h.mediaBytes, progress.begun() ? 1 : 0);
     }
 
     @Override
     public CompletionStage<Void> done() {
-        return ended.copy();
+        return progress.done();
     }
 
     @Override

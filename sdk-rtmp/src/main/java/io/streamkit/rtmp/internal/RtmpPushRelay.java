@@ -9,17 +9,16 @@ import io.streamkit.relay.Pusher;
 import io.streamkit.relay.RelayState;
 import io.streamkit.relay.RelayStatus;
 import io.streamkit.rtmp.RtmpClientConfig;
+import io.streamkit.server.internal.RelayProgress;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
 import io.streamkit.stream.Subscription;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,16 +45,9 @@ final class RtmpPushRelay implements Pusher {
     private final RtmpUrls.Target target;
     private final Runnable onDone;
     private final SslContext tls;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private final AtomicBoolean startCalled = new AtomicBoolean();
-    private final AtomicBoolean done = new AtomicBoolean();
+    private final RelayProgress progress = new RelayProgress();
     private volatile boolean active;
     private volatile boolean closed;
-    private volatile RelayState state = RelayState.IDLE;
-    private volatile Instant since = Instant.now();
-    private volatile Instant retryAt;
-    private volatile String lastError;
     private volatile long bytesOfEndedAttempts;
     private long delayMillis;
     private volatile int attempts;
@@ -82,10 +74,9 @@ final class RtmpPushRelay implements Pusher {
                 return;
             }
             active = true;
-            state(RelayState.LIVE, null);
+            progress.live();
             delayMillis = config.reconnectMinDelay().toMillis();
             log.info("rtmp push {}: publishing to {}", localKey, target.display());
-            started.complete(null);
         }
 
         @Override
@@ -164,11 +155,10 @@ final class RtmpPushRelay implements Pusher {
 
     @Override
     public CompletionStage<Void> start() {
-        if (startCalled.compareAndSet(false, true)) {
-            state(RelayState.CONNECTING, null);
+        if (progress.begin()) {
             loop.execute(this::attempt);
         }
-        return started.copy();
+        return progress.started();
     }
 
     /** How many attempts were made so far, the first included; for tests and logs. */
@@ -183,9 +173,7 @@ final class RtmpPushRelay implements Pusher {
         }
         Attempt a = new Attempt(++attempts);
         current = a;
-        if (state != RelayState.CONNECTING) {
-            state(RelayState.CONNECTING, null);
-        }
+        progress.state(RelayState.CONNECTING, null);
         engine.subscribe(localKey, a.session, SubscribeOptions.defaults().executor(loop).protocol("rtmp-push"))
                 .whenComplete((sub, error) -> loop.execute(() -> subscribed(a, sub, error)));
     }
@@ -214,17 +202,16 @@ final class RtmpPushRelay implements Pusher {
         if (closed) {
             return;
         }
-        lastError = String.valueOf(cause.getMessage());
-        if (!started.isDone()) {
+        progress.error(cause);
+        if (progress.failStart(cause)) {
             log.debug("rtmp push {}: could not publish to {}: {}", localKey, target.display(), cause.getMessage());   // start() carries it
-            started.completeExceptionally(cause);
             stop();
             return;
         }
         long delay = jittered(delayMillis);
         delayMillis = Math.min(delayMillis * 2, config.reconnectMaxDelay().toMillis());
         log.info("rtmp push {}: {}; attempt {} in {} ms", localKey, cause.getMessage(), attempts + 1, delay);
-        state(RelayState.RETRYING, Instant.now().plusMillis(delay));
+        progress.state(RelayState.RETRYING, Instant.now().plusMillis(delay));
         retry = loop.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -236,12 +223,6 @@ final class RtmpPushRelay implements Pusher {
     static long jittered(long delayMillis) {
         long half = delayMillis / 2;
         return half + ThreadLocalRandom.current().nextLong(delayMillis - half + 1);
-    }
-
-    private void state(RelayState next, Instant retryAt) {
-        this.retryAt = retryAt;
-        this.state = next;
-        this.since = Instant.now();
     }
 
     /** Stops for good, on the loop. */
@@ -257,28 +238,24 @@ final class RtmpPushRelay implements Pusher {
             current = null;
             a.abandon();
         }
-        started.completeExceptionally(new IllegalStateException("rtmp push " + localKey + " closed"));
         finished();
     }
 
+    /** Stops for good: a pending start() fails as closed; an attempt's failure is already the last error. */
     private void finished() {
-        if (done.compareAndSet(false, true)) {
-            state(RelayState.STOPPED, null);
-            onDone.run();
-            ended.complete(null);
-        }
+        progress.finish(new IllegalStateException("rtmp push " + localKey + " closed"), true, onDone);
     }
 
     @Override
     public RelayStatus status() {
         Attempt a = current;
         long bytes = bytesOfEndedAttempts + (a != null && !a.over ? a.session.mediaBytes : 0);
-        return RelayStatus.of(state, since, retryAt, bytes, attempts, lastError);
+        return progress.status(bytes, attempts);
     }
 
     @Override
     public CompletionStage<Void> done() {
-        return ended.copy();
+        return progress.done();
     }
 
     @Override
