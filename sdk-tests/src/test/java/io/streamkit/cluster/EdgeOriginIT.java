@@ -127,6 +127,7 @@ class EdgeOriginIT {
                 () -> "B's player gets frames from A' within 5 s of A' registering: " + relays.list());
         long millis = (System.nanoTime() - registered) / 1_000_000;
         assertTrue(millis < 5_000, "frames again " + millis + " ms after A' registered");
+        System.out.println(getClass().getSimpleName() + ": B's player got frames again " + millis + " ms after A' registered");
         assertTrue(player.isAlive(), "the player on B stayed through the move");
         assertEquals("rtmp://127.0.0.1:" + a2Port + "/live/cam", relays.list().get(0).url());
         assertEquals(RelayState.LIVE, relays.list().get(0).status().state());
@@ -139,6 +140,7 @@ class EdgeOriginIT {
         Await.until(Peers.WAIT, () -> relays.list().isEmpty(), () -> "the pull stopped: " + relays.list());
         long stoppedAfter = (System.nanoTime() - left) / 1_000_000;
         assertTrue(stoppedAfter >= IDLE.toMillis() - 200, "stopped " + stoppedAfter + " ms after the last player left");
+        System.out.println(getClass().getSimpleName() + ": the pull stopped " + stoppedAfter + " ms after the last player left");
         Await.until(Peers.WAIT, () -> a2.streams().stream(key).map(s -> s.subscribers() == 0).orElse(false),
                 () -> "A' lost its edge subscriber: " + a2.streams().stream(key));
     }

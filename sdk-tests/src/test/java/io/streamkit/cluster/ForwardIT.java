@@ -102,6 +102,7 @@ class ForwardIT {
                 () -> "the API's push live at B within 2 s: " + relays.list());
         long millis = (System.nanoTime() - asked) / 1_000_000;
         assertTrue(millis < 2_000, "started in " + millis + " ms");
+        System.out.println("ForwardIT: the API's push was live at B " + millis + " ms after the call");
         assertPlays("rtmp://127.0.0.1:" + bPort + "/live/added");
 
         String listed = Peers.http("GET", api, TOKEN);
