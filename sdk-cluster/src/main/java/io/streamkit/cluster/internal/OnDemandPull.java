@@ -16,12 +16,22 @@ final class OnDemandPull {
     volatile RetryingRelay relay;
     volatile int players;
     volatile long lastDemandNanos;
+    volatile long lastSegmentedDemandNanos;
     volatile long idleSinceNanos;
 
-    OnDemandPull(StreamKey key, long now) {
+    OnDemandPull(StreamKey key, long now, boolean segmented) {
         this.key = key;
-        this.lastDemandNanos = now;
         this.idleSinceNanos = now;
+        this.lastSegmentedDemandNanos = now - Long.MAX_VALUE / 2;
+        demanded(now, segmented);
+    }
+
+    /** A player asked for the stream; {@code segmented} for a viewer that plays only once a segment is out (HLS). */
+    void demanded(long now, boolean segmented) {
+        lastDemandNanos = now;
+        if (segmented) {
+            lastSegmentedDemandNanos = now;
+        }
     }
 
     /** Whether the pull should go on after its leg ended: players are on it or asked for it lately. */
@@ -30,13 +40,14 @@ final class OnDemandPull {
     }
 
     /**
-     * Whether it has had no player for the idle timeout while live, and no player asked for it
-     * within the demand window: a player that asked may still be waiting for its start (an HLS
-     * viewer waits for the first segment before it plays).
+     * Whether it has had no player for the idle timeout while live. A waiting RTMP or FLV player
+     * is a player from the moment the pull publishes; an HLS viewer only once the first segment
+     * is out, so an HLS request holds the pull for the demand window (the play wait) too.
      */
     boolean idle(long now, long idleNanos, long demandWindowNanos) {
-        return players == 0 && now - lastDemandNanos >= Math.max(idleNanos, demandWindowNanos)
-                && now - idleSinceNanos >= idleNanos && relay != null && relay.status().state() == RelayState.LIVE;
+        return players == 0 && now - lastDemandNanos >= idleNanos && now - idleSinceNanos >= idleNanos
+                && now - lastSegmentedDemandNanos >= demandWindowNanos
+                && relay != null && relay.status().state() == RelayState.LIVE;
     }
 
     /**

@@ -236,7 +236,7 @@ public final class RelayModule implements ProtocolModule, Relays {
 
         @Override
         public void onPlayWaiting(PlayEvent event) {
-            execute(() -> demanded(event.key()));
+            execute(() -> demanded(event.key(), "hls".equals(event.protocol())));
         }
 
         @Override
@@ -353,15 +353,19 @@ public final class RelayModule implements ProtocolModule, Relays {
         });
     }
 
-    /** A player waits for a missing stream: start or keep its on-demand pull. */
-    private void demanded(StreamKey key) {
+    /**
+     * A player waits for a missing stream: start or keep its on-demand pull. A waiting RTMP or
+     * FLV player becomes a player (its play event) the moment the pull publishes; an HLS viewer
+     * only once the first segment is out, so its request holds the pull for the play wait.
+     */
+    private void demanded(StreamKey key, boolean segmented) {
         if (stopped) {
             return;
         }
         long now = System.nanoTime();
         OnDemandPull pull = onDemand.get(key);
         if (pull != null) {
-            pull.lastDemandNanos = now;
+            pull.demanded(now, segmented);
             pull.relay.kick();
             return;
         }
@@ -374,7 +378,7 @@ public final class RelayModule implements ProtocolModule, Relays {
         if (config.edgeDirectory() == null && config.origins().isEmpty() && sourceOf(key) == null) {
             return;   // the application has no source for it: the player waits out its play wait and is refused
         }
-        OnDemandPull p = new OnDemandPull(key, now);
+        OnDemandPull p = new OnDemandPull(key, now, segmented);
         try {
             onDemand.put(key, p);
             add(RelayKind.ON_DEMAND, key, "(resolving)", null,
