@@ -1,0 +1,91 @@
+package io.streamkit.format.rtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.streamkit.codec.MediaFormatException;
+import java.util.List;
+
+/**
+ * Splits an H.264 access unit into RTP payloads (RFC 6184, packetization mode 1): a NAL unit
+ * that fits goes whole as a single NAL unit packet; a larger one as FU-A fragments. The RTP
+ * header is the caller's: the last payload of the access unit carries the marker bit.
+ *
+ * <p>Zero copy: a payload is a retained slice of the access unit, behind a two-byte FU header
+ * for a fragment. Built once per frame and shared by every RTSP player of a loop (encode once,
+ * write many), like RTMP's chunks.
+ */
+public final class H264RtpPacketizer {
+    /** The smallest payload size: an FU-A's two header bytes and at least one byte of the NAL unit. */
+    public static final int MIN_PAYLOAD_SIZE = 3;
+
+    private H264RtpPacketizer() {
+    }
+
+    /**
+     * Packetizes an access unit in AVCC form.
+     *
+     * @param alloc where the FU headers and composites come from
+     * @param accessUnit NAL units, each after a big-endian length of {@code lengthSize} bytes; borrowed,
+     *     its indices untouched
+     * @param lengthSize 1, 2 or 4: the decoder configuration record's lengthSizeMinusOne + 1
+     * @param maxPayload the largest payload, at least {@value #MIN_PAYLOAD_SIZE}: the path MTU minus
+     *     the IP, UDP and RTP headers (1,400 is safe on the internet), or what RTSP's interleaved
+     *     frames allow
+     * @param out receives the payloads in order; the caller releases them
+     * @throws MediaFormatException when a length runs past the access unit
+     */
+    public static void packetize(ByteBufAllocator alloc, ByteBuf accessUnit, int lengthSize, int maxPayload,
+                                 List<ByteBuf> out) {
+        if (lengthSize != 1 && lengthSize != 2 && lengthSize != 4) {
+            throw new IllegalArgumentException("NAL length size " + lengthSize + " is not 1, 2 or 4");
+        }
+        if (maxPayload < MIN_PAYLOAD_SIZE) {
+            throw new IllegalArgumentException("maxPayload " + maxPayload + " is under " + MIN_PAYLOAD_SIZE);
+        }
+        int at = accessUnit.readerIndex();
+        int end = accessUnit.writerIndex();
+        while (at < end) {
+            if (end - at < lengthSize) {
+                throw new MediaFormatException("access unit ends inside a NAL unit's length");
+            }
+            long size = switch (lengthSize) {
+                case 1 -> accessUnit.getUnsignedByte(at);
+                case 2 -> accessUnit.getUnsignedShort(at);
+                default -> accessUnit.getUnsignedInt(at);
+            };
+            at += lengthSize;
+            if (size > end - at) {
+                throw new MediaFormatException("NAL unit of " + size + " bytes runs past the access unit's " + (end - at));
+            }
+            if (size > 0) {
+                nal(alloc, accessUnit, at, (int) size, maxPayload, out);
+            }
+            at += (int) size;
+        }
+    }
+
+    private static void nal(ByteBufAllocator alloc, ByteBuf au, int start, int size, int maxPayload, List<ByteBuf> out) {
+        if (size <= maxPayload) {
+            out.add(au.retainedSlice(start, size));
+            return;
+        }
+        int header = au.getUnsignedByte(start);
+        int indicator = (header & 0xE0) | 28;
+        int at = start + 1;
+        int end = start + size;
+        boolean first = true;
+        while (at < end) {
+            int chunk = Math.min(maxPayload - 2, end - at);
+            boolean last = at + chunk == end;
+            ByteBuf fu = alloc.buffer(2).writeByte(indicator)
+                    .writeByte((first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F));
+            CompositeByteBuf payload = alloc.compositeBuffer(2);
+            payload.addComponent(true, fu);
+            payload.addComponent(true, au.retainedSlice(at, chunk));
+            out.add(payload);
+            at += chunk;
+            first = false;
+        }
+    }
+}
