@@ -151,7 +151,7 @@ public final class RelayModule implements ProtocolModule, Relays {
             if (e.getValue().id().equals(id)) {
                 RetryingRelay r = e.getValue();
                 r.close();
-                forget(e.getKey(), r);
+                forget(r);
                 log.info("relay {} ({} {} {}) removed", id, r.kind(), r.stream(), r.info().url());
                 return true;
             }
@@ -183,14 +183,14 @@ public final class RelayModule implements ProtocolModule, Relays {
         RetryingRelay[] self = new RetryingRelay[1];
         RetryingRelay r = new RetryingRelay(id, kind, stream, url, rule, legs, loop, config.retryMin(),
                 kind == RelayKind.ON_DEMAND ? config.onDemandRetryMax() : config.retryMax(), keepGoing,
-                () -> relayStopped(seq, self[0]), metrics);
+                () -> relayStopped(self[0]), metrics);
         self[0] = r;
         beforeStart.accept(r);
         relays.put(seq, r);
         try {
             r.start();
         } catch (RuntimeException e) {
-            forget(seq, r);
+            forget(r);
             throw e;
         }
         log.info("relay {}: {} {} {}{}", id, kind, stream, kind == RelayKind.PULL || kind == RelayKind.ON_DEMAND ? "<-" : "->",
@@ -198,17 +198,18 @@ public final class RelayModule implements ProtocolModule, Relays {
         return r;
     }
 
-    private void relayStopped(long seq, RetryingRelay r) {
+    private void relayStopped(RetryingRelay r) {
         if (r != null && r.kind() != RelayKind.PUSH && r.kind() != RelayKind.PULL) {
-            forget(seq, r);   // forwards and on-demand pulls go; pushes and pulls added by hand stay listed, stopped, until removed
+            forget(r);   // forwards and on-demand pulls go; pushes and pulls added by hand stay listed, stopped, until removed
         }
         if (r != null && r.kind() == RelayKind.ON_DEMAND) {
             execute(() -> onDemand.computeIfPresent(r.stream(), (k, p) -> p.relay == r ? null : p));
         }
     }
 
-    private void forget(long seq, RetryingRelay r) {
-        if (relays.remove(seq, r)) {
+    /** Takes a relay off the table, its bytes into the removed relays' count; once, whoever calls first. */
+    private void forget(RetryingRelay r) {
+        if (relays.values().remove(r)) {
             metrics.removed(r.info());
         }
     }
@@ -330,13 +331,7 @@ public final class RelayModule implements ProtocolModule, Relays {
         if (forwards != null) {
             for (RetryingRelay r : forwards) {
                 r.close();
-                relays.entrySet().removeIf(e -> {
-                    if (e.getValue() == r) {
-                        metrics.removed(r.info());
-                        return true;
-                    }
-                    return false;
-                });
+                forget(r);
             }
         }
         if (claims.remove(key) != null) {
@@ -466,13 +461,7 @@ public final class RelayModule implements ProtocolModule, Relays {
                 it.remove();
                 log.info("relay {}: no player on {} for {}; stopping the pull", p.relay.id(), p.key, config.idleTimeout());
                 p.relay.close();
-                relays.entrySet().removeIf(e -> {
-                    if (e.getValue() == p.relay) {
-                        metrics.removed(p.relay.info());
-                        return true;
-                    }
-                    return false;
-                });
+                forget(p.relay);
             }
         }
         StreamDirectory directory = config.originDirectory();
