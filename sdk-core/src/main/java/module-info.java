@@ -26,8 +26,10 @@ module io.streamkit.core {
     exports io.streamkit.format.flv;
     exports io.streamkit.format.fmp4;
     exports io.streamkit.format.mpegts;
+    exports io.streamkit.format.rtp;
+    exports io.streamkit.format.sdp;
 
     exports io.streamkit.internal.engine to
             io.streamkit.server.spi, io.streamkit.rtmp, io.streamkit.http, io.streamkit.httpflv, io.streamkit.hls,
-            io.streamkit.protocols;
+            io.streamkit.rtsp, io.streamkit.protocols;
 }

@@ -13,7 +13,25 @@ public final class AacRtpPacketizer {
     /** The largest frame AAC-hbr's 13-bit size field can say. */
     public static final int MAX_FRAME_SIZE = (1 << 13) - 1;
 
+    /** The bytes before the frame: the AU-headers-length and one AU header. */
+    public static final int PREFIX_LENGTH = 4;
+
     private AacRtpPacketizer() {
+    }
+
+    /**
+     * Returns the four bytes before a frame of a size (for an {@link RtpPayloadSink}): the
+     * AU-headers-length, 16 bits, and the AU header, the size in 13 bits and index 0.
+     *
+     * @param frameSize the frame's size, 1 to {@value #MAX_FRAME_SIZE}
+     * @return the prefix, big-endian
+     * @throws IllegalArgumentException when the size is out of range
+     */
+    public static int prefix(int frameSize) {
+        if (frameSize <= 0 || frameSize > MAX_FRAME_SIZE) {
+            throw new IllegalArgumentException("AAC frame of " + frameSize + " bytes: AAC-hbr carries 1 to " + MAX_FRAME_SIZE);
+        }
+        return 16 << 16 | frameSize << 3;
     }
 
     /**

@@ -23,7 +23,7 @@ public final class H264RtpPacketizer {
     }
 
     /**
-     * Packetizes an access unit in AVCC form.
+     * Packetizes an access unit in AVCC form into payloads of slices.
      *
      * @param alloc where the FU headers and composites come from
      * @param accessUnit NAL units, each after a big-endian length of {@code lengthSize} bytes; borrowed,
@@ -37,6 +37,31 @@ public final class H264RtpPacketizer {
      */
     public static void packetize(ByteBufAllocator alloc, ByteBuf accessUnit, int lengthSize, int maxPayload,
                                  List<ByteBuf> out) {
+        packetize(accessUnit, lengthSize, maxPayload, (prefix, prefixLength, offset, length) -> {
+            if (prefixLength == 0) {
+                out.add(accessUnit.retainedSlice(offset, length));
+                return;
+            }
+            CompositeByteBuf payload = alloc.compositeBuffer(2);
+            payload.addComponent(true, RtpPayloadSink.writePrefix(alloc.buffer(prefixLength), prefix, prefixLength));
+            payload.addComponent(true, accessUnit.retainedSlice(offset, length));
+            out.add(payload);
+        });
+    }
+
+    /**
+     * Packetizes an access unit in AVCC form, handing each payload to a sink as a prefix and a
+     * range of the access unit: allocates nothing.
+     *
+     * @param accessUnit NAL units, each after a big-endian length of {@code lengthSize} bytes; borrowed,
+     *     its indices untouched
+     * @param lengthSize 1, 2 or 4
+     * @param maxPayload the largest payload, prefix included, at least {@value #MIN_PAYLOAD_SIZE}
+     * @param sink takes the payloads in order: single NAL units without a prefix, FU-A fragments
+     *     behind their two-byte FU indicator and header
+     * @throws MediaFormatException when a length runs past the access unit
+     */
+    public static void packetize(ByteBuf accessUnit, int lengthSize, int maxPayload, RtpPayloadSink sink) {
         if (lengthSize != 1 && lengthSize != 2 && lengthSize != 4) {
             throw new IllegalArgumentException("NAL length size " + lengthSize + " is not 1, 2 or 4");
         }
@@ -59,15 +84,15 @@ public final class H264RtpPacketizer {
                 throw new MediaFormatException("NAL unit of " + size + " bytes runs past the access unit's " + (end - at));
             }
             if (size > 0) {
-                nal(alloc, accessUnit, at, (int) size, maxPayload, out);
+                nal(accessUnit, at, (int) size, maxPayload, sink);
             }
             at += (int) size;
         }
     }
 
-    private static void nal(ByteBufAllocator alloc, ByteBuf au, int start, int size, int maxPayload, List<ByteBuf> out) {
+    private static void nal(ByteBuf au, int start, int size, int maxPayload, RtpPayloadSink sink) {
         if (size <= maxPayload) {
-            out.add(au.retainedSlice(start, size));
+            sink.payload(0, 0, start, size);
             return;
         }
         int header = au.getUnsignedByte(start);
@@ -78,12 +103,7 @@ public final class H264RtpPacketizer {
         while (at < end) {
             int chunk = Math.min(maxPayload - 2, end - at);
             boolean last = at + chunk == end;
-            ByteBuf fu = alloc.buffer(2).writeByte(indicator)
-                    .writeByte((first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F));
-            CompositeByteBuf payload = alloc.compositeBuffer(2);
-            payload.addComponent(true, fu);
-            payload.addComponent(true, au.retainedSlice(at, chunk));
-            out.add(payload);
+            sink.payload(indicator << 8 | (first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F), 2, at, chunk);
             at += chunk;
             first = false;
         }
