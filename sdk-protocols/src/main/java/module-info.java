@@ -1,6 +1,6 @@
 /**
  * {@code MediaServer}, which assembles the protocol modules around the engine of
- * {@code io.streamkit.core}: Streamkit's own (RTMP, HTTP, HTTP-FLV, HLS, recording, HTTP hooks) through its builder's
+ * {@code io.streamkit.core}: Streamkit's own (RTMP, RTSP, HTTP, HTTP-FLV, HLS, recording, HTTP hooks) through its builder's
  * sugar, and the application's own through {@code Builder.module}. Reading this module reads
  * every protocol's public configuration and the server SPI.
  */
@@ -13,6 +13,7 @@ module io.streamkit.protocols {
     requires transitive io.streamkit.webhook;
     requires transitive io.streamkit.cluster;
     requires transitive io.streamkit.httpflv;
+    requires transitive io.streamkit.rtsp;
     requires org.slf4j;
 
     exports io.streamkit.server;

@@ -19,5 +19,6 @@ module io.streamkit.server.spi {
     exports io.streamkit.transport;
     exports io.streamkit.server.spi;
     exports io.streamkit.server.internal to
-            io.streamkit.rtmp, io.streamkit.http, io.streamkit.httpflv, io.streamkit.hls, io.streamkit.protocols;
+            io.streamkit.rtmp, io.streamkit.http, io.streamkit.httpflv, io.streamkit.hls, io.streamkit.rtsp,
+            io.streamkit.protocols;
 }

@@ -19,11 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The README's demo server: RTMP on port 1935, HTTP-FLV, WebSocket-FLV, HLS, the API and
- * metrics on port 8080; logs every publish and play to the console; Ctrl-C stops it.
+ * The README's demo server: RTMP on port 1935, RTSP on port 8554 (UDP players from ports
+ * 8000-8001), HTTP-FLV, WebSocket-FLV, HLS, the API and metrics on port 8080; logs every publish and play to the console; Ctrl-C stops it.
  *
  * <p>Run it with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl sdk-examples exec:java}.
  * Options: {@code --rtmp-port N} (default 1935), {@code --http-port N} (default 8080),
+ * {@code --rtsp-port N} (default 8554), {@code --rtsp-udp-port N} (the RTP port of RTSP players over
+ * UDP, RTCP the next; default 8000, 0 for a free pair, -1 for none),
  * {@code --write-batch MS} (players' write batch window, default 350, 0 for none),
  * {@code --transport auto|epoll|io_uring|nio} (default auto), {@code --max-connections-per-address N}
  * (RTMP's and HTTP's, default 1000 each), {@code --no-hls} (no HLS
@@ -89,6 +91,8 @@ public final class DemoServer {
     static MediaServer start(String... args) throws java.net.UnknownHostException {
         int rtmpPort = 1935;
         int httpPort = 8080;
+        int rtspPort = 8554;
+        int rtspUdpPort = 8000;
         Duration writeBatch = Duration.ofMillis(RtmpConfig.DEFAULT_WRITE_BATCH_MILLIS);
         Transport transport = Transport.AUTO;
         boolean hls = true;
@@ -110,6 +114,8 @@ public final class DemoServer {
             switch (args[i]) {
                 case "--rtmp-port" -> rtmpPort = port(args, ++i);
                 case "--http-port" -> httpPort = port(args, ++i);
+                case "--rtsp-port" -> rtspPort = port(args, ++i);
+                case "--rtsp-udp-port" -> rtspUdpPort = Integer.parseInt(value(args, ++i));
                 case "--write-batch" -> writeBatch = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                 case "--transport" -> transport = Transport.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
                 case "--max-connections-per-address" -> perAddress = Integer.parseInt(value(args, ++i));
@@ -130,6 +136,7 @@ public final class DemoServer {
                 case "--advertise" -> advertise = value(args, ++i);
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: DemoServer [--rtmp-port N] [--http-port N]"
+                            + " [--rtsp-port N] [--rtsp-udp-port N]"
                             + " [--write-batch MS] [--transport auto|epoll|io_uring|nio] [--max-connections-per-address N]"
                             + " [--no-hls] [--quiet] [--proxy-protocol] [--bind ADDRESS] [--api-token TOKEN]"
                             + " [--record-dir DIR] [--record-format mp4|flv|hls] [--record-rotate SECONDS] [--no-record]"
@@ -144,10 +151,13 @@ public final class DemoServer {
         boolean proxied = proxyProtocol;
         java.net.InetAddress address = bind;
         String token = apiToken;
+        int udp = rtspUdpPort;
         MediaServer.Builder builder = MediaServer.builder()
                 .transport(transport)
                 .rtmp(rtmpPort, r -> r.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied)
                         .bindAddress(address))
+                .rtsp(rtspPort, r -> r.maxConnectionsPerAddress(addressLimit).bindAddress(address)
+                        .udpPort(udp))
                 .http(httpPort, h -> {
                     h.writeBatch(batch).maxConnectionsPerAddress(addressLimit).proxyProtocol(proxied).bindAddress(address);
                     if (token != null) {
@@ -221,7 +231,10 @@ public final class DemoServer {
         int port = server.rtmpPort().orElseThrow();
         log.info("Publish: ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:{}/live/demo  (OBS: server rtmp://127.0.0.1:{}/live, key demo)", port, port);
         int http = server.httpPort().orElseThrow();
+        int rtsp = server.port("rtsp").orElseThrow();
+        log.info("         ffmpeg -re -i input.mp4 -c copy -f rtsp rtsp://127.0.0.1:{}/live/demo  (RTSP, ANNOUNCE and RECORD)", rtsp);
         log.info("Play:    ffplay rtmp://127.0.0.1:{}/live/demo", port);
+        log.info("         ffplay -rtsp_transport tcp rtsp://127.0.0.1:{}/live/demo   (RTSP; udp too)", rtsp);
         log.info("         ffplay http://127.0.0.1:{}/live/demo.flv   (HTTP-FLV; ws:// for WebSocket-FLV)", http);
         if (hls) {
             log.info("         ffplay http://127.0.0.1:{}/live/demo.m3u8  (HLS)", http);

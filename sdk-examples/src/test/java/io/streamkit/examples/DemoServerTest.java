@@ -32,7 +32,7 @@ class DemoServerTest {
 
     @Test
     void withItsDefaultsEveryProtocolIsOnAndTheApiIsOpen() throws Exception {
-        try (MediaServer server = DemoServer.start("--rtmp-port", "0", "--http-port", "0", "--quiet")) {
+        try (MediaServer server = DemoServer.start("--rtmp-port", "0", "--http-port", "0", "--rtsp-port", "0", "--rtsp-udp-port", "0", "--quiet")) {
             assertTrue(server.rtmpPort().isPresent());
             assertEquals(200, status(server, "/api/streams", null));
             assertEquals(200, status(server, "/metrics", null));
@@ -43,7 +43,7 @@ class DemoServerTest {
 
     @Test
     void withAnApiTokenReadsNeedIt() throws Exception {
-        try (MediaServer server = DemoServer.start("--rtmp-port", "0", "--http-port", "0", "--bind", "127.0.0.1",
+        try (MediaServer server = DemoServer.start("--rtmp-port", "0", "--http-port", "0", "--rtsp-port", "0", "--rtsp-udp-port", "0", "--bind", "127.0.0.1",
                 "--api-token", TOKEN, "--no-hls", "--write-batch", "0", "--max-connections-per-address", "10")) {
             assertEquals(401, status(server, "/api/streams", null));
             assertEquals(401, status(server, "/metrics", null));
@@ -69,7 +69,7 @@ class DemoServerTest {
         });
         backend.start();
         String base = "http://127.0.0.1:" + backend.getAddress().getPort();
-        try (MediaServer server = DemoServer.start("--rtmp-port", "0", "--http-port", "0", "--quiet", "--no-record",
+        try (MediaServer server = DemoServer.start("--rtmp-port", "0", "--http-port", "0", "--rtsp-port", "0", "--rtsp-udp-port", "0", "--quiet", "--no-record",
                 "--hook-url", base + "/hooks", "--auth-url", base + "/auth")) {
             String denied = body(server, "/live/demo.flv?token=x");
             assertTrue(denied.startsWith("403") && denied.contains("no entry for this viewer"), denied);
@@ -84,7 +84,7 @@ class DemoServerTest {
 
     @Test
     void withEdgeOfAndForwardStreamsFlowToTheOriginAndBack() throws Exception {
-        String[] quiet = {"--rtmp-port", "0", "--http-port", "0", "--quiet", "--no-record", "--no-hls"};
+        String[] quiet = {"--rtmp-port", "0", "--http-port", "0", "--rtsp-port", "0", "--rtsp-udp-port", "0", "--quiet", "--no-record", "--no-hls"};
         try (MediaServer origin = DemoServer.start(quiet); MediaServer sink = DemoServer.start(quiet)) {
             String o = "rtmp://127.0.0.1:" + origin.rtmpPort().getAsInt();
             String s = "rtmp://127.0.0.1:" + sink.rtmpPort().getAsInt();

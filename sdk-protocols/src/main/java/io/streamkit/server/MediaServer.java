@@ -217,6 +217,7 @@ public interface MediaServer extends AutoCloseable {
         private Transport transport = Transport.AUTO;
         private io.netty.buffer.ByteBufAllocator allocator = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
         private io.streamkit.rtmp.RtmpConfig rtmp;
+        private io.streamkit.rtsp.RtspConfig rtsp;
         private io.streamkit.http.HttpConfig http;
         private io.streamkit.hls.HlsConfig hls;
         private io.streamkit.record.RecordConfig record;
@@ -254,6 +255,32 @@ public interface MediaServer extends AutoCloseable {
             io.streamkit.rtmp.RtmpConfig.Builder b = io.streamkit.rtmp.RtmpConfig.builder(port);
             Objects.requireNonNull(options, "options").accept(b);
             this.rtmp = b.build();
+            return this;
+        }
+
+        /**
+         * Serves RTSP on a port, with the default settings: players over TCP interleaved and UDP
+         * (from a free even port and the next), publishers with ANNOUNCE and RECORD over TCP, at
+         * {@code rtsp://host:port/{app}/{name}}.
+         *
+         * @param port the TCP port (8554 by convention); 0 picks a free one, reported by {@link MediaServer#port(String)} as {@code "rtsp"}
+         * @return this builder
+         */
+        public Builder rtsp(int port) {
+            return rtsp(port, r -> { });
+        }
+
+        /**
+         * Serves RTSP on a port: {@code .rtsp(8554, r -> r.udpPort(8000).sessionTimeout(Duration.ofSeconds(30)))}.
+         *
+         * @param port the TCP port; 0 picks a free one
+         * @param options changes to the defaults of {@link io.streamkit.rtsp.RtspConfig}
+         * @return this builder
+         */
+        public Builder rtsp(int port, java.util.function.Consumer<io.streamkit.rtsp.RtspConfig.Builder> options) {
+            io.streamkit.rtsp.RtspConfig.Builder b = io.streamkit.rtsp.RtspConfig.builder(port);
+            Objects.requireNonNull(options, "options").accept(b);
+            this.rtsp = b.build();
             return this;
         }
 
@@ -571,8 +598,12 @@ public interface MediaServer extends AutoCloseable {
             if (rtmp != null) {
                 all.add(new RtmpModule(rtmp));
             }
+            if (rtsp != null) {
+                all.add(new io.streamkit.rtsp.internal.RtspModule(rtsp));
+            }
             all.add(new RtmpRelayModule(rtmpClient));
             all.add(new io.streamkit.httpflv.internal.HttpFlvRelayModule(httpFlvClient));
+            all.add(new io.streamkit.rtsp.internal.RtspRelayModule());
             if (httpConfig != null) {
                 all.add(new HttpFlvModule(httpConfig.writeBatch(), httpConfig.absoluteTime()));
             }

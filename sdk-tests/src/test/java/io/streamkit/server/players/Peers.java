@@ -68,6 +68,26 @@ public final class Peers implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a process that the test stops at its end, its output in a log file of the test.
+     *
+     * @param command the command
+     * @param name the log file's name, without extension
+     * @return the process
+     */
+    public Process start(List<String> command, String name) {
+        ExternalTool.require(command.get(0));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(name + ".log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new AssertionError("could not start " + command.get(0), e);
+        }
+    }
+
     /** ffmpeg playing a stream and throwing it away: a real player that stays until stopped. */
     public Process play(String url) {
         try {

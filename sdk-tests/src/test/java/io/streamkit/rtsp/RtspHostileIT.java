@@ -1,0 +1,165 @@
+package io.streamkit.rtsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.streamkit.format.rtp.RtpPacket;
+import io.streamkit.server.MediaServer;
+import io.streamkit.server.players.Peers;
+import io.streamkit.stream.StreamInfo;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.test.Await;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile RTSP clients next to a real player: malformed and oversized requests, a request that
+ * never ends, a publisher whose interleaved RTP has bad headers and absurd fragments. Each gets a
+ * refusal or has its packets dropped; ffmpeg keeps playing another stream over RTSP throughout.
+ */
+class RtspHostileIT {
+    private static final String SDP = String.join("\r\n", "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=x", "c=IN IP4 0.0.0.0",
+            "t=0 0", "m=video 0 RTP/AVP 96", "a=rtpmap:96 H264/90000",
+            "a=fmtp:96 packetization-mode=1;sprop-parameter-sets=Z0LADdoFB+wEQAAAAwBAAAAMg8UKqA==,aM4PyA==",
+            "a=control:streamid=0", "") + "\r\n";
+
+    @TempDir
+    Path dir;
+    private Peers peers;
+    private MediaServer server;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        peers = new Peers(dir);
+        server = MediaServer.builder().ioThreads(2).rtmp(0)
+                .rtsp(0, r -> r.requestTimeout(Duration.ofSeconds(1)).udpPort(-1)).start();
+        port = server.port("rtsp").orElseThrow();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        peers.close();
+        server.close();
+    }
+
+    @Test
+    void refusesAndDropsWhatIsWrongWhileAnotherStreamPlays() throws Exception {
+        peers.publish("rtmp://127.0.0.1:" + server.rtmpPort().orElseThrow() + "/live/ok", 40);
+        StreamKey ok = StreamKey.parse("live/ok");
+        Await.until(Peers.WAIT, () -> server.streams().stream(ok).map(s -> s.live() && s.tracks().size() == 2).orElse(false),
+                () -> "live/ok live");
+        Process player = peers.start(List.of("ffmpeg", "-v", "error", "-rtsp_transport", "tcp",
+                "-i", "rtsp://127.0.0.1:" + port + "/live/ok", "-c", "copy", "-f", "null", "-"), "player");
+        Await.until(Peers.WAIT, () -> server.streams().stream(ok).map(StreamInfo::subscribers).orElse(0) == 1,
+                () -> "the RTSP player subscribed");
+        long before = bytesOut(ok);
+
+        assertTrue(refusal("A".repeat(9_000)).startsWith("RTSP/1.0 400 "), "a head over the limit");
+        assertTrue(refusal("OPTIONS * RTSP/1.0\r\n\r\n").startsWith("RTSP/1.0 400 "), "no CSeq");
+        assertTrue(refusal("ANNOUNCE rtsp://h/live/x RTSP/1.0\r\nCSeq: 1\r\nContent-Length: 99999999\r\n\r\n")
+                .startsWith("RTSP/1.0 400 "), "a body over the limit");
+        assertTrue(refusal("BREW rtsp://h/live/x RTSP/1.0\r\nCSeq: 1\r\n\r\n").startsWith("RTSP/1.0 501 "), "unknown method");
+        assertTrue(refusal("DESCRIBE rtsp://h/../../etc/passwd RTSP/1.0\r\nCSeq: 1\r\n\r\n").startsWith("RTSP/1.0 404 "),
+                "a path that is no stream");
+
+        // a first request that never ends: refused and closed at the request timeout (1 s here)
+        try (Socket s = socket()) {
+            s.getOutputStream().write("OPTIONS rtsp://h/ RTSP/1.0\r\nCSeq: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            assertTrue(head(s.getInputStream()).startsWith("RTSP/1.0 408 "), "a slow request's refusal");
+            assertEquals(-1, s.getInputStream().read(), "and the connection closed");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "closed in time");
+        }
+
+        // a publisher whose RTP is garbage: dropped, the stream stays, nothing else is hurt
+        try (Socket s = socket()) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            request(out, in, "ANNOUNCE rtsp://h/live/bad RTSP/1.0\r\nCSeq: 1\r\nContent-Type: application/sdp\r\n"
+                    + "Content-Length: " + SDP.length() + "\r\n\r\n" + SDP, "200");
+            String setup = request(out, in, "SETUP rtsp://h/live/bad/streamid=0 RTSP/1.0\r\nCSeq: 2\r\n"
+                    + "Transport: RTP/AVP/TCP;unicast;interleaved=0-1;mode=record\r\n\r\n", "200");
+            String session = setup.lines().filter(l -> l.toLowerCase().startsWith("session:")).findFirst().orElseThrow()
+                    .substring(8).trim().split(";")[0];
+            request(out, in, "RECORD rtsp://h/live/bad RTSP/1.0\r\nCSeq: 3\r\nSession: " + session + "\r\n\r\n", "200");
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < 2_000; i++) {
+                byte[] packet = new byte[random.nextInt(1, 1_500)];
+                random.nextBytes(packet);
+                if (i % 2 == 0) {
+                    // a valid header over random payloads: single NALs, STAP-A and FU-A with absurd contents
+                    ByteBuf header = Unpooled.buffer(RtpPacket.HEADER_SIZE);
+                    RtpPacket.writeHeader(header, 96, random.nextBoolean(), i, i / 10 * 3600L, 1);
+                    header.readBytes(packet, 0, Math.min(packet.length, RtpPacket.HEADER_SIZE));
+                    header.release();
+                }
+                int channel = i % 7 == 0 ? 100 : 0;   // an unknown channel too
+                out.write(new byte[] {'$', (byte) channel, (byte) (packet.length >> 8), (byte) packet.length});
+                out.write(packet);
+            }
+            out.flush();
+            String keepAlive = request(out, in, "GET_PARAMETER rtsp://h/live/bad RTSP/1.0\r\nCSeq: 4\r\nSession: "
+                    + session + "\r\n\r\n", "200");
+            assertTrue(keepAlive.contains("CSeq: 4"), keepAlive);
+        }
+
+        assertTrue(player.isAlive(), "the player is still playing");
+        Await.until(Duration.ofSeconds(10), () -> bytesOut(ok) > before + 50_000, () -> "the player still gets media");
+        assertEquals(1, server.streams().stream(ok).map(StreamInfo::subscribers).orElse(0));
+    }
+
+    private long bytesOut(StreamKey key) {
+        return server.streams().stream(key).map(StreamInfo::bytesOut).orElse(0L);
+    }
+
+    private Socket socket() throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Sends bytes on a new connection and reads the head of the server's answer. */
+    private String refusal(String request) throws IOException {
+        try (Socket s = socket()) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return head(s.getInputStream());
+        }
+    }
+
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** Sends a request and reads one response head, checking its status. */
+    private static String request(OutputStream out, InputStream in, String request, String status) throws IOException {
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String text = head(in);
+        assertTrue(text.startsWith("RTSP/1.0 " + status + " "), "answer to " + request.lines().findFirst().orElse("")
+                + ": " + text);
+        return text;
+    }
+}

@@ -1,0 +1,107 @@
+package io.streamkit.rtsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamkit.cluster.Relays;
+import io.streamkit.relay.RelayState;
+import io.streamkit.server.MediaServer;
+import io.streamkit.server.players.Peers;
+import io.streamkit.stream.StreamInfo;
+import io.streamkit.stream.StreamKey;
+import io.streamkit.stream.StreamPolicy;
+import io.streamkit.test.Await;
+import io.streamkit.test.ExternalTool;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The RTSP client against a stand-in IP camera: GStreamer's RTSP server through its Python
+ * bindings ({@code src/test/resources/rtsp/camera.py}: H.264 and AAC). A static pull re-serves
+ * the camera over RTMP and HLS; the camera goes away and comes back on the same port, and the
+ * pull reconnects while an RTMP player stays on the stream and gets frames again.
+ */
+class RtspPullIT {
+    /** Debian's Python, which has the GObject bindings (python3-gi); another python3 on the PATH may not. */
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final Path CAMERA = Path.of("src", "test", "resources", "rtsp", "camera.py").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+    private Peers peers;
+    private MediaServer server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (peers != null) {
+            peers.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void pullsACameraAndReconnectsWhenItComesBack() throws Exception {
+        ExternalTool.requireFile(Path.of(PYTHON), "install python3-gi and gir1.2-gst-rtsp-server-1.0");
+        peers = new Peers(dir);
+        int port = Peers.freePort();
+        Process camera = camera(port, "camera-1");
+        StreamKey key = StreamKey.of("cams", "door");
+        server = MediaServer.builder().ioThreads(2).rtmp(0).http(0).hls()
+                .policy(StreamPolicy.defaults().withReconnectGrace(Duration.ofSeconds(15)))
+                .relays(r -> r.pull("rtsp://127.0.0.1:" + port + "/cam", key)
+                        .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)))
+                .start();
+        Relays relays = server.relays().orElseThrow();
+        Await.until(Peers.WAIT, () -> live(key), () -> "pulled from the camera: " + relays.list());
+        String rtmp = "rtmp://127.0.0.1:" + server.rtmpPort().orElseThrow() + "/cams/door";
+        assertPlays(peers.probe(rtmp, 3), "RTMP");
+        assertPlays(peers.probe("http://127.0.0.1:" + server.httpPort().orElseThrow() + "/cams/door.m3u8", 3), "HLS");
+
+        Process player = peers.play(rtmp);
+        Await.until(Peers.WAIT, () -> server.streams().stream(key).map(StreamInfo::subscribers).orElse(0) >= 1,
+                () -> "an RTMP player on the pulled stream");
+        Peers.stop(camera);   // the camera goes away ...
+        Await.until(Peers.WAIT, () -> relays.list().get(0).status().state() != RelayState.LIVE,
+                () -> "the pull noticed: " + relays.list());
+        int attempts = relays.list().get(0).status().attempts();
+        long before = server.streams().stream(key).map(StreamInfo::bytesOut).orElse(0L);
+        camera(port, "camera-2");   // ... and comes back
+        Await.until(Peers.WAIT, () -> relays.list().get(0).status().state() == RelayState.LIVE
+                        && relays.list().get(0).status().attempts() > attempts && live(key),
+                () -> "the pull reconnected: " + relays.list());
+        Await.until(Peers.WAIT, () -> server.streams().stream(key).map(StreamInfo::bytesOut).orElse(0L) > before + 100_000,
+                () -> "the player gets frames again");
+        assertTrue(player.isAlive(), "the RTMP player stayed through the camera's absence");
+        assertPlays(peers.probe(rtmp, 3), "RTMP after the camera came back");
+        assertTrue(relays.list().get(0).status().bytes() > 100_000, relays.list()::toString);
+    }
+
+    private Process camera(int port, String name) throws IOException {
+        Process p = peers.start(List.of(PYTHON, CAMERA.toString(), Integer.toString(port)), name);
+        Await.until(Peers.WAIT, () -> Peers.accepts(port) || !p.isAlive(), () -> "the camera listening on " + port);
+        assertTrue(p.isAlive(), "the camera runs: see " + dir.resolve(name + ".log"));
+        return p;
+    }
+
+    private boolean live(StreamKey key) {
+        return server.streams().stream(key).map(s -> s.live() && s.tracks().size() == 2).orElse(false);
+    }
+
+    private static void assertPlays(Map<String, Map<String, String>> probe, String how) {
+        assertEquals("h264", probe.get("v:0").get("codec_name"), how + " " + probe);
+        assertEquals("320", probe.get("v:0").get("width"), how + " " + probe);
+        assertEquals("240", probe.get("v:0").get("height"), how + " " + probe);
+        assertTrue(Integer.parseInt(probe.get("v:0").getOrDefault("nb_read_frames", "0")) >= 50, how + " " + probe);
+        assertEquals("aac", probe.get("a:0").get("codec_name"), how + " " + probe);
+        assertEquals("44100", probe.get("a:0").get("sample_rate"), how + " " + probe);
+        assertEquals("", probe.get("v:0").get("ffmpeg_errors"), how + " " + probe);
+    }
+}
