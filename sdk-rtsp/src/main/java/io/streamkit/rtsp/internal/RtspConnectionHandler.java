@@ -32,7 +32,6 @@ import io.streamkit.server.internal.IdleTimeoutHandler;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.EndReason;
 import io.streamkit.stream.MediaFrame;
-import io.streamkit.stream.MediaType;
 import io.streamkit.stream.PublishOptions;
 import io.streamkit.stream.StreamException;
 import io.streamkit.stream.StreamInfo;
@@ -324,29 +323,7 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void described(String cseq, StreamKey wanted, RtspTarget target, String url, AuthResult result, List<Track> tracks) {
         described.clear();
-        SessionDescription.Builder sdp = SessionDescription.builder()
-                .origin(Long.toString(id), "127.0.0.1")
-                .name(wanted.path())
-                .connection("0.0.0.0")
-                .attribute("tool", SERVER)
-                .attribute("range", "npt=0-")
-                .attribute("control", "*");
-        boolean video = false;
-        boolean audio = false;
-        for (Track t : tracks) {
-            boolean isVideo = t.type() == MediaType.VIDEO;
-            if ((isVideo ? video : audio) || !RtpEncoding.carries(t.codec())) {
-                continue;
-            }
-            java.util.Optional<MediaDescription> m = RtpFormats.describe(t.format(), RtpEncoding.payloadType(t),
-                    "trackID=" + t.id());
-            if (m.isPresent()) {
-                sdp.media(m.get());
-                described.put(t.id(), t);
-                video |= isVideo;
-                audio |= !isVideo;
-            }
-        }
+        SessionDescription sdp = RtspSdp.describe(wanted.path(), id, tracks, described);
         if (described.isEmpty()) {
             refuse(cseq, HttpResponseStatus.NOT_FOUND, tracks.isEmpty() ? "stream " + wanted + " not found"
                     : "stream " + wanted + " has no track RTP carries here", false);
@@ -356,7 +333,7 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
         base = target.path();
         query = target.query();
         attributes = result.attributes();
-        byte[] body = sdp.build().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = sdp.toString().getBytes(StandardCharsets.UTF_8);
         FullHttpResponse ok = response(cseq, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
         ok.headers().set("Content-Type", "application/sdp");
         String contentBase = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;

@@ -80,6 +80,7 @@ final class RtspPlayer implements Subscriber {
     private long wallOriginMicros;
     private long mediaOriginMicros = Long.MIN_VALUE;
     private boolean ended;
+    private Runnable onEnd = () -> { };
 
     /**
      * @param channel the player's RTSP connection
@@ -191,9 +192,24 @@ final class RtspPlayer implements Subscriber {
         return anyTcp ? output.writable() : udp.writable();
     }
 
+    /** Runs a task when the stream ends this player (a push closes its connection then). */
+    void onEnd(Runnable task) {
+        this.onEnd = task;
+    }
+
+    /** RTP and RTCP bytes sent so far. */
+    long bytes() {
+        long sum = 0;
+        for (Out out : outs.values()) {
+            sum += out.octets;
+        }
+        return sum;
+    }
+
     @Override
     public void onEnd(EndReason reason) {
         end(channel.isActive() && reason != EndReason.CANCELLED);
+        onEnd.run();
     }
 
     /** Stops sending: what is queued is written ({@code flush}) or dropped. On the event loop; idempotent. */

@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The RTSP client as a module: registers the {@code rtsp} relay scheme, so that
  * {@code MediaServer.pull("rtsp://camera/stream", key)} and the relays' pulls play IP cameras
- * whether or not this server serves RTSP itself, and closes its pullers when the server stops.
- * It pulls only, for now: the scheme's {@link RelayScheme#pusher} refuses.
+ * and {@code MediaServer.push(key, "rtsp://server/app/name")} with the relays' pulls and pushes
+ * play IP cameras and feed RTSP servers, whether or not this server serves RTSP itself; its
+ * relays close when the server stops.
  */
 public final class RtspRelayModule implements ProtocolModule {
-    private final Set<RtspPuller> pullers = ConcurrentHashMap.newKeySet();
+    private final Set<RtspRelay> relays = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile ModuleContext context;
 
@@ -44,14 +45,27 @@ public final class RtspRelayModule implements ProtocolModule {
 
             @Override
             public Pusher pusher(StreamKey localKey, String url) {
-                throw new UnsupportedOperationException("the RTSP client only pulls, for now");
+                return RtspRelayModule.this.pusher(url, localKey);
             }
         });
     }
 
     Puller puller(String url, StreamKey localKey) {
         RtspUrl target = RtspUrl.parse(url);
-        Objects.requireNonNull(localKey, "localKey");
+        ModuleContext c = started();
+        return register(new RtspRelay(c.loops().next(), c.blockingExecutor(), target, Objects.requireNonNull(localKey, "localKey"),
+                "pull", events -> new RtspPullHandler(target, options -> c.engine().publish(localKey, options),
+                        RtspConfig.DEFAULT_MAX_ACCESS_UNIT_SIZE, events), relays::remove));
+    }
+
+    Pusher pusher(String url, StreamKey localKey) {
+        RtspUrl target = RtspUrl.parse(url);
+        ModuleContext c = started();
+        return register(new RtspRelay(c.loops().next(), c.blockingExecutor(), target, Objects.requireNonNull(localKey, "localKey"),
+                "push", events -> new RtspPushHandler(target, c.engine(), localKey, events), relays::remove));
+    }
+
+    private ModuleContext started() {
         ModuleContext c = context;
         if (c == null) {
             throw new IllegalStateException("the " + name() + " module has not started");
@@ -59,24 +73,26 @@ public final class RtspRelayModule implements ProtocolModule {
         if (stopped.get()) {
             throw new IllegalStateException("the server is stopped");
         }
-        RtspPuller puller = new RtspPuller(c.loops().next(), c.blockingExecutor(), c.engine(), target, localKey,
-                RtspConfig.DEFAULT_MAX_ACCESS_UNIT_SIZE, pullers::remove);
-        pullers.add(puller);
-        if (stopped.get()) {
-            puller.close();
-            throw new IllegalStateException("the server is stopped");
-        }
-        return puller;
+        return c;
     }
 
-    /** Closes every puller; their local publishers close with them. Idempotent. */
+    private RtspRelay register(RtspRelay relay) {
+        relays.add(relay);
+        if (stopped.get()) {   // stop() ran between the check and the add, and missed it
+            relay.close();
+            throw new IllegalStateException("the server is stopped");
+        }
+        return relay;
+    }
+
+    /** Closes every relay; pulls' local publishers close with them. Idempotent. */
     @Override
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        for (RtspPuller puller : List.copyOf(pullers)) {
-            puller.close();
+        for (RtspRelay relay : List.copyOf(relays)) {
+            relay.close();
         }
     }
 }

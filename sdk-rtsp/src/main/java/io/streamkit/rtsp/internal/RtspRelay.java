@@ -10,8 +10,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
-import io.streamkit.engine.StreamEngine;
 import io.streamkit.relay.Puller;
+import io.streamkit.relay.Pusher;
 import io.streamkit.relay.RelayStatus;
 import io.streamkit.server.internal.IdleTimeoutHandler;
 import io.streamkit.server.internal.RelayProgress;
@@ -26,13 +26,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays a stream from an RTSP server, an IP camera or an NVR ({@code rtsp://[user:password@]host[:port]/path}),
- * and publishes it as a local stream (protocol {@value RtspPullHandler#PROTOCOL}), which every
- * protocol then plays.
+ * The RTSP client, pulling or pushing. A pull plays a stream from an RTSP server, an IP camera or
+ * an NVR ({@code rtsp://[user:password@]host[:port]/path}), and publishes it as a local stream
+ * (protocol {@value RtspPullHandler#PROTOCOL}), which every protocol then plays; a push sends a
+ * local stream to an RTSP server with ANNOUNCE and RECORD ({@link RtspPushHandler}).
  *
  * <pre>{@code
  * Puller camera = server.pull("rtsp://admin:secret@10.0.0.20/Streaming/Channels/101", StreamKey.of("cams", "door"));
@@ -40,44 +42,53 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Protocol.</b> The host name is looked up on the server's blocking executor, then one TCP
- * connection on one of the server's event loops: DESCRIBE, SETUP of each track this server takes
- * with RTP interleaved in the connection, PLAY ({@link RtspPullHandler}). Payloads become frames
- * without a copy past the depacketizers.
+ * connection on one of the server's event loops, RTP interleaved in it: DESCRIBE, SETUP of each
+ * track this server takes, PLAY ({@link RtspPullHandler}); or ANNOUNCE, SETUP, RECORD.
  *
  * <p><b>Lifecycle.</b> {@code IDLE}, {@code CONNECTING} at {@link #start()}, {@code LIVE} at
- * PLAY's answer, {@code STOPPED} for good. One connection, no reconnect: when it drops, the local
- * publisher ends (its players wait out the stream's reconnect grace) and the puller is done;
- * retrying (a camera that reboots) is the relay above it's job ({@code RelayConfig}'s pulls).
+ * PLAY's or RECORD's answer, {@code STOPPED} for good. One connection, no reconnect: when it
+ * drops, a pull's local publisher ends (its players wait out the stream's reconnect grace), a
+ * push's subscription ends, and the relay is done; retrying (a camera that reboots, a server
+ * that restarts) is the relay above it's job ({@code RelayConfig}'s pulls and pushes).
  *
  * <p><b>Threading.</b> Every method is safe from any thread and none blocks.
  */
-final class RtspPuller implements Puller {
-    private static final Logger log = LoggerFactory.getLogger(RtspPuller.class);
+final class RtspRelay implements Puller, Pusher {
+    private static final Logger log = LoggerFactory.getLogger(RtspRelay.class);
     /** Time to connect. */
     static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     private final EventLoop loop;
     private final Executor resolver;
-    private final StreamEngine engine;
     private final RtspUrl url;
     private final StreamKey localKey;
-    private final int maxAccessUnitSize;
-    private final Consumer<? super RtspPuller> onDone;
+    private final String kind;
+    private final Function<RtspClientHandler.Events, RtspClientHandler> handlers;
+    private final Consumer<? super RtspRelay> onDone;
     private final RelayProgress progress = new RelayProgress();
     private final AtomicBoolean closeCalled = new AtomicBoolean();
     private volatile boolean active;
     private volatile boolean closed;
-    private volatile RtspPullHandler handler;
+    private volatile RtspClientHandler handler;
     private Channel channel;   // event loop only
 
-    RtspPuller(EventLoop loop, Executor resolver, StreamEngine engine, RtspUrl url, StreamKey localKey,
-               int maxAccessUnitSize, Consumer<? super RtspPuller> onDone) {
+    /**
+     * @param loop the connection's event loop
+     * @param resolver where the host name is looked up: the server's blocking executor
+     * @param url the remote stream
+     * @param localKey the local stream
+     * @param kind {@code "pull"} or {@code "push"}, for logs
+     * @param handlers makes the connection's handler, which tells the events
+     * @param onDone told once, when the relay has stopped for good
+     */
+    RtspRelay(EventLoop loop, Executor resolver, RtspUrl url, StreamKey localKey, String kind,
+              Function<RtspClientHandler.Events, RtspClientHandler> handlers, Consumer<? super RtspRelay> onDone) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
-        this.engine = Objects.requireNonNull(engine, "engine");
         this.url = Objects.requireNonNull(url, "url");
         this.localKey = Objects.requireNonNull(localKey, "localKey");
-        this.maxAccessUnitSize = maxAccessUnitSize;
+        this.kind = kind;
+        this.handlers = Objects.requireNonNull(handlers, "handlers");
         this.onDone = Objects.requireNonNull(onDone, "onDone");
     }
 
@@ -87,9 +98,9 @@ final class RtspPuller implements Puller {
     }
 
     /**
-     * Looks the host up, connects and plays; calling it again returns the same outcome.
+     * Looks the host up, connects and plays or records; calling it again returns the same outcome.
      *
-     * @return completes when PLAY is answered and the local stream published; fails with the
+     * @return completes when PLAY is answered and the local stream published, or RECORD answered; fails with the
      *     cause: an {@link UnknownHostException}, a {@link java.net.ConnectException}, an
      *     {@link io.streamkit.rtsp.RtspProtocolException} naming a status other than 200 or the
      *     timeout that passed, a {@link io.streamkit.codec.MediaFormatException} for an SDP
@@ -103,7 +114,7 @@ final class RtspPuller implements Puller {
             try {
                 resolver.execute(this::resolve);
             } catch (RejectedExecutionException e) {
-                finish(new IllegalStateException("rtsp pull " + localKey + ": the server is stopping", e));
+                finish(new IllegalStateException("rtsp " + kind + " " + localKey + ": the server is stopping", e));
             }
         }
         return progress.started();
@@ -123,7 +134,7 @@ final class RtspPuller implements Puller {
         try {
             loop.execute(() -> connect(address));
         } catch (RejectedExecutionException e) {
-            finish(new IllegalStateException("rtsp pull " + localKey + ": the server is stopping", e));
+            finish(new IllegalStateException("rtsp " + kind + " " + localKey + ": the server is stopping", e));
         }
     }
 
@@ -135,12 +146,12 @@ final class RtspPuller implements Puller {
             finish(new UnknownHostException("cannot resolve the host of " + url.display()));
             return;
         }
-        RtspPullHandler.Events events = new RtspPullHandler.Events() {
+        RtspClientHandler.Events events = new RtspClientHandler.Events() {
             @Override
             public void live() {
                 active = true;
                 progress.live();
-                log.info("rtsp pull {}: playing {}", localKey, url.display());
+                log.info("rtsp {} {}: {} {}", kind, localKey, kind.equals("pull") ? "playing" : "recording to", url.display());
             }
 
             @Override
@@ -148,11 +159,11 @@ final class RtspPuller implements Puller {
                 active = false;
                 if (progress.wentLive()) {
                     if (cause != null) {
-                        log.info("rtsp pull {}: disconnected: {}", localKey, cause.getMessage());
+                        log.info("rtsp {} {}: disconnected: {}", kind, localKey, cause.getMessage());
                     }
                     finish(cause);
                 } else {
-                    finish(cause != null ? cause : new IllegalStateException(url.display() + " closed before PLAY"));
+                    finish(cause != null ? cause : new IllegalStateException(url.display() + " closed before it started"));
                 }
             }
         };
@@ -164,17 +175,16 @@ final class RtspPuller implements Puller {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        RtspPullHandler h = new RtspPullHandler(url, options -> engine.publish(localKey, options),
-                                maxAccessUnitSize, events);
+                        RtspClientHandler h = handlers.apply(events);
                         ch.pipeline()
-                                .addLast("idle", new IdleTimeoutHandler(RtspPullHandler.IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                                .addLast(RtspServerInitializer.DEMUX, new RtspDemuxer(RtspPullHandler.MAX_HEAD,
-                                        RtspPullHandler.MAX_BODY, TimeUnit.SECONDS.toNanos(RtspPullHandler.START_TIMEOUT_SECONDS)))
+                                .addLast("idle", new IdleTimeoutHandler(RtspClientHandler.IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                                .addLast(RtspServerInitializer.DEMUX, new RtspDemuxer(RtspClientHandler.MAX_HEAD,
+                                        RtspClientHandler.MAX_BODY, TimeUnit.SECONDS.toNanos(RtspClientHandler.START_TIMEOUT_SECONDS)))
                                 .addLast("rtsp-encoder", new RtspEncoder())
-                                .addLast("rtsp-decoder", new RtspDecoder(RtspPullHandler.MAX_HEAD, RtspPullHandler.MAX_HEAD,
-                                        RtspPullHandler.MAX_BODY))
-                                .addLast("rtsp-aggregator", new HttpObjectAggregator(RtspPullHandler.MAX_BODY))
-                                .addLast("rtsp-pull", h);
+                                .addLast("rtsp-decoder", new RtspDecoder(RtspClientHandler.MAX_HEAD, RtspClientHandler.MAX_HEAD,
+                                        RtspClientHandler.MAX_BODY))
+                                .addLast("rtsp-aggregator", new HttpObjectAggregator(RtspClientHandler.MAX_BODY))
+                                .addLast("rtsp-" + kind, h);
                         handler = h;
                     }
                 })
@@ -193,13 +203,13 @@ final class RtspPuller implements Puller {
     }
 
     /**
-     * Returns the puller's state, the RTP bytes received, its one attempt and the last error.
+     * Returns the relay's state, the RTP bytes received or sent, its one attempt and the last error.
      *
      * @return a snapshot; attempts is 1 once started, 0 before
      */
     @Override
     public RelayStatus status() {
-        RtspPullHandler h = handler;
+        RtspClientHandler h = handler;
         return progress.status(h == null ? 0 : h.mediaBytes(), progress.begun() ? 1 : 0);
     }
 
@@ -221,10 +231,10 @@ final class RtspPuller implements Puller {
         }
         closed = true;
         active = false;
-        IllegalStateException why = new IllegalStateException("rtsp pull " + localKey + " closed");
+        IllegalStateException why = new IllegalStateException("rtsp " + kind + " " + localKey + " closed");
         try {
             loop.execute(() -> {
-                RtspPullHandler h = handler;
+                RtspClientHandler h = handler;
                 if (h != null) {
                     h.stop();
                 }
@@ -240,6 +250,6 @@ final class RtspPuller implements Puller {
 
     @Override
     public String toString() {
-        return "rtsp pull " + url.display() + " as " + localKey;
+        return "rtsp " + kind + " " + url.display() + (kind.equals("pull") ? " as " : " of ") + localKey;
     }
 }

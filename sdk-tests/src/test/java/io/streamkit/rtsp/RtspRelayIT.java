@@ -22,12 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The RTSP client against a stand-in IP camera: GStreamer's RTSP server through its Python
- * bindings ({@code src/test/resources/rtsp/camera.py}: H.264 and AAC). A static pull re-serves
- * the camera over RTMP and HLS; the camera goes away and comes back on the same port, and the
- * pull reconnects while an RTMP player stays on the stream and gets frames again.
+ * The RTSP client against independent RTSP servers. Pulling: a stand-in IP camera, GStreamer's
+ * RTSP server through its Python bindings ({@code src/test/resources/rtsp/camera.py}: H.264 and
+ * AAC); a static pull re-serves the camera over RTMP and HLS; the camera goes away and comes back
+ * on the same port, and the pull reconnects while an RTMP player stays on the stream and gets
+ * frames again. Pushing: ffmpeg listening for an ANNOUNCE and RECORD ({@code -rtsp_flags listen})
+ * records what a push sends of a stream ffmpeg publishes over RTMP.
  */
-class RtspPullIT {
+class RtspRelayIT {
     /** Debian's Python, which has the GObject bindings (python3-gi); another python3 on the PATH may not. */
     private static final String PYTHON = "/usr/bin/python3";
     private static final Path CAMERA = Path.of("src", "test", "resources", "rtsp", "camera.py").toAbsolutePath();
@@ -82,6 +84,47 @@ class RtspPullIT {
         assertTrue(player.isAlive(), "the RTMP player stayed through the camera's absence");
         assertPlays(peers.probe(rtmp, 3), "RTMP after the camera came back");
         assertTrue(relays.list().get(0).status().bytes() > 100_000, relays.list()::toString);
+    }
+
+    @Test
+    void pushesToFfmpegListeningForARecord() throws Exception {
+        peers = new Peers(dir);
+        server = MediaServer.builder().ioThreads(2).rtmp(0).start();
+        peers.publish("rtmp://127.0.0.1:" + server.rtmpPort().orElseThrow() + "/live/src", 40);
+        StreamKey key = StreamKey.parse("live/src");
+        Await.until(Peers.WAIT, () -> live(key), () -> "live/src published");
+        int port = Peers.freePort();
+        String url = "rtsp://127.0.0.1:" + port + "/live/in";
+        Path mkv = dir.resolve("pushed.mkv");
+        Process listener = peers.start(List.of("ffmpeg", "-v", "error", "-rtsp_flags", "listen", "-listen_timeout", "30",
+                "-i", url, "-t", "4", "-c", "copy", "-f", "matroska", mkv.toString()), "listener");
+        // ffmpeg takes the first connection it accepts as its client, so no probe of its port: pushes are
+        // tried until one is accepted (the first ones find nothing listening yet)
+        io.streamkit.relay.Pusher[] pusher = new io.streamkit.relay.Pusher[1];
+        Await.until(Peers.WAIT, () -> {
+            io.streamkit.relay.Pusher p = server.push(key, url);
+            try {
+                p.start().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                pusher[0] = p;
+                return true;
+            } catch (Exception refused) {
+                p.close();
+                return false;
+            }
+        }, () -> "a push accepted by ffmpeg");
+        assertTrue(listener.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "ffmpeg recorded 4 s");
+        assertEquals(0, listener.exitValue(), () -> "ffmpeg's exit: see " + dir.resolve("listener.log"));
+        String text = ExternalTool.run(60, "ffprobe", "-v", "error", "-count_packets",
+                "-show_entries", "stream=codec_name,width,height,sample_rate,nb_read_packets", "-of", "compact", mkv.toString());
+        assertTrue(text.contains("codec_name=h264|width=320|height=240"), text);
+        assertTrue(text.contains("codec_name=aac|sample_rate=44100"), text);
+        for (String line : text.split("\n")) {
+            int n = Integer.parseInt(line.substring(line.lastIndexOf('=') + 1).trim());
+            assertTrue(n >= (line.contains("h264") ? 75 : 120), "packets in 4 s: " + line);
+        }
+        String errors = ExternalTool.run(60, "ffmpeg", "-v", "error", "-i", mkv.toString(), "-f", "null", "-");
+        assertEquals("", errors.trim(), "decoding the pushed stream");
+        Await.until(Peers.WAIT, () -> !pusher[0].isActive(), () -> "the push ended with ffmpeg's recording");
     }
 
     private Process camera(int port, String name) throws IOException {
