@@ -115,9 +115,9 @@ final class RtpEncoding {
         cuts.count = 0;
         ByteBuf payload = frame.payload();
         ByteBuf sets = null;
-        if (frame.keyframe() && state.parameterSets != null && !state.hasParameterSets(payload, track.codec())) {
-            // decoders and parsers that join here (ffmpeg's, GStreamer's, VLC's) find them in band, as from a camera
-            sets = state.parameterSets;
+        if (frame.keyframe() && !state.sets.isEmpty() && !state.hasParameterSets(payload, track.codec())) {
+            // decoders and parsers that join here (ffmpeg's, GStreamer's) find them in band, as from a camera
+            sets = state.parameterSets(alloc);
             int at = sets.readerIndex();
             while (at < sets.writerIndex()) {
                 int size = sets.getInt(at);
@@ -178,7 +178,9 @@ final class RtpEncoding {
         int payloadType = VIDEO_PAYLOAD_TYPE;
         int lengthSize = 4;
         int users;
-        /** The configuration's parameter sets, each behind a 4-byte length, sent before keyframes that lack them; or null. */
+        /** The configuration's parameter sets, sent before keyframes that lack them; empty for other codecs. */
+        private java.util.List<byte[]> sets = java.util.List.of();
+        /** The same, each behind a 4-byte length, made from the loop's allocator at the first keyframe that needs them. */
         private ByteBuf parameterSets;
 
         void format(TrackFormat current) {
@@ -202,16 +204,23 @@ final class RtpEncoding {
                 sets.addAll(record.sps());
                 sets.addAll(record.pps());
             }
-            if (parameterSets != null) {
-                parameterSets.release();
-                parameterSets = null;
-            }
-            if (!sets.isEmpty()) {
-                parameterSets = io.netty.buffer.Unpooled.directBuffer();
+            free();
+            this.sets = sets;
+        }
+
+        /** The parameter sets as one buffer, made at the first call after a change of format; or null. */
+        ByteBuf parameterSets(ByteBufAllocator alloc) {
+            if (parameterSets == null && !sets.isEmpty()) {
+                int size = 0;
+                for (byte[] nal : sets) {
+                    size += 4 + nal.length;
+                }
+                parameterSets = alloc.directBuffer(size);
                 for (byte[] nal : sets) {
                     parameterSets.writeInt(nal.length).writeBytes(nal);
                 }
             }
+            return parameterSets;
         }
 
         /** Whether an access unit (NAL lengths of {@code lengthSize}) holds a parameter set already. */

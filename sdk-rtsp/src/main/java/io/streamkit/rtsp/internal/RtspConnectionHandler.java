@@ -231,7 +231,20 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         String method = request.method().name().toUpperCase(Locale.ROOT);
-        RtspTarget target = RtspTarget.parse(request.uri());
+        for (int i = 0; i < request.uri().length(); i++) {
+            char c = request.uri().charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                refuse(cseq, HttpResponseStatus.BAD_REQUEST, "a control character in the URL", false);
+                return;
+            }
+        }
+        RtspTarget target;
+        try {
+            target = RtspTarget.parse(request.uri());
+        } catch (IllegalArgumentException e) {
+            refuse(cseq, HttpResponseStatus.BAD_REQUEST, "unreadable URL: " + e.getMessage(), false);
+            return;
+        }
         switch (method) {
             case "OPTIONS" -> {
                 FullHttpResponse ok = response(cseq, HttpResponseStatus.OK);
@@ -288,10 +301,13 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     tracksOf(wanted, target.query(), result).whenComplete((tracks, failed) -> ctx.executor().execute(() -> {
-                        if (ctx.channel().isActive()) {
-                            described(cseq, wanted, target, url, result, failed == null ? tracks : List.of());
+                        try {
+                            if (ctx.channel().isActive()) {
+                                described(cseq, wanted, target, url, result, failed == null ? tracks : List.of());
+                            }
+                        } finally {
+                            resume();
                         }
-                        resume();
                     }));
                 }));
     }
@@ -512,21 +528,30 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
         busy = true;
         authorize(AuthRequest.Action.PUBLISH, wanted, target.query(), request.uri()).whenComplete((result, error) ->
                 ctx.executor().execute(() -> {
-                    if (ctx.channel().isActive()) {
-                        if (result == null || !result.allowed()) {
-                            refuse(cseq, HttpResponseStatus.UNAUTHORIZED, "publish of " + wanted + " denied"
-                                    + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()), false);
-                        } else {
-                            key = wanted;
-                            base = target.path();
-                            query = target.query();
-                            attributes = result.attributes();
-                            announced = formats;
-                            send(response(cseq, HttpResponseStatus.OK));
-                        }
+                    try {
+                        announced(cseq, wanted, target, formats, result);
+                    } finally {
+                        resume();
                     }
-                    resume();
                 }));
+    }
+
+    private void announced(String cseq, StreamKey wanted, RtspTarget target, List<RtpTrackFormat> formats,
+                           AuthResult result) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (result == null || !result.allowed()) {
+            refuse(cseq, HttpResponseStatus.UNAUTHORIZED, "publish of " + wanted + " denied"
+                    + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()), false);
+            return;
+        }
+        key = wanted;
+        base = target.path();
+        query = target.query();
+        attributes = result.attributes();
+        announced = formats;
+        send(response(cseq, HttpResponseStatus.OK));
     }
 
     private void setupRecord(String cseq, String control, RtspTransport transport) {

@@ -101,6 +101,9 @@ final class RtspPlayer implements Subscriber {
 
     @Override
     public void onTrack(Track track) {
+        if (ended) {
+            return;   // stopped before the engine attached it (a PAUSE or TEARDOWN right after PLAY)
+        }
         Out out = outs.get(track.id());
         if (out != null && out.track == null) {
             out.track = track;

@@ -37,6 +37,9 @@ record RtspTransport(boolean tcp, int channel, int clientPort, boolean record) {
 
     private static RtspTransport one(String spec) {
         String[] parts = spec.split(";");
+        if (parts.length == 0) {
+            return null;
+        }
         String profile = parts[0].trim().toUpperCase(Locale.ROOT);
         boolean tcp;
         if (profile.equals("RTP/AVP/TCP")) {
