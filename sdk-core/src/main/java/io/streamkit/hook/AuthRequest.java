@@ -20,9 +20,10 @@ public final class AuthRequest {
     private final String protocol;
     private final long connectionId;
     private final String url;
+    private final Credentials credentials;
 
     private AuthRequest(Action action, StreamKey key, Map<String, String> query, InetSocketAddress remoteAddress,
-                        String protocol, long connectionId, String url) {
+                        String protocol, long connectionId, String url, Credentials credentials) {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(protocol, "protocol");
@@ -34,6 +35,18 @@ public final class AuthRequest {
         this.protocol = protocol;
         this.connectionId = connectionId;
         this.url = url == null ? "" : url;
+        this.credentials = credentials;
+    }
+
+    /**
+     * Returns what the client proved of its identity in the protocol itself (RTSP's Basic or
+     * Digest authorization), when it sent any: a protocol without such a header (RTMP, HTTP-FLV)
+     * carries tokens in the query instead.
+     *
+     * @return the credentials, or empty
+     */
+    public java.util.Optional<Credentials> credentials() {
+        return java.util.Optional.ofNullable(credentials);
     }
 
     /**
@@ -144,6 +157,7 @@ public final class AuthRequest {
         private String protocol = "app";
         private long connectionId;
         private String url = "";
+        private Credentials credentials;
 
         private Builder(Action action, StreamKey key) {
             this.action = Objects.requireNonNull(action, "action");
@@ -206,12 +220,23 @@ public final class AuthRequest {
         }
 
         /**
+         * Sets what the client proved of its identity in the protocol.
+         *
+         * @param proved the credentials, or {@code null} for none
+         * @return this builder
+         */
+        public Builder credentials(Credentials proved) {
+            this.credentials = proved;
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @return the request, its query frozen
          */
         public AuthRequest build() {
-            return new AuthRequest(action, key, query, remoteAddress, protocol, connectionId, url);
+            return new AuthRequest(action, key, query, remoteAddress, protocol, connectionId, url, credentials);
         }
     }
 
@@ -219,18 +244,20 @@ public final class AuthRequest {
     public boolean equals(Object other) {
         return other instanceof AuthRequest o && Objects.equals(action, o.action) && Objects.equals(key, o.key)
                 && Objects.equals(query, o.query) && Objects.equals(remoteAddress, o.remoteAddress)
-                && Objects.equals(protocol, o.protocol) && connectionId == o.connectionId && url.equals(o.url);
+                && Objects.equals(protocol, o.protocol) && connectionId == o.connectionId && url.equals(o.url)
+                && Objects.equals(credentials, o.credentials);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(action, key, query, remoteAddress, protocol, connectionId, url);
+        return Objects.hash(action, key, query, remoteAddress, protocol, connectionId, url, credentials);
     }
 
     @Override
     public String toString() {
         return "AuthRequest[" + "action=" + action + ", " + "key=" + key + ", " + "query=" + query
                 + ", " + "remoteAddress=" + remoteAddress + ", " + "protocol=" + protocol
-                + ", " + "connectionId=" + connectionId + ", url=" + url + "]";
+                + ", " + "connectionId=" + connectionId + ", url=" + url
+                + (credentials == null ? "" : ", user=" + credentials.user() + " (" + credentials.scheme() + ")") + "]";
     }
 }

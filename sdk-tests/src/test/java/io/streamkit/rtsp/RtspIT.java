@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamkit.server.MediaServer;
 import io.streamkit.server.players.Peers;
+import io.streamkit.stream.StreamInfo;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.test.Await;
 import io.streamkit.test.ExternalTool;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +103,39 @@ class RtspIT {
         awaitLive("live/opus");
         for (String transport : List.of("tcp", "udp")) {
             assertLive(transport, "live/opus", "h264", "opus", "48000", 50 * SECONDS - 20);   // 20 ms frames
+        }
+    }
+
+    @Test
+    void basicAndDigestCredentialsReachTheAuthCallbacks() throws Exception {
+        io.streamkit.hook.AuthHandler users = request -> java.util.concurrent.CompletableFuture.completedFuture(
+                request.credentials().filter(c -> c.verify(Map.of("cam", "pub-pw", "viewer", "view-pw")
+                        .getOrDefault(c.user(), "\u0000"))).isPresent()
+                        ? io.streamkit.hook.AuthResult.allow() : io.streamkit.hook.AuthResult.deny("unknown user or password"));
+        try (MediaServer secured = MediaServer.builder().ioThreads(1).rtsp(0).onPublish(users).onPlay(users).start()) {
+            String base = "127.0.0.1:" + secured.port("rtsp").orElseThrow() + "/live/secret";
+            // ffmpeg answers the server's 401 with Digest, the scheme it prefers
+            peers.start(List.of("ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
+                    "-t", "30", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+                    "-f", "rtsp", "-rtsp_transport", "tcp", "rtsp://cam:pub-pw@" + base), "publisher-secret");
+            StreamKey key = StreamKey.parse("live/secret");
+            Await.until(Peers.WAIT, () -> secured.streams().stream(key).map(StreamInfo::live).orElse(false),
+                    () -> "published with Digest credentials");
+            String read = ExternalTool.run(60, "ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
+                    "stream=codec_name,width", "-of", "compact", "rtsp://viewer:view-pw@" + base);
+            assertEquals("stream|codec_name=h264|width=320", read.trim());
+            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> ExternalTool.run(60, "ffprobe", "-v", "error", "rtsp://viewer:wrong@" + base));
+            assertTrue(refused.getMessage().contains("401"), refused.getMessage());
+            // Basic, from a raw client
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", secured.port("rtsp").orElseThrow())) {
+                s.setSoTimeout(10_000);
+                String basic = java.util.Base64.getEncoder().encodeToString("viewer:view-pw".getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().write(("DESCRIBE rtsp://" + base + " RTSP/1.0\r\nCSeq: 1\r\nAuthorization: Basic " + basic
+                        + "\r\n\r\nDESCRIBE rtsp://" + base + " RTSP/1.0\r\nCSeq: 2\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String answers = new String(s.getInputStream().readNBytes(200), StandardCharsets.US_ASCII);
+                assertTrue(answers.startsWith("RTSP/1.0 200 OK"), answers);
+            }
         }
     }
 

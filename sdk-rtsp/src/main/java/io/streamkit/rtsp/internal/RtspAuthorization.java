@@ -99,7 +99,7 @@ final class RtspAuthorization {
         return md5(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
     }
 
-    private static Map<String, String> parameters(String s) {
+    static Map<String, String> parameters(String s) {
         Map<String, String> p = new HashMap<>();
         int i = 0;
         while (i < s.length() && p.size() < 16) {
@@ -129,7 +129,7 @@ final class RtspAuthorization {
         return p;
     }
 
-    private static String md5(String s) {
+    static String md5(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

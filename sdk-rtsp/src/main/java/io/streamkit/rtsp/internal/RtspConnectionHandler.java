@@ -96,6 +96,7 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ClientLog clientLog;
     private final RtspUdp udp;
     private final long id;
+    private final String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);   // Digest's
     private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
@@ -289,14 +290,14 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         String url = request.uri();
         busy = true;
-        authorize(AuthRequest.Action.PLAY, wanted, target.query(), url).whenComplete((result, error) ->
+        authorize(AuthRequest.Action.PLAY, wanted, target.query(), url, credentials(request)).whenComplete((result, error) ->
                 ctx.executor().execute(() -> {
                     if (!ctx.channel().isActive()) {
                         return;
                     }
                     if (result == null || !result.allowed()) {
-                        refuse(cseq, HttpResponseStatus.UNAUTHORIZED, "play of " + wanted + " denied"
-                                + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()), false);
+                        unauthorized(cseq, "play of " + wanted + " denied"
+                                + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
                         resume();
                         return;
                     }
@@ -526,7 +527,8 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        authorize(AuthRequest.Action.PUBLISH, wanted, target.query(), request.uri()).whenComplete((result, error) ->
+        authorize(AuthRequest.Action.PUBLISH, wanted, target.query(), request.uri(), credentials(request))
+                .whenComplete((result, error) ->
                 ctx.executor().execute(() -> {
                     try {
                         announced(cseq, wanted, target, formats, result);
@@ -542,8 +544,8 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (result == null || !result.allowed()) {
-            refuse(cseq, HttpResponseStatus.UNAUTHORIZED, "publish of " + wanted + " denied"
-                    + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()), false);
+            unauthorized(cseq, "publish of " + wanted + " denied"
+                    + (result == null || result.reason().isEmpty() ? "" : ": " + result.reason()));
             return;
         }
         key = wanted;
@@ -639,9 +641,24 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     // ---- session, responses, end ----
 
     private CompletionStage<AuthResult> authorize(AuthRequest.Action action, StreamKey wanted, Map<String, String> parameters,
-                                                  String url) {
+                                                  String url, io.streamkit.hook.Credentials credentials) {
         return engine.authorize(AuthRequest.builder(action, wanted).query(parameters).remoteAddress(remote)
-                .protocol("rtsp").connectionId(id).url(url).build());
+                .protocol("rtsp").connectionId(id).url(url).credentials(credentials).build());
+    }
+
+    /** The request's Basic or Digest credentials (against this connection's nonce), or {@code null}. */
+    private io.streamkit.hook.Credentials credentials(FullHttpRequest request) {
+        return RtspCredentials.parse(request.headers().get("Authorization"), request.method().name(), nonce);
+    }
+
+    /** A 401 with the challenges, so that a client with a user and password tries again with them. */
+    private void unauthorized(String cseq, String reason) {
+        clientLog.info(log, "rtsp {} #{}: 401 {}", remote, id, reason);
+        FullHttpResponse r = response(cseq, new HttpResponseStatus(401, phrase(HttpResponseStatus.UNAUTHORIZED, reason)));
+        for (String challenge : RtspCredentials.challenges(nonce)) {
+            r.headers().add("WWW-Authenticate", challenge);
+        }
+        send(r);
     }
 
     private void startSession() {
