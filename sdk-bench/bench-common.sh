@@ -70,6 +70,19 @@ wait_port() {   # host port seconds
 # Starts the demo server on SERVER_CORE doing the work nginx-rtmp does in these benchmarks (no
 # HLS, no log line per player), waits for its RTMP port and sets SERVER_PID. DEMO_CP, when set,
 # is the class path of another build's demo server (compare.sh's BEFORE).
+demo_knows() {   # option classpath: whether the class path's DemoServer takes the option
+    local entry
+    IFS=: read -ra entries <<<"$2"
+    for entry in "${entries[@]}"; do
+        if [[ -f $entry/io/streamkit/examples/DemoServer.class ]]; then
+            grep -aq -- "$1" "$entry/io/streamkit/examples/DemoServer.class" && return 0
+        elif [[ $entry == *.jar && -f $entry ]]; then
+            unzip -p "$entry" io/streamkit/examples/DemoServer.class 2>/dev/null | grep -aq -- "$1" && return 0
+        fi
+    done
+    return 1
+}
+
 start_demo() {   # log rtmp-port http-port [java option...] -- [demo server option...]
     local log=$1 rtmp=$2 http=$3 jvm=()
     shift 3
@@ -78,9 +91,16 @@ start_demo() {   # log rtmp-port http-port [java option...] -- [demo server opti
         shift
     done
     (($#)) && shift
+    local cp=${DEMO_CP:-$EXAMPLES_JAR:$BENCH_JAR} rtsp=()
+    # A demo server with RTSP opens 8554 and UDP 8000-8001 unless told otherwise: two servers of one run
+    # (compare.sh's before and after) would take the same ports, so each gets a free RTSP port and no UDP.
+    # A build from before RTSP refuses the options, so they are given only where DemoServer knows them.
+    if [[ " $* " != *" --rtsp-port "* ]] && demo_knows --rtsp-port "$cp"; then
+        rtsp=(--rtsp-port 0 --rtsp-udp-port -1)
+    fi
     # shellcheck disable=SC2086
-    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS "${jvm[@]}" -cp "${DEMO_CP:-$EXAMPLES_JAR:$BENCH_JAR}" \
-        io.streamkit.examples.DemoServer --rtmp-port "$rtmp" --http-port "$http" --no-hls --quiet "$@" \
+    taskset -c "$SERVER_CORE" java $SK_JAVA_OPTS "${jvm[@]}" -cp "$cp" \
+        io.streamkit.examples.DemoServer --rtmp-port "$rtmp" --http-port "$http" --no-hls --quiet "${rtsp[@]}" "$@" \
         >"$log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")

@@ -30,12 +30,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The fan-out load tool: N players against a live stream over RTMP and/or HTTP-FLV, ramped
+ * The fan-out load tool: N players against a live stream over RTMP, HTTP-FLV and/or RTSP, ramped
  * at a given rate, every message parsed, a summary line every few seconds and at the end.
  *
  * <pre>
  * java -cp sdk-bench/target/benchmarks.jar io.streamkit.bench.load.LoadTool \
  *     --url rtmp://127.0.0.1:1935/live/demo [--url http://127.0.0.1:8080/live/demo.flv] \
+ *     [--url rtsp://127.0.0.1:8554/live/demo] [--rtsp-share 0.5] \
  *     [--http-share 0.5] [--players 100] [--rate 200] [--duration 30] [--threads 1] \
  *     [--report 5] [--csv players.csv] [--publish source.flv]
  * </pre>
@@ -136,10 +137,10 @@ public final class LoadTool {
                 if (System.nanoTime() >= end || failed(publisher)) {
                     break;
                 }
-                // Bresenham-style mix: player i is HTTP-FLV when the running share says so
-                boolean http = Math.floor((i + 1) * o.httpShare()) > Math.floor(i * o.httpShare());
-                URI url = http ? o.httpUrl() : o.rtmpUrl();
-                PlayerStats stats = new PlayerStats(i, http ? "http-flv" : "rtmp");
+                // Bresenham-style mix: player i is RTSP or HTTP-FLV when the running shares say so
+                String protocol = o.protocol(i);
+                URI url = o.url(protocol);
+                PlayerStats stats = new PlayerStats(i, protocol);
                 players[i] = stats;
                 channels.add(connect(group, url, stats, o, sendTimes, latencies));
             }
@@ -183,6 +184,10 @@ public final class LoadTool {
                     }
                 }
             }
+            String rtsp = rtspLine(players);
+            if (rtsp != null) {
+                System.out.println(rtsp);
+            }
             if (publisher != null) {
                 System.out.printf(Locale.ROOT,
                         "PUBLISH video_frames=%d audio_messages=%d bytes=%d loops=%d late_max_ms=%.1f status=%s%n",
@@ -198,6 +203,39 @@ public final class LoadTool {
                 publishGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * The RTSP players' totals, or {@code null} without any: RTP packets and bytes (what
+     * {@code bytes} counts for them), RTCP packets, every byte read, RTP packets missing from
+     * the sequence numbers (the server did not send them: frames it skipped for a slow player)
+     * and changes of a track's SSRC within a session.
+     */
+    private static String rtspLine(PlayerStats[] players) {
+        int n = 0;
+        long packets = 0;
+        long bytes = 0;
+        long rtcp = 0;
+        long wire = 0;
+        long lost = 0;
+        int losing = 0;
+        long ssrcChanges = 0;
+        for (PlayerStats p : players) {
+            if (p != null && p.protocol.equals("rtsp")) {
+                n++;
+                packets += p.messages;
+                bytes += p.bytes;
+                rtcp += p.rtspRtcpPackets;
+                wire += p.rtspWireBytes;
+                lost += p.rtspLostPackets;
+                losing += p.rtspLostPackets > 0 ? 1 : 0;
+                ssrcChanges += p.rtspSsrcChanges;
+            }
+        }
+        return n == 0 ? null : String.format(Locale.ROOT,
+                "RTSP players=%d rtp_packets=%d rtp_bytes=%d rtcp_packets=%d wire_bytes=%d lost_packets=%d players_losing=%d"
+                        + " ssrc_changes=%d",
+                n, packets, bytes, rtcp, wire, lost, losing, ssrcChanges);
     }
 
     private static boolean failed(RtmpPublishHandler publisher) {
@@ -244,7 +282,8 @@ public final class LoadTool {
     private static final int LOOPBACK_SOURCES = 64;
 
     private static int port(URI url) {
-        return url.getPort() > 0 ? url.getPort() : url.getScheme().startsWith("http") ? 80 : 1935;
+        return url.getPort() > 0 ? url.getPort() : url.getScheme().startsWith("http") ? 80
+                : url.getScheme().equals("rtsp") ? 554 : 1935;
     }
 
     private static Channel publish(EventLoopGroup group, LoadOptions o, RtmpPublishHandler publisher) {
@@ -271,9 +310,9 @@ public final class LoadTool {
         PlayerStats[] warm = new PlayerStats[o.warmupPlayers()];
         List<Channel> channels = new ArrayList<>(warm.length);
         for (int i = 0; i < warm.length; i++) {
-            boolean http = o.httpUrl() != null && (o.rtmpUrl() == null || i % 2 == 1);
-            warm[i] = new PlayerStats(-1 - i, http ? "http-flv" : "rtmp");
-            channels.add(connect(group, http ? o.httpUrl() : o.rtmpUrl(), warm[i], o, null, new ConcurrentHashMap<>()));
+            String protocol = warmupProtocol(o, i);
+            warm[i] = new PlayerStats(-1 - i, protocol);
+            channels.add(connect(group, o.url(protocol), warm[i], o, null, new ConcurrentHashMap<>()));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_KEYFRAME_SECONDS);
         while (System.nanoTime() < deadline && !Arrays.stream(warm).allMatch(p -> p.firstKeyframeNanos != 0)) {
@@ -287,19 +326,36 @@ public final class LoadTool {
         System.out.println("WARMUP players=" + warm.length + " keyframe=" + withKeyframe);
     }
 
+    /**
+     * A warm-up player's protocol: RTSP for all when all players are, for every other one when
+     * some are; the others alternate RTMP and HTTP-FLV when both URLs are given.
+     */
+    private static String warmupProtocol(LoadOptions o, int i) {
+        boolean mixed = o.rtspShare() > 0 && o.rtspShare() < 1;
+        if (o.rtspShare() >= 1 || mixed && i % 2 == 0) {
+            return "rtsp";
+        }
+        int k = mixed ? i / 2 : i;
+        return o.httpUrl() != null && (o.rtmpUrl() == null || k % 2 == 1) ? "http-flv" : "rtmp";
+    }
+
     private static Channel connect(EventLoopGroup group, URI url, PlayerStats stats, LoadOptions o,
                                    SendTimes sendTimes, Map<EventLoop, LatencyHistogram> latencies) {
         boolean http = url.getScheme().startsWith("http");
+        boolean rtsp = url.getScheme().equals("rtsp");
         int port = port(url);
         Bootstrap b = bootstrap(group, o)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (sendTimes != null) {   // one histogram per event loop: its players record there, unshared
+                        // RTP carries presentation times, not the publisher's RTMP timestamps: RTSP players are not timed
+                        if (sendTimes != null && !rtsp) {   // one histogram per event loop: its players record there, unshared
                             stats.latency = sendTimes.cursor(
                                     latencies.computeIfAbsent(ch.eventLoop(), l -> new LatencyHistogram()));
                         }
-                        if (http) {
+                        if (rtsp) {
+                            ch.pipeline().addLast(new RtspPlayHandler(stats, url));
+                        } else if (http) {
                             ch.pipeline().addLast(new HttpFlvPlayHandler(stats, url.getHost() + ":" + port, url.getRawPath()));
                         } else {
                             RtmpPath p = RtmpPath.of(url);

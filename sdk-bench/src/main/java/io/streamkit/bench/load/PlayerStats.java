@@ -33,6 +33,14 @@ final class PlayerStats {
     boolean failed;
     boolean closed;
     String error = "";
+    /** RTSP players only: every byte read, interleaved frame headers, RTCP and responses included ({@code bytes} is RTP's). */
+    long rtspWireBytes;
+    /** RTSP players only: RTCP packets from the server. */
+    long rtspRtcpPackets;
+    /** RTSP players only: RTP packets missing from the tracks' sequence numbers, i.e. not sent. */
+    long rtspLostPackets;
+    /** RTSP players only: times a track's RTP packets changed SSRC within the session. */
+    long rtspSsrcChanges;
     /** Where video frames' latencies go, or {@code null} when the tool does not publish. */
     SendTimes.Cursor latency;
 
