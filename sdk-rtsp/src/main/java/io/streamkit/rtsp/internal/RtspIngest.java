@@ -94,12 +94,19 @@ final class RtspIngest implements AutoCloseable {
                 yield new Depacketizer(d::feed, d::next, d::close);
             }
             default -> {
+                // Opus (RFC 7587): a payload is a frame. MP3 (RFC 2250 3.5): a frame behind 4 bytes, 2 of
+                // them the offset of a fragment; fragments of frames over a packet are dropped.
+                boolean mpa = codec == Codec.MP3;
                 ArrayDeque<RtpAccessUnit> ready = new ArrayDeque<>(2);
                 yield new Depacketizer(packet -> {
                     try {
                         RtpPacket p = RtpPacket.parse(packet);
-                        if (packet.readableBytes() > p.payloadOffset()) {
-                            ready.add(new RtpAccessUnit(p.payload(packet).retain(), p.timestamp(), true));
+                        ByteBuf payload = p.payload(packet);
+                        if (mpa && (payload.readableBytes() <= 4 || payload.getUnsignedShort(payload.readerIndex() + 2) != 0)) {
+                            dropped++;
+                        } else if (payload.isReadable()) {
+                            ByteBuf frame = mpa ? payload.skipBytes(4) : payload;
+                            ready.add(new RtpAccessUnit(frame.retain(), p.timestamp(), true));
                         }
                     } catch (MediaFormatException e) {
                         dropped++;
