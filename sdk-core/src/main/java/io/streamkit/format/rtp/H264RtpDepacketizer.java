@@ -2,8 +2,6 @@ package io.streamkit.format.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import java.util.ArrayDeque;
 
 /**
  * Rebuilds H.264 access units from RTP packets (RFC 6184, packetization mode 1): single NAL unit
@@ -24,27 +22,16 @@ import java.util.ArrayDeque;
  * one, the slices of its fragments behind its rebuilt header byte), joined in a composite
  * buffer with the length prefixes. Not thread-safe: one connection's loop feeds it.
  */
-public final class H264RtpDepacketizer implements AutoCloseable {
+public final class H264RtpDepacketizer extends NalUnitDepacketizer {
     /** Default largest access unit: a 4K keyframe at a high bitrate, as the FLV and RTMP limits. */
-    public static final int DEFAULT_MAX_ACCESS_UNIT_SIZE = 8 << 20;
+    public static final int DEFAULT_MAX_ACCESS_UNIT_SIZE = NalUnitDepacketizer.DEFAULT_MAX_ACCESS_UNIT_SIZE;
     /** NAL units per access unit: a frame of many slices with SEI and parameter sets fits; a flood of tiny NALs does not. */
-    public static final int MAX_NAL_UNITS = 1024;
+    public static final int MAX_NAL_UNITS = NalUnitDepacketizer.MAX_NAL_UNITS;
 
     private static final int STAP_A = 24;
     private static final int FU_A = 28;
-
-    private final ByteBufAllocator alloc;
-    private final int maxAccessUnitSize;
-    private final ArrayDeque<RtpAccessUnit> ready = new ArrayDeque<>();
-    private CompositeByteBuf unit;   // the access unit being built
-    private long unitTimestamp = -1;
-    private boolean unitKeyframe;
-    private int unitNals;
-    private boolean discarding;   // the access unit went over a limit: its remaining NAL units go too
-    private CompositeByteBuf fragment;   // the FU-A NAL unit being rebuilt
-    private int lastSequence = -1;
-    private long droppedPackets;
-    private long droppedUnits;
+    /** The nal_unit_type of a slice of an IDR picture (H.264 7.4.1.2). */
+    private static final int IDR = 5;
 
     /**
      * Creates a depacketizer.
@@ -53,49 +40,13 @@ public final class H264RtpDepacketizer implements AutoCloseable {
      * @param maxAccessUnitSize the largest access unit kept, in bytes
      */
     public H264RtpDepacketizer(ByteBufAllocator alloc, int maxAccessUnitSize) {
-        if (maxAccessUnitSize < 1) {
-            throw new IllegalArgumentException("maxAccessUnitSize must be positive: " + maxAccessUnitSize);
-        }
-        this.alloc = alloc;
-        this.maxAccessUnitSize = maxAccessUnitSize;
+        super(alloc, maxAccessUnitSize);
     }
 
-    /**
-     * Takes one whole RTP packet, header included. Ownership passes: the packet is released
-     * here, its payload kept only as slices of the access unit it belongs to.
-     *
-     * @param packet the packet
-     */
-    public void feed(ByteBuf packet) {
-        try {
-            RtpPacket header;
-            try {
-                header = RtpPacket.parse(packet);
-            } catch (io.streamkit.codec.MediaFormatException e) {
-                droppedPackets++;
-                return;
-            }
-            boolean gap = lastSequence >= 0 && header.sequence() != ((lastSequence + 1) & 0xFFFF);
-            lastSequence = header.sequence();
-            if ((unit != null || fragment != null || discarding) && header.timestamp() != unitTimestamp) {
-                finishUnit();
-            }
-            if (gap && fragment != null) {
-                dropFragment();
-            }
-            unitTimestamp = header.timestamp();
-            payload(header.payload(packet));
-            if (header.marker()) {
-                finishUnit();
-            }
-        } finally {
-            packet.release();
-        }
-    }
-
-    private void payload(ByteBuf p) {
+    @Override
+    void payload(ByteBuf p) {
         if (!p.isReadable()) {
-            droppedPackets++;
+            dropPacket();
             return;
         }
         int indicator = p.getUnsignedByte(p.readerIndex());
@@ -109,7 +60,7 @@ public final class H264RtpDepacketizer implements AutoCloseable {
         } else if (type == FU_A) {
             fuA(p, indicator);
         } else {
-            droppedPackets++;   // 0, 25-27, 29-31: reserved, or not allowed in mode 1
+            dropPacket();   // 0, 25-27, 29-31: reserved, or not allowed in mode 1
         }
     }
 
@@ -119,12 +70,12 @@ public final class H264RtpDepacketizer implements AutoCloseable {
         int start = at;
         while (at < end) {   // check the whole aggregate before taking any of it
             if (end - at < 2) {
-                droppedPackets++;
+                dropPacket();
                 return;
             }
             int size = p.getUnsignedShort(at);
             if (size == 0 || end - at - 2 < size) {
-                droppedPackets++;
+                dropPacket();
                 return;
             }
             at += 2 + size;
@@ -138,77 +89,24 @@ public final class H264RtpDepacketizer implements AutoCloseable {
 
     private void fuA(ByteBuf p, int indicator) {
         if (p.readableBytes() < 3) {
-            droppedPackets++;
+            dropPacket();
             return;
         }
         int header = p.getUnsignedByte(p.readerIndex() + 1);
         boolean first = (header & 0x80) != 0;
         boolean last = (header & 0x40) != 0;
-        ByteBuf body = p.retainedSlice(p.readerIndex() + 2, p.readableBytes() - 2);
         if (first) {
-            dropFragment();
-            fragment = alloc.compositeBuffer(64);
-            fragment.addComponent(true, alloc.buffer(1).writeByte((indicator & 0xE0) | (header & 0x1F)));
-        } else if (fragment == null) {
-            body.release();   // the start was lost
-            droppedPackets++;
+            startFragment((indicator & 0xE0) | (header & 0x1F), 1);
+        } else if (!fragmenting()) {
+            dropPacket();   // the start was lost
             return;
         }
-        fragment.addComponent(true, body);
-        if (fragment.readableBytes() > maxAccessUnitSize) {
-            dropFragment();
-            droppedPackets++;
-            return;
-        }
-        if (last) {
-            CompositeByteBuf whole = fragment;
-            fragment = null;
-            nal(whole);
-        }
+        appendFragment(p, p.readerIndex() + 2, p.readableBytes() - 2, last);
     }
 
-    /** Adds a NAL unit (owned) to the access unit being built, after its 4-byte length. */
-    private void nal(ByteBuf nal) {
-        if (discarding) {
-            nal.release();
-            return;
-        }
-        if (unit == null) {
-            unit = alloc.compositeBuffer(16);
-            unitKeyframe = false;
-            unitNals = 0;
-        }
-        if (unitNals >= MAX_NAL_UNITS || unit.readableBytes() + 4L + nal.readableBytes() > maxAccessUnitSize) {
-            nal.release();
-            unit.release();
-            unit = null;
-            discarding = true;
-            droppedUnits++;
-            return;
-        }
-        if ((nal.getUnsignedByte(nal.readerIndex()) & 0x1F) == 5) {
-            unitKeyframe = true;
-        }
-        unit.addComponent(true, alloc.buffer(4).writeInt(nal.readableBytes()));
-        unit.addComponent(true, nal);
-        unitNals++;
-    }
-
-    private void finishUnit() {
-        dropFragment();
-        discarding = false;
-        if (unit != null) {
-            ready.add(new RtpAccessUnit(unit, unitTimestamp, unitKeyframe));
-            unit = null;
-        }
-    }
-
-    private void dropFragment() {
-        if (fragment != null) {
-            fragment.release();
-            fragment = null;
-            droppedPackets++;
-        }
+    @Override
+    boolean isKeyframe(ByteBuf nal) {
+        return (nal.getUnsignedByte(nal.readerIndex()) & 0x1F) == IDR;
     }
 
     /**
@@ -216,13 +114,9 @@ public final class H264RtpDepacketizer implements AutoCloseable {
      *
      * @return the access unit, which the caller releases, or {@code null} when none is finished
      */
+    @Override
     public RtpAccessUnit next() {
-        return ready.poll();
-    }
-
-    /** Finishes the access unit being built, as if its last packet had had the marker bit. */
-    public void flush() {
-        finishUnit();
+        return super.next();
     }
 
     /**
@@ -230,32 +124,8 @@ public final class H264RtpDepacketizer implements AutoCloseable {
      *
      * @return the count
      */
-    public long droppedPackets() {
-        return droppedPackets;
-    }
-
-    /**
-     * Returns the access units dropped for being over a limit.
-     *
-     * @return the count
-     */
-    public long droppedAccessUnits() {
-        return droppedUnits;
-    }
-
-    /** Releases what is held: the access unit being built, a fragment, the finished ones not taken. */
     @Override
-    public void close() {
-        if (fragment != null) {
-            fragment.release();
-            fragment = null;
-        }
-        if (unit != null) {
-            unit.release();
-            unit = null;
-        }
-        for (RtpAccessUnit u; (u = ready.poll()) != null; ) {
-            u.release();
-        }
+    public long droppedPackets() {
+        return super.droppedPackets();
     }
 }

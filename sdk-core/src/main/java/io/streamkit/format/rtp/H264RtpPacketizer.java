@@ -2,7 +2,6 @@ package io.streamkit.format.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.streamkit.codec.MediaFormatException;
 import java.util.List;
 
@@ -37,16 +36,7 @@ public final class H264RtpPacketizer {
      */
     public static void packetize(ByteBufAllocator alloc, ByteBuf accessUnit, int lengthSize, int maxPayload,
                                  List<ByteBuf> out) {
-        packetize(accessUnit, lengthSize, maxPayload, (prefix, prefixLength, offset, length) -> {
-            if (prefixLength == 0) {
-                out.add(accessUnit.retainedSlice(offset, length));
-                return;
-            }
-            CompositeByteBuf payload = alloc.compositeBuffer(2);
-            payload.addComponent(true, RtpPayloadSink.writePrefix(alloc.buffer(prefixLength), prefix, prefixLength));
-            payload.addComponent(true, accessUnit.retainedSlice(offset, length));
-            out.add(payload);
-        });
+        packetize(accessUnit, lengthSize, maxPayload, NalUnits.collect(alloc, accessUnit, out));
     }
 
     /**
@@ -62,50 +52,12 @@ public final class H264RtpPacketizer {
      * @throws MediaFormatException when a length runs past the access unit
      */
     public static void packetize(ByteBuf accessUnit, int lengthSize, int maxPayload, RtpPayloadSink sink) {
-        if (lengthSize != 1 && lengthSize != 2 && lengthSize != 4) {
-            throw new IllegalArgumentException("NAL length size " + lengthSize + " is not 1, 2 or 4");
-        }
-        if (maxPayload < MIN_PAYLOAD_SIZE) {
-            throw new IllegalArgumentException("maxPayload " + maxPayload + " is under " + MIN_PAYLOAD_SIZE);
-        }
-        int at = accessUnit.readerIndex();
-        int end = accessUnit.writerIndex();
-        while (at < end) {
-            if (end - at < lengthSize) {
-                throw new MediaFormatException("access unit ends inside a NAL unit's length");
-            }
-            long size = switch (lengthSize) {
-                case 1 -> accessUnit.getUnsignedByte(at);
-                case 2 -> accessUnit.getUnsignedShort(at);
-                default -> accessUnit.getUnsignedInt(at);
-            };
-            at += lengthSize;
-            if (size > end - at) {
-                throw new MediaFormatException("NAL unit of " + size + " bytes runs past the access unit's " + (end - at));
-            }
-            if (size > 0) {
-                nal(accessUnit, at, (int) size, maxPayload, sink);
-            }
-            at += (int) size;
-        }
+        NalUnits.packetize(accessUnit, lengthSize, maxPayload, MIN_PAYLOAD_SIZE, sink, H264RtpPacketizer::nal);
     }
 
     private static void nal(ByteBuf au, int start, int size, int maxPayload, RtpPayloadSink sink) {
-        if (size <= maxPayload) {
-            sink.payload(0, 0, start, size);
-            return;
-        }
         int header = au.getUnsignedByte(start);
         int indicator = (header & 0xE0) | 28;
-        int at = start + 1;
-        int end = start + size;
-        boolean first = true;
-        while (at < end) {
-            int chunk = Math.min(maxPayload - 2, end - at);
-            boolean last = at + chunk == end;
-            sink.payload(indicator << 8 | (first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F), 2, at, chunk);
-            at += chunk;
-            first = false;
-        }
+        NalUnits.singleOrFragments(start, size, 1, indicator << 8 | (header & 0x1F), 2, maxPayload, sink);
     }
 }

@@ -2,10 +2,7 @@ package io.streamkit.format.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import io.streamkit.codec.MediaFormatException;
 import io.streamkit.codec.h265.H265AccessUnits;
-import java.util.ArrayDeque;
 
 /**
  * Rebuilds H.265 access units from RTP packets (RFC 7798, one RTP stream, sprop-max-don-diff 0,
@@ -53,11 +50,11 @@ import java.util.ArrayDeque;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7798">RFC 7798, 4.1 and 4.4</a>
  */
-public final class H265RtpDepacketizer implements AutoCloseable {
+public final class H265RtpDepacketizer extends NalUnitDepacketizer {
     /** Default largest access unit: a 4K keyframe at a high bitrate, as the FLV and RTMP limits. */
-    public static final int DEFAULT_MAX_ACCESS_UNIT_SIZE = 8 << 20;
+    public static final int DEFAULT_MAX_ACCESS_UNIT_SIZE = NalUnitDepacketizer.DEFAULT_MAX_ACCESS_UNIT_SIZE;
     /** NAL units per access unit: a frame of many slices with SEI and parameter sets fits; a flood of tiny NALs does not. */
-    public static final int MAX_NAL_UNITS = 1024;
+    public static final int MAX_NAL_UNITS = NalUnitDepacketizer.MAX_NAL_UNITS;
 
     /** The payload type of an Aggregation Packet (RFC 7798, 4.4.2); lower types are NAL units. */
     private static final int AP = 48;
@@ -68,19 +65,7 @@ public final class H265RtpDepacketizer implements AutoCloseable {
     /** A Fragmentation Unit's PayloadHdr and FU header (RFC 7798, 4.4.3). */
     private static final int FU_HEADER_SIZE = 3;
 
-    private final ByteBufAllocator alloc;
-    private final int maxAccessUnitSize;
-    private final ArrayDeque<RtpAccessUnit> ready = new ArrayDeque<>();
-    private CompositeByteBuf unit;   // the access unit being built
-    private long unitTimestamp = -1;
-    private boolean unitKeyframe;
-    private int unitNals;
-    private boolean discarding;   // the access unit went over a limit: its remaining NAL units go too
-    private CompositeByteBuf fragment;   // the fragmented NAL unit being rebuilt
-    private int fragmentHeader;   // its NAL unit header, which every one of its FUs must carry
-    private int lastSequence = -1;
-    private long droppedPackets;
-    private long droppedUnits;
+    private int fragmentHeader;   // the NAL unit header of the fragmented NAL unit, which every one of its FUs must carry
 
     /**
      * Creates a depacketizer.
@@ -91,55 +76,18 @@ public final class H265RtpDepacketizer implements AutoCloseable {
      * @throws IllegalArgumentException when {@code maxAccessUnitSize} is not positive
      */
     public H265RtpDepacketizer(ByteBufAllocator alloc, int maxAccessUnitSize) {
-        if (maxAccessUnitSize < 1) {
-            throw new IllegalArgumentException("maxAccessUnitSize must be positive: " + maxAccessUnitSize);
-        }
-        this.alloc = alloc;
-        this.maxAccessUnitSize = maxAccessUnitSize;
+        super(alloc, maxAccessUnitSize);
     }
 
-    /**
-     * Takes one whole RTP packet, header included. Ownership passes: the packet is released
-     * here, its payload kept only as slices of the access unit it belongs to. Never throws on
-     * the packet's bytes: what cannot be taken is dropped and counted.
-     *
-     * @param packet the packet, from its reader index to its writer index
-     */
-    public void feed(ByteBuf packet) {
-        try {
-            RtpPacket header;
-            try {
-                header = RtpPacket.parse(packet);
-            } catch (MediaFormatException e) {
-                droppedPackets++;
-                return;
-            }
-            boolean gap = lastSequence >= 0 && header.sequence() != ((lastSequence + 1) & 0xFFFF);
-            lastSequence = header.sequence();
-            if ((unit != null || fragment != null || discarding) && header.timestamp() != unitTimestamp) {
-                finishUnit();
-            }
-            if (gap && fragment != null) {
-                dropFragment();
-            }
-            unitTimestamp = header.timestamp();
-            payload(header.payload(packet));
-            if (header.marker()) {
-                finishUnit();
-            }
-        } finally {
-            packet.release();
-        }
-    }
-
-    private void payload(ByteBuf p) {
+    @Override
+    void payload(ByteBuf p) {
         if (p.readableBytes() < NAL_HEADER_SIZE) {
-            droppedPackets++;
+            dropPacket();
             return;
         }
         int payloadHeader = p.getUnsignedShort(p.readerIndex());
         if (!wellFormed(payloadHeader)) {
-            droppedPackets++;
+            dropPacket();
             return;
         }
         int type = type(payloadHeader);
@@ -152,7 +100,7 @@ public final class H265RtpDepacketizer implements AutoCloseable {
         } else if (type == FU) {
             fragment(p, payloadHeader);
         } else {
-            droppedPackets++;   // 50: PACI (4.4.4); 51-63: not defined by RFC 7798
+            dropPacket();   // 50: PACI (4.4.4); 51-63: not defined by RFC 7798
         }
     }
 
@@ -161,22 +109,22 @@ public final class H265RtpDepacketizer implements AutoCloseable {
         int start = p.readerIndex() + NAL_HEADER_SIZE;
         int end = p.writerIndex();
         if (start == end) {
-            droppedPackets++;
+            dropPacket();
             return;
         }
         for (int at = start; at < end; ) {   // check the whole aggregate before taking any of it
             if (end - at < 2) {
-                droppedPackets++;
+                dropPacket();
                 return;
             }
             int size = p.getUnsignedShort(at);
             if (size < NAL_HEADER_SIZE || end - at - 2 < size) {
-                droppedPackets++;
+                dropPacket();
                 return;
             }
             int header = p.getUnsignedShort(at + 2);
             if (!wellFormed(header) || type(header) >= AP) {
-                droppedPackets++;
+                dropPacket();
                 return;
             }
             at += 2 + size;
@@ -191,7 +139,7 @@ public final class H265RtpDepacketizer implements AutoCloseable {
     /** A Fragmentation Unit (4.4.3): PayloadHdr, the FU header (S, E, FuType), a piece of the NAL unit's payload. */
     private void fragment(ByteBuf p, int payloadHeader) {
         if (p.readableBytes() <= FU_HEADER_SIZE) {
-            droppedPackets++;
+            dropPacket();
             return;
         }
         int fuHeader = p.getUnsignedByte(p.readerIndex() + 2);
@@ -199,63 +147,30 @@ public final class H265RtpDepacketizer implements AutoCloseable {
         boolean last = (fuHeader & 0x40) != 0;
         int fuType = fuHeader & 0x3F;
         if (fuType >= AP) {
-            droppedPackets++;
+            dropPacket();
             return;
         }
         int header = (payloadHeader & 0x81FF) | fuType << 9;   // F, LayerId and TID from the PayloadHdr
         if (first) {
-            dropFragment();
-            fragment = alloc.compositeBuffer(64);
-            fragment.addComponent(true, alloc.buffer(NAL_HEADER_SIZE).writeShort(header));
+            startFragment(header, NAL_HEADER_SIZE);
             fragmentHeader = header;
-        } else if (fragment == null) {
-            droppedPackets++;   // the start was lost
+        } else if (!fragmenting()) {
+            dropPacket();   // the start was lost
             return;
         } else if (header != fragmentHeader) {
             dropFragment();   // a fragment of another NAL unit: this one's end was lost
-            droppedPackets++;
+            dropPacket();
             return;
         }
-        fragment.addComponent(true, p.retainedSlice(p.readerIndex() + FU_HEADER_SIZE, p.readableBytes() - FU_HEADER_SIZE));
-        if (fragment.readableBytes() > maxAccessUnitSize) {
-            dropFragment();
-            droppedPackets++;
-            return;
-        }
-        if (last) {
-            CompositeByteBuf whole = fragment;
-            fragment = null;
-            nal(whole);
-        }
+        appendFragment(p, p.readerIndex() + FU_HEADER_SIZE, p.readableBytes() - FU_HEADER_SIZE, last);
     }
 
-    /** Adds a NAL unit (owned, at least its two-byte header) to the access unit being built, after its 4-byte length. */
-    private void nal(ByteBuf nal) {
-        if (discarding) {
-            nal.release();
-            return;
-        }
-        if (unit == null) {
-            unit = alloc.compositeBuffer(16);
-            unitKeyframe = false;
-            unitNals = 0;
-        }
-        if (unitNals >= MAX_NAL_UNITS || unit.readableBytes() + 4L + nal.readableBytes() > maxAccessUnitSize) {
-            nal.release();
-            unit.release();
-            unit = null;
-            discarding = true;
-            droppedUnits++;
-            return;
-        }
+    /** A slice of an IRAP picture of the base layer: nuh_layer_id 0, nal_unit_type 16 to 23. */
+    @Override
+    boolean isKeyframe(ByteBuf nal) {
         int header = nal.getUnsignedShort(nal.readerIndex());
         int type = type(header);
-        if ((header >> 3 & 0x3F) == 0 && type >= H265AccessUnits.FIRST_IRAP && type <= H265AccessUnits.LAST_IRAP) {
-            unitKeyframe = true;
-        }
-        unit.addComponent(true, alloc.buffer(4).writeInt(nal.readableBytes()));
-        unit.addComponent(true, nal);
-        unitNals++;
+        return (header >> 3 & 0x3F) == 0 && type >= H265AccessUnits.FIRST_IRAP && type <= H265AccessUnits.LAST_IRAP;
     }
 
     /** Whether a NAL unit header or PayloadHdr has F (forbidden_zero_bit) 0 and TID (nuh_temporal_id_plus1) over 0. */
@@ -265,72 +180,5 @@ public final class H265RtpDepacketizer implements AutoCloseable {
 
     private static int type(int header) {
         return header >> 9 & 0x3F;
-    }
-
-    private void finishUnit() {
-        dropFragment();
-        discarding = false;
-        if (unit != null) {
-            ready.add(new RtpAccessUnit(unit, unitTimestamp, unitKeyframe));
-            unit = null;
-        }
-    }
-
-    private void dropFragment() {
-        if (fragment != null) {
-            fragment.release();
-            fragment = null;
-            droppedPackets++;
-        }
-    }
-
-    /**
-     * Returns the next finished access unit.
-     *
-     * @return the access unit, its NAL units each behind a 4-byte length, which the caller
-     *     releases; or {@code null} when none is finished
-     */
-    public RtpAccessUnit next() {
-        return ready.poll();
-    }
-
-    /** Finishes the access unit being built, as if its last packet had had the marker bit; a fragment not ended is dropped. */
-    public void flush() {
-        finishUnit();
-    }
-
-    /**
-     * Returns the packets dropped: malformed, of a type not taken, fragments after a loss, and
-     * fragmented NAL units left unfinished or over the limit.
-     *
-     * @return the count
-     */
-    public long droppedPackets() {
-        return droppedPackets;
-    }
-
-    /**
-     * Returns the access units dropped for being over a limit.
-     *
-     * @return the count
-     */
-    public long droppedAccessUnits() {
-        return droppedUnits;
-    }
-
-    /** Releases what is held: the access unit being built, a fragment, the finished ones not taken. */
-    @Override
-    public void close() {
-        if (fragment != null) {
-            fragment.release();
-            fragment = null;
-        }
-        if (unit != null) {
-            unit.release();
-            unit = null;
-        }
-        for (RtpAccessUnit u; (u = ready.poll()) != null; ) {
-            u.release();
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.streamkit.format.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.streamkit.codec.MediaFormatException;
 import java.util.List;
 
@@ -68,16 +67,7 @@ public final class H265RtpPacketizer {
      */
     public static void packetize(ByteBufAllocator alloc, ByteBuf accessUnit, int lengthSize, int maxPayload,
                                  List<ByteBuf> out) {
-        packetize(accessUnit, lengthSize, maxPayload, (prefix, prefixLength, offset, length) -> {
-            if (prefixLength == 0) {
-                out.add(accessUnit.retainedSlice(offset, length));
-                return;
-            }
-            CompositeByteBuf payload = alloc.compositeBuffer(2);
-            payload.addComponent(true, RtpPayloadSink.writePrefix(alloc.buffer(prefixLength), prefix, prefixLength));
-            payload.addComponent(true, accessUnit.retainedSlice(offset, length));
-            out.add(payload);
-        });
+        packetize(accessUnit, lengthSize, maxPayload, NalUnits.collect(alloc, accessUnit, out));
     }
 
     /**
@@ -96,57 +86,19 @@ public final class H265RtpPacketizer {
      *     {@code maxPayload} is under {@value #MIN_PAYLOAD_SIZE}
      */
     public static void packetize(ByteBuf accessUnit, int lengthSize, int maxPayload, RtpPayloadSink sink) {
-        if (lengthSize != 1 && lengthSize != 2 && lengthSize != 4) {
-            throw new IllegalArgumentException("NAL length size " + lengthSize + " is not 1, 2 or 4");
-        }
-        if (maxPayload < MIN_PAYLOAD_SIZE) {
-            throw new IllegalArgumentException("maxPayload " + maxPayload + " is under " + MIN_PAYLOAD_SIZE);
-        }
-        int at = accessUnit.readerIndex();
-        int end = accessUnit.writerIndex();
-        while (at < end) {
-            if (end - at < lengthSize) {
-                throw new MediaFormatException("access unit ends inside a NAL unit's length");
-            }
-            long size = switch (lengthSize) {
-                case 1 -> accessUnit.getUnsignedByte(at);
-                case 2 -> accessUnit.getUnsignedShort(at);
-                default -> accessUnit.getUnsignedInt(at);
-            };
-            at += lengthSize;
-            if (size > end - at) {
-                throw new MediaFormatException("NAL unit of " + size + " bytes runs past the access unit's " + (end - at));
-            }
-            if (size == 1) {
-                throw new MediaFormatException("NAL unit of 1 byte, under its " + NAL_HEADER_SIZE + "-byte header");
-            }
-            if (size > 0) {
-                nal(accessUnit, at, (int) size, maxPayload, sink);
-            }
-            at += (int) size;
-        }
+        NalUnits.packetize(accessUnit, lengthSize, maxPayload, MIN_PAYLOAD_SIZE, sink, H265RtpPacketizer::nal);
     }
 
     private static void nal(ByteBuf au, int start, int size, int maxPayload, RtpPayloadSink sink) {
+        if (size < NAL_HEADER_SIZE) {
+            throw new MediaFormatException("NAL unit of 1 byte, under its " + NAL_HEADER_SIZE + "-byte header");
+        }
         int header = au.getUnsignedShort(start);
         int type = header >> 9 & 0x3F;
         if (type >= AP && type <= PACI) {
             return;
         }
-        if (size <= maxPayload) {
-            sink.payload(0, 0, start, size);
-            return;
-        }
         int payloadHeader = (header & 0x81FF) | FU << 9;   // F, LayerId and TID of the NAL unit
-        int at = start + NAL_HEADER_SIZE;
-        int end = start + size;
-        boolean first = true;
-        while (at < end) {
-            int chunk = Math.min(maxPayload - FU_HEADER_SIZE, end - at);
-            boolean last = at + chunk == end;
-            sink.payload(payloadHeader << 8 | (first ? 0x80 : 0) | (last ? 0x40 : 0) | type, FU_HEADER_SIZE, at, chunk);
-            at += chunk;
-            first = false;
-        }
+        NalUnits.singleOrFragments(start, size, NAL_HEADER_SIZE, payloadHeader << 8 | type, FU_HEADER_SIZE, maxPayload, sink);
     }
 }
