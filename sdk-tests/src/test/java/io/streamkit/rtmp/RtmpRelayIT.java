@@ -203,7 +203,7 @@ class RtmpRelayIT {
     @Test
     void urlsAreCheckedAtOnce() {
         StreamKey key = StreamKey.of("live", "k");
-        assertEquals("cannot pull 'srt://h/live/k': only rtmp://, rtmps://, http://, https:// URLs are supported",
+        assertEquals("cannot pull 'srt://h/live/k': only rtmp://, rtmps://, http://, https://, rtsp:// URLs are supported",
                 assertThrows(IllegalArgumentException.class, () -> local.pull("srt://h/live/k", key)).getMessage());
         assertEquals("HTTP-FLV only pulls",
                 assertThrows(UnsupportedOperationException.class, () -> local.push(key, "http://h/live/k.flv")).getMessage());

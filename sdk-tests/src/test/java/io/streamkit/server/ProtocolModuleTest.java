@@ -261,7 +261,7 @@ class ProtocolModuleTest {
         try (MediaServer server = MediaServer.builder().ioThreads(1).module(provider).module(user).start()) {
             assertSame(puller, server.pull("test://origin/live/x", key));
             assertEquals(List.of("hello user", "pull test://origin/live/x as live/relayed"), seen);
-            assertEquals("cannot pull 'srt://h/live/k': only rtmp://, rtmps://, http://, https://, test:// URLs are supported",
+            assertEquals("cannot pull 'srt://h/live/k': only rtmp://, rtmps://, http://, https://, rtsp://, test:// URLs are supported",
                     assertThrows(IllegalArgumentException.class, () -> server.pull("srt://h/live/k", key)).getMessage());
             assertThrows(UnsupportedOperationException.class, () -> server.push(key, "test://origin/live/x"));
         }
