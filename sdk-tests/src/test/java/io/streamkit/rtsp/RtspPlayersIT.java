@@ -86,10 +86,10 @@ class RtspPlayersIT {
         assertPlayed(Players.probe(processes, ts), "GStreamer rtspsrc over " + protocol, log);
     }
 
-    /** Whether every step between frames is at most 200 ms either way. */
+    /** Whether every step between frames is at most 400 ms either way. */
     private static boolean smallSteps(List<Long> times) {
         for (int i = 1; i < times.size(); i++) {
-            if (Math.abs(times.get(i) - times.get(i - 1)) > 200_000) {
+            if (Math.abs(times.get(i) - times.get(i - 1)) > 400_000) {
                 return false;
             }
         }
@@ -102,8 +102,8 @@ class RtspPlayersIT {
         // rtpbin may put a track's times out of line for a packet or two, by up to a few hundred ms, and back,
         // once: at the first periodic sender report after the burst of the GOP cache a player starts with,
         // when its jitter buffers' skew estimates have moved on from the burst (seen over TCP and UDP, at
-        // about 5 s). At most two such steps of at most 200 ms, after which the times run on as before,
-        // are A/V sync kept, not lost.
+        // about 5 s; 130 to 290 ms seen). At most two such steps of at most 400 ms, after which the times
+        // run on as before, are A/V sync kept, not lost.
         problems.removeIf(p -> p.matches("(audio|video): [12] step\\(s\\) outside .*")
                 && smallSteps(t.of(p.substring(0, "video".length()))));
         assertEquals(List.of(), problems, who + ": " + t.summary() + "\n" + Processes.tail(log));
