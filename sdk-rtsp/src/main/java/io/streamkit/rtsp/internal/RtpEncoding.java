@@ -41,8 +41,9 @@ import java.util.function.Consumer;
  *
  * <p>Confined to event loops: its state is a {@link FastThreadLocal}. A player {@link #use}s a
  * track's state while it plays and {@link #release}s it at its end, so a loop forgets the tracks
- * it no longer serves, and with them the shared forms it made of their frames: a player that
- * comes later starts a new SSRC and sequence, never the old ones' cached packets and then new ones.
+ * it no longer serves. Players ask for a frame's form with their state's SSRC as its time
+ * ({@link SharedEncoding}'s key), so a player that comes after a track's state was dropped and
+ * made anew never gets the old state's cached packets of the GOP cache's frames.
  */
 final class RtpEncoding {
     /** The largest RTP payload: a packet fits an Ethernet MTU with IP and UDP headers, on every transport. */
@@ -103,11 +104,6 @@ final class RtpEncoding {
         if (state != null && --state.users <= 0) {
             tracks.remove(track);
             state.free();
-            // The loop's shared forms of this track's frames carry the state's SSRC and numbers: a
-            // player that comes later gets a new state, and must not get those forms of the GOP cache's
-            // frames. Other tracks' forms go too, and come back with the same numbers (their states
-            // remember what they gave each frame).
-            CACHE.forget();
         }
     }
 

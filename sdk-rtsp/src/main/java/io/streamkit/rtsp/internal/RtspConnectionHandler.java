@@ -31,13 +31,10 @@ import io.streamkit.server.internal.ClientRegistry;
 import io.streamkit.server.internal.IdleTimeoutHandler;
 import io.streamkit.server.internal.WriteBatch;
 import io.streamkit.stream.EndReason;
-import io.streamkit.stream.MediaFrame;
 import io.streamkit.stream.PublishOptions;
 import io.streamkit.stream.StreamException;
-import io.streamkit.stream.StreamInfo;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
-import io.streamkit.stream.Subscriber;
 import io.streamkit.stream.Subscription;
 import io.streamkit.stream.Track;
 import java.net.InetSocketAddress;
@@ -301,7 +298,7 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
                         resume();
                         return;
                     }
-                    tracksOf(wanted, target.query(), result).whenComplete((tracks, failed) -> ctx.executor().execute(() -> {
+                    RtspSdp.tracks(engine, wanted, options(target.query(), result)).whenComplete((tracks, failed) -> ctx.executor().execute(() -> {
                         try {
                             if (ctx.channel().isActive()) {
                                 described(cseq, wanted, target, url, result, failed == null ? tracks : List.of());
@@ -311,31 +308,6 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
                         }
                     }));
                 }));
-    }
-
-    /**
-     * The stream's tracks: at once when it is live, else once it is (a player waits for a stream
-     * up to its play wait, and its wait may start a pull on demand).
-     */
-    private CompletionStage<List<Track>> tracksOf(StreamKey wanted, Map<String, String> parameters, AuthResult result) {
-        java.util.Optional<StreamInfo> info = engine.stream(wanted);
-        if (info.isPresent() && info.get().live() && !info.get().tracks().isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(info.get().tracks());
-        }
-        Subscriber probe = new Subscriber() {
-            @Override
-            public void onTrack(Track track) {
-            }
-
-            @Override
-            public void onFrame(MediaFrame frame) {
-            }
-        };
-        return engine.subscribe(wanted, probe, options(parameters, result)).thenApply(sub -> {
-            List<Track> tracks = engine.stream(wanted).map(StreamInfo::tracks).orElse(List.of());
-            sub.close();
-            return tracks;
-        });
     }
 
     private void described(String cseq, StreamKey wanted, RtspTarget target, String url, AuthResult result, List<Track> tracks) {

@@ -139,7 +139,7 @@ final class RtspPlayer implements Subscriber {
         }
         out.frames++;
         if (out.isUdp()) {
-            SharedEncoding.Parts parts = RtpEncoding.CACHE.acquire(channel.alloc(), frame, RtpEncoding.UDP, 0);
+            SharedEncoding.Parts parts = RtpEncoding.CACHE.acquire(channel.alloc(), frame, RtpEncoding.UDP, out.state.ssrc);
             try {
                 for (int i = 0; i + 1 < parts.count(); i += 2) {
                     ByteBuf packet = channel.alloc().compositeDirectBuffer(2)
@@ -153,7 +153,7 @@ final class RtspPlayer implements Subscriber {
                 parts.release();
             }
         } else {
-            int bytes = output.frame(frame, out.rtpChannel, 0);
+            int bytes = output.frame(frame, out.rtpChannel, out.state.ssrc);   // the SSRC keys the form to the state
             out.octets += bytes;
             out.packets += (frame.payload().readableBytes() + RtpEncoding.MAX_PAYLOAD - 1) / RtpEncoding.MAX_PAYLOAD;
         }

@@ -3,19 +3,14 @@ package io.streamkit.rtsp.internal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.streamkit.engine.StreamEngine;
 import io.streamkit.format.sdp.SessionDescription;
-import io.streamkit.stream.MediaFrame;
-import io.streamkit.stream.StreamInfo;
 import io.streamkit.stream.StreamKey;
 import io.streamkit.stream.SubscribeOptions;
-import io.streamkit.stream.Subscriber;
 import io.streamkit.stream.Subscription;
 import io.streamkit.stream.Track;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The RTSP client's side of a push: ANNOUNCE with the local stream's SDP (what this server's
@@ -53,7 +48,8 @@ final class RtspPushHandler extends RtspClientHandler {
 
     @Override
     void begin() {
-        tracks().whenComplete((tracks, error) -> ctx.executor().execute(() -> {
+        RtspSdp.tracks(engine, key, SubscribeOptions.defaults().executor(ctx.channel().eventLoop()).protocol(PROTOCOL))
+                .whenComplete((tracks, error) -> ctx.executor().execute(() -> {
             if (!ctx.channel().isActive()) {
                 return;
             }
@@ -69,29 +65,6 @@ final class RtspPushHandler extends RtspClientHandler {
             order.addAll(described.keySet());
             request("ANNOUNCE", url.requestUrl(), sdp.toString(), "Content-Type: application/sdp");
         }));
-    }
-
-    /** The local stream's tracks: at once when it is live, else once it is (up to its play wait). */
-    private CompletionStage<List<Track>> tracks() {
-        java.util.Optional<StreamInfo> info = engine.stream(key);
-        if (info.isPresent() && info.get().live() && !info.get().tracks().isEmpty()) {
-            return CompletableFuture.completedFuture(info.get().tracks());
-        }
-        Subscriber probe = new Subscriber() {
-            @Override
-            public void onTrack(Track track) {
-            }
-
-            @Override
-            public void onFrame(MediaFrame frame) {
-            }
-        };
-        return engine.subscribe(key, probe, SubscribeOptions.defaults().executor(ctx.channel().eventLoop())
-                .protocol(PROTOCOL)).thenApply(sub -> {
-                    List<Track> tracks = engine.stream(key).map(StreamInfo::tracks).orElse(List.of());
-                    sub.close();
-                    return tracks;
-                });
     }
 
     @Override
