@@ -6,7 +6,8 @@ package io.streamkit.stream;
  *
  * <p>Video payloads are length-prefixed NAL units (AVCC/HVCC, the length size taken
  * from the decoder configuration record) or, for AV1, low-overhead OBUs; audio payloads
- * are raw access units without a transport header (no ADTS, no Ogg).
+ * are raw access units without a transport header (no ADTS, no Ogg); G.711's are runs of
+ * samples, one byte each per channel, of any length.
  */
 public enum Codec {
     /** H.264 / AVC; configuration: AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1). */
@@ -22,7 +23,17 @@ public enum Codec {
     /** MPEG-1/2 Audio Layer III; frames carry their own headers, no configuration. */
     MP3(MediaType.AUDIO, ".mp3", false),
     /** Opus; configuration: the OpusHead identification header (RFC 7845 5.1). */
-    OPUS(MediaType.AUDIO, "Opus", true);
+    OPUS(MediaType.AUDIO, "Opus", true),
+    /**
+     * G.711 A-law (ITU-T G.711, RTP's {@code PCMA}); a frame is a run of 8-bit samples, no
+     * configuration: the sample rate and channels travel with the track's format
+     * ({@link TrackFormat#of(Codec, int, int)}). Carried through, never transcoded.
+     */
+    PCMA(MediaType.AUDIO, "alaw", false),
+    /**
+     * G.711 µ-law (ITU-T G.711, RTP's {@code PCMU}); as {@link #PCMA}.
+     */
+    PCMU(MediaType.AUDIO, "ulaw", false);
 
     private final MediaType type;
     private final String fourCc;
@@ -45,6 +56,8 @@ public enum Codec {
 
     /**
      * Returns the FourCC that ISO BMFF and Enhanced RTMP use for this codec.
+     *
+     * <p>G.711's are QuickTime's sample entry names; Enhanced RTMP defines none for it.
      *
      * @return four ASCII characters, for example {@code "hvc1"}
      */

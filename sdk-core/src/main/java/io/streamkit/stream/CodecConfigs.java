@@ -30,6 +30,8 @@ final class CodecConfigs {
             case AAC -> TrackFormat.audio(codec, config, AudioSpecificConfig.parse(buf).audioParameters());
             case OPUS -> TrackFormat.audio(codec, config, OpusHead.parse(buf).audioParameters());
             case MP3 -> TrackFormat.audio(codec, config, null);
+            case PCMA, PCMU -> throw new MediaFormatException(codec + " has no configuration record; its format"
+                    + " is its sample rate and channels");
         };
     }
 }

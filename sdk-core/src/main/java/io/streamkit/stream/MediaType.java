@@ -4,6 +4,6 @@ package io.streamkit.stream;
 public enum MediaType {
     /** Pictures: H.264, H.265, AV1, VP9. */
     VIDEO,
-    /** Sound: AAC, MP3, Opus. */
+    /** Sound: AAC, MP3, Opus, G.711. */
     AUDIO
 }

@@ -24,6 +24,11 @@ public final class TrackFormat {
     /** Longest configuration record accepted: parameter sets are small; 64 KiB bounds a hostile one. */
     public static final int MAX_CONFIG_LENGTH = 65_536;
 
+    /** Highest sample rate of {@link #of(Codec, int, int)}: 384 kHz, the highest any audio format here defines. */
+    public static final int MAX_SAMPLE_RATE = 384_000;
+    /** Most channels of {@link #of(Codec, int, int)}: 8, a 7.1 layout. */
+    public static final int MAX_CHANNELS = 8;
+
     private static final byte[] EMPTY = new byte[0];
 
     private final Codec codec;
@@ -69,6 +74,30 @@ public final class TrackFormat {
      */
     public static TrackFormat of(Codec codec) {
         return new TrackFormat(Objects.requireNonNull(codec, "codec"), EMPTY, null, null);
+    }
+
+    /**
+     * Creates a format for an audio codec whose sample rate and channels are not in a
+     * configuration record: G.711 ({@link Codec#PCMA}, {@link Codec#PCMU}), whose rate SDP's
+     * {@code rtpmap} or FLV's sound flags give, or MP3 where the rate is known.
+     *
+     * @param codec PCMA, PCMU or MP3
+     * @param sampleRate samples per second, 1 to {@value #MAX_SAMPLE_RATE}
+     * @param channels 1 to {@value #MAX_CHANNELS}
+     * @return a format whose {@link #audio()} says the rate and channels
+     * @throws IllegalArgumentException when the codec has a configuration record or a number is out of range
+     */
+    public static TrackFormat of(Codec codec, int sampleRate, int channels) {
+        if (Objects.requireNonNull(codec, "codec") != Codec.PCMA && codec != Codec.PCMU && codec != Codec.MP3) {
+            throw new IllegalArgumentException(codec + " carries its rate and channels in its configuration record");
+        }
+        if (sampleRate < 1 || sampleRate > MAX_SAMPLE_RATE) {
+            throw new IllegalArgumentException("sample rate " + sampleRate + " is outside 1 to " + MAX_SAMPLE_RATE);
+        }
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            throw new IllegalArgumentException(channels + " channels is outside 1 to " + MAX_CHANNELS);
+        }
+        return new TrackFormat(codec, EMPTY, null, new AudioParameters(sampleRate, channels, ""));
     }
 
     static TrackFormat video(Codec codec, byte[] config, VideoParameters video) {
@@ -155,7 +184,8 @@ public final class TrackFormat {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrackFormat other && codec == other.codec && Arrays.equals(config, other.config);
+        return o instanceof TrackFormat other && codec == other.codec && Arrays.equals(config, other.config)
+                && Objects.equals(audio, other.audio);
     }
 
     @Override

@@ -66,6 +66,22 @@ class TrackFormatTest {
     }
 
     @Test
+    void g711CarriesItsRateAndChannelsWithoutARecord() {
+        TrackFormat alaw = TrackFormat.of(Codec.PCMA, 8_000, 1);
+        assertEquals(new io.streamkit.codec.AudioParameters(8_000, 1, ""), alaw.audio().orElseThrow());
+        assertEquals(0, alaw.configLength());
+        assertEquals(alaw, TrackFormat.of(Codec.PCMA, 8_000, 1));
+        org.junit.jupiter.api.Assertions.assertNotEquals(alaw, TrackFormat.of(Codec.PCMA, 16_000, 1), "another rate");
+        org.junit.jupiter.api.Assertions.assertNotEquals(alaw, TrackFormat.of(Codec.PCMU, 8_000, 1), "another law");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrackFormat.of(Codec.AAC, 44_100, 2), "AAC's rate is in its record");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrackFormat.of(Codec.PCMU, 0, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrackFormat.of(Codec.PCMU, 8_000, 9));
+        org.junit.jupiter.api.Assertions.assertThrows(io.streamkit.codec.MediaFormatException.class,
+                () -> TrackFormat.of(Codec.PCMA, io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {1})), "no record to parse");
+    }
+
+    @Test
     void codecsWithoutARecordNeedNone() {
         TrackFormat mp3 = TrackFormat.of(Codec.MP3);
         assertFalse(mp3.hasConfig());

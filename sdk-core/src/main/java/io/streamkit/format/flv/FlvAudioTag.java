@@ -3,6 +3,7 @@ package io.streamkit.format.flv;
 import io.netty.buffer.ByteBuf;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.stream.Codec;
+import io.streamkit.stream.TrackFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,7 +23,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p><b>Errors and skips.</b> A codec Streamkit cannot carry (legacy PCM, ADPCM,
- * Nellymoser, G.711, Speex, device-specific; FourCC {@code fLaC}, {@code ac-3},
+ * Nellymoser, Speex, device-specific; FourCC {@code fLaC}, {@code ac-3},
  * {@code ec-3} or an unknown one), a reserved SoundFormat, AACPacketType, AudioPacketType or
  * AvMultitrackType, a multitrack track list that breaks its limits (see
  * {@link #parseTracks}), or a header that ends early throws {@link MediaFormatException},
@@ -43,7 +44,7 @@ import java.util.Objects;
  * @param codec the codec; {@code null} only for an {@link FlvPacketKind#IGNORED} tag that names none we know
  * @param kind what the tag carries; never {@link FlvPacketKind#METADATA}
  * @param soundRate the legacy SoundRate in Hz (5512, 11025, 22050, 44100; 8000 for
- *     SoundFormat 14), nominal only: AAC always says 44100 and decoders read the
+ *     SoundFormat 14 and for G.711, SoundFormats 7 and 8, which FLV has at 8 kHz only), nominal only: AAC always says 44100 and decoders read the
  *     configuration or frame headers; 0 in the enhanced form
  * @param channels the legacy SoundType: 1 (mono) or 2 (stereo), nominal as {@code soundRate}; 0 in the enhanced form
  * @param enhanced whether the tag uses the Enhanced RTMP header (SoundFormat 9)
@@ -256,8 +257,15 @@ public record FlvAudioTag(Codec codec, FlvPacketKind kind, int soundRate, int ch
                 return new FlvAudioTag(Codec.MP3, FlvPacketKind.FRAME, 8000, channels, false, 0, 0, null,
                         c.offset(), c.remaining());
             }
+            case FlvTags.SOUND_FORMAT_G711_ALAW, FlvTags.SOUND_FORMAT_G711_MULAW -> {
+                // 8 kHz whatever SoundRate says: FLV has no other rate for G.711 (ffmpeg reads it so).
+                Codec g711 = soundFormat == FlvTags.SOUND_FORMAT_G711_ALAW ? Codec.PCMA : Codec.PCMU;
+                return new FlvAudioTag(g711, FlvPacketKind.FRAME, 8000, channels, false, 0, 0, null,
+                        c.offset(), c.remaining());
+            }
             default -> throw new MediaFormatException("audio SoundFormat " + soundFormat + legacyCodecName(soundFormat)
-                    + " is not supported; supported: 2 (MP3), 10 (AAC), 14 (MP3 8 kHz)"
+                    + " is not supported; supported: 2 (MP3), 7 (G.711 A-law), 8 (G.711 mu-law), 10 (AAC),"
+                    + " 14 (MP3 8 kHz)"
                     + " and Enhanced RTMP 'Opus', 'mp4a', '.mp3'");
         }
     }
@@ -296,6 +304,22 @@ public record FlvAudioTag(Codec codec, FlvPacketKind kind, int soundRate, int ch
 
     private static FlvAudioTag ignored(Codec codec, boolean enhanced, int ignoredTracks, String reason) {
         return new FlvAudioTag(codec, FlvPacketKind.IGNORED, 0, 0, enhanced, 0, ignoredTracks, reason, 0, 0);
+    }
+
+    /**
+     * Returns the track format of a codec without a configuration record, from this tag's
+     * first frame: G.711 with its 8 kHz and the SoundType's channels, MP3 without parameters
+     * (its frames carry their own headers).
+     *
+     * @return the format
+     * @throws IllegalStateException when the codec has a configuration record, or the tag names no codec
+     */
+    public TrackFormat formatWithoutConfig() {
+        if (codec == null || codec.requiresConfig()) {
+            throw new IllegalStateException(codec + " takes its format from its configuration record");
+        }
+        return codec == Codec.PCMA || codec == Codec.PCMU
+                ? TrackFormat.of(codec, soundRate, Math.max(1, channels)) : TrackFormat.of(codec);
     }
 
     /**

@@ -138,12 +138,14 @@ public final class FlvMuxer {
         return format.audio().orElse(new AudioParameters(44_100, 2, ""));
     }
 
-    /** The metadata's codec id: the legacy number (7 AVC, 10 AAC, 2 MP3), else the FourCC as a number (Enhanced RTMP). */
+    /** The metadata's codec id: the legacy number (7 AVC, 10 AAC, 2 MP3, 7 and 8 G.711), else the FourCC as a number (Enhanced RTMP). */
     private static double codecId(Codec codec) {
         return switch (codec) {
             case H264 -> 7;
             case AAC -> 10;
             case MP3 -> 2;
+            case PCMA -> 7;
+            case PCMU -> 8;
             default -> {
                 byte[] fourCc = codec.fourCc().getBytes(StandardCharsets.US_ASCII);
                 yield (double) ((fourCc[0] & 0xFFL) << 24 | (fourCc[1] & 0xFF) << 16 | (fourCc[2] & 0xFF) << 8 | fourCc[3] & 0xFF);

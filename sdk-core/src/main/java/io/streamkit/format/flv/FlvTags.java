@@ -100,6 +100,8 @@ public final class FlvTags {
 
     // Legacy SoundFormat and AACPacketType.
     static final int SOUND_FORMAT_MP3 = 2;
+    static final int SOUND_FORMAT_G711_ALAW = 7;
+    static final int SOUND_FORMAT_G711_MULAW = 8;
     static final int SOUND_FORMAT_EX_HEADER = 9;
     static final int SOUND_FORMAT_AAC = 10;
     static final int SOUND_FORMAT_MP3_8K = 14;
@@ -125,14 +127,25 @@ public final class FlvTags {
      * @param codec the codec
      * @param hevcCodecId12 whether H.265 may use the non-standard CodecID 12 (for players
      *     known to read it, such as flv.js forks and Chinese CDN players)
-     * @return {@code true} for H.264, AAC and MP3, and for H.265 when {@code hevcCodecId12}
+     * @return {@code true} for H.264, AAC, MP3 and G.711, and for H.265 when {@code hevcCodecId12}
      */
     public static boolean hasLegacyForm(Codec codec, boolean hevcCodecId12) {
         return switch (Objects.requireNonNull(codec, "codec")) {
-            case H264, AAC, MP3 -> true;
+            case H264, AAC, MP3, PCMA, PCMU -> true;
             case H265 -> hevcCodecId12;
             case AV1, VP9, OPUS -> false;
         };
+    }
+
+    /**
+     * Returns whether a codec can be a further track of a multitrack stream, which needs an
+     * Enhanced RTMP FourCC.
+     *
+     * @param codec the codec
+     * @return {@code false} for G.711, which Enhanced RTMP v2 names no FourCC for
+     */
+    public static boolean hasMultitrackForm(Codec codec) {
+        return Objects.requireNonNull(codec, "codec") != Codec.PCMA && codec != Codec.PCMU;
     }
 
     /**
@@ -229,16 +242,21 @@ public final class FlvTags {
      *     headers), 16-bit, SoundType from {@code channels}, 1 byte. MP3 has no configuration.</li>
      * <li>Opus, enhanced: SoundFormat 9 with SequenceStart (config) or CodedFrames and the
      *     FourCC {@code Opus}, 5 bytes.</li>
+     * <li>G.711, legacy: SoundFormat 7 (A-law) or 8 (µ-law), SoundRate 0, 16-bit, SoundType
+     *     from {@code channels}, 1 byte: {@code 0x72} and {@code 0x82} for mono, as ffmpeg
+     *     writes them. FLV's G.711 is 8 kHz whatever the flags say (the spec reserves these
+     *     formats and players decode them at 8 kHz), so a track at another rate plays at the
+     *     wrong speed; G.711 has no configuration.</li>
      * </ul>
      *
      * @param out where to write
-     * @param codec an audio codec: AAC, MP3 or Opus
+     * @param codec an audio codec: AAC, MP3, Opus, PCMA or PCMU
      * @param sampleRate the sample rate in Hz, used by MP3 only
-     * @param channels the channel count, used by MP3 only
+     * @param channels the channel count, used by MP3 and G.711 only
      * @param config whether the payload is the configuration rather than a frame
      * @return the number of bytes written
      * @throws IllegalArgumentException when the codec is not audio, {@code config} is set for
-     *     MP3, or MP3's rate or channels are not positive
+     *     MP3 or G.711, or MP3's rate or channels are not positive
      */
     public static int writeAudioHeader(ByteBuf out, Codec codec, int sampleRate, int channels, boolean config) {
         switch (Objects.requireNonNull(codec, "codec")) {
@@ -264,6 +282,14 @@ public final class FlvTags {
                 out.writeByte(SOUND_FORMAT_EX_HEADER << 4 | (config ? AUDIO_SEQUENCE_START : AUDIO_CODED_FRAMES));
                 out.writeInt(FOURCC_OPUS);
                 return 5;
+            }
+            case PCMA, PCMU -> {
+                if (config) {
+                    throw new IllegalArgumentException("G.711 has no configuration record to write a header for");
+                }
+                int format = codec == Codec.PCMA ? SOUND_FORMAT_G711_ALAW : SOUND_FORMAT_G711_MULAW;
+                out.writeByte(format << 4 | 0x02 | (channels > 1 ? 1 : 0));
+                return 1;
             }
             default -> throw new IllegalArgumentException(codec + " is not an audio codec");
         }
@@ -361,7 +387,8 @@ public final class FlvTags {
      * @param config whether the payload is the configuration rather than a frame
      * @return the number of bytes written, 7
      * @throws IllegalArgumentException when the track id is out of range, the codec is not
-     *     audio, or {@code config} is set for MP3
+     *     audio or has no Enhanced RTMP FourCC (G.711; see {@link #hasMultitrackForm}), or
+     *     {@code config} is set for MP3
      * @see <a href="https://veovera.org/docs/enhanced/enhanced-rtmp-v2">Enhanced RTMP v2, Enhanced Audio</a>
      */
     public static int writeMultitrackAudioHeader(ByteBuf out, int trackId, Codec codec, boolean config) {
@@ -375,6 +402,7 @@ public final class FlvTags {
                 }
                 yield FOURCC_MP3;
             }
+            case PCMA, PCMU -> throw new IllegalArgumentException(codec + " has no Enhanced RTMP FourCC");
             default -> throw new IllegalArgumentException(codec + " is not an audio codec");
         };
         out.writeByte(SOUND_FORMAT_EX_HEADER << 4 | AUDIO_MULTITRACK);

@@ -149,7 +149,8 @@ public final class MpegTsMuxer {
     public boolean supports(Codec codec) {
         return switch (Objects.requireNonNull(codec, "codec")) {
             case H264, H265, AAC, MP3 -> true;
-            case AV1, VP9, OPUS -> false;
+            // G.711 has no stream type in ISO/IEC 13818-1 (nor in HLS): an HLS stream plays without it.
+            case AV1, VP9, OPUS, PCMA, PCMU -> false;
         };
     }
 

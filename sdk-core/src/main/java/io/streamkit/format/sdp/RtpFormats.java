@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.streamkit.codec.MediaFormatException;
 import io.streamkit.codec.aac.AudioSpecificConfig;
+import io.streamkit.codec.aac.StreamMuxConfig;
 import io.streamkit.codec.h264.AvcDecoderConfigurationRecord;
 import io.streamkit.codec.h265.HevcDecoderConfigurationRecord;
 import io.streamkit.codec.opus.OpusHead;
@@ -43,12 +44,21 @@ import java.util.function.Consumer;
  *     <td>only AAC-hbr with 13, 3 and 3 bits, the layout
  *       {@link io.streamkit.format.rtp.AacRtpDepacketizer} reads, and a {@code config} that
  *       parses; anything else is not carried</td></tr>
+ *   <tr><td>AAC (RFC 6416), read only</td><td>{@code MP4A-LATM/<rate>/<channels>}</td>
+ *     <td>{@code cpresent=0;config=<hex StreamMuxConfig>}</td>
+ *     <td>the configuration out of band only ({@code cpresent=0}); its AudioSpecificConfig is the
+ *       track's, the rest in {@link RtpTrackFormat#latm()}; described as {@code mpeg4-generic}</td></tr>
  *   <tr><td>Opus (RFC 7587)</td><td>{@code opus/48000/2}</td><td>{@code sprop-stereo=1} when stereo</td>
  *     <td>a mapping family 0 {@link OpusHead}: 2 channels when {@code sprop-stereo=1}, else 1
  *       (7.1's default); pre-skip {@value #OPUS_PRE_SKIP}</td></tr>
  *   <tr><td>MP3 (RFC 3551, 2250)</td><td>{@code MPA/90000}</td><td>none</td>
  *     <td>{@link TrackFormat#of(Codec)}; also the static payload type
  *       {@value #MPA_PAYLOAD_TYPE} without an {@code a=rtpmap}</td></tr>
+ *   <tr><td>G.711 (RFC 3551 4.5.14)</td><td>{@code PCMA/8000}, {@code PCMU/8000}, with
+ *       {@code /<channels>} when more than one</td><td>none</td>
+ *     <td>{@link TrackFormat#of(Codec, int, int)} with the map's rate and channels (1 when not
+ *       given); also the static payload types {@value #PCMA_PAYLOAD_TYPE} (A-law) and
+ *       {@value #PCMU_PAYLOAD_TYPE} (µ-law) without an {@code a=rtpmap}, 8 kHz mono</td></tr>
  * </table>
  *
  * <p>Encoding names and parameter names are compared ignoring case (RFC 4855 3). AV1, VP9
@@ -63,6 +73,15 @@ public final class RtpFormats {
 
     /** The static payload type of MPEG audio, MP3 included (RFC 3551 6, table 4). */
     public static final int MPA_PAYLOAD_TYPE = 14;
+
+    /** The static payload type of G.711 A-law at 8 kHz, mono (RFC 3551 6, table 4). */
+    public static final int PCMA_PAYLOAD_TYPE = 8;
+
+    /** The static payload type of G.711 µ-law at 8 kHz, mono (RFC 3551 6, table 4). */
+    public static final int PCMU_PAYLOAD_TYPE = 0;
+
+    /** The rate of G.711's static payload types, and of a G.711 track that does not say its own. */
+    public static final int G711_CLOCK_RATE = 8_000;
 
     /** The pre-skip of the OpusHead made for an RTP track: libopus's 6.5 ms lookahead at 48 kHz, what its encoders write. */
     public static final int OPUS_PRE_SKIP = 312;
@@ -91,8 +110,12 @@ public final class RtpFormats {
      *     SDP does not give (H.264 and H.265 without {@code sprop-*}: the parameter sets come
      *     in band, and the ingest builds the format from them)
      * @param control the section's {@code a=control} URL as written, or {@code null}
+     * @param latm for AAC in the MP4A-LATM payload format (RFC 6416), its {@code config}: how
+     *     its packets are read ({@link io.streamkit.format.rtp.LatmRtpDepacketizer}); {@code null}
+     *     for every other format, AAC in {@code mpeg4-generic} included
      */
-    public record RtpTrackFormat(int payloadType, int clockRate, Codec codec, TrackFormat format, String control) {
+    public record RtpTrackFormat(int payloadType, int clockRate, Codec codec, TrackFormat format, String control,
+                                 StreamMuxConfig latm) {
         /**
          * Creates a track format, checking it.
          *
@@ -101,7 +124,9 @@ public final class RtpFormats {
          * @param codec not null
          * @param format null, or a format of {@code codec}
          * @param control the control URL, or null
-         * @throws IllegalArgumentException when a field is out of range or the format's codec differs
+         * @param latm null, or for AAC its MP4A-LATM configuration
+         * @throws IllegalArgumentException when a field is out of range, the format's codec
+         *     differs, or a LATM configuration comes with another codec than AAC
          */
         public RtpTrackFormat {
             Objects.requireNonNull(codec, "codec");
@@ -114,6 +139,23 @@ public final class RtpFormats {
             if (format != null && format.codec() != codec) {
                 throw new IllegalArgumentException("a " + format.codec() + " format for a " + codec + " track");
             }
+            if (latm != null && codec != Codec.AAC) {
+                throw new IllegalArgumentException("an MP4A-LATM configuration for a " + codec + " track");
+            }
+        }
+
+        /**
+         * Creates a track format of any payload format but MP4A-LATM.
+         *
+         * @param payloadType 0 to 127
+         * @param clockRate above 0
+         * @param codec not null
+         * @param format null, or a format of {@code codec}
+         * @param control the control URL, or null
+         * @throws IllegalArgumentException when a field is out of range or the format's codec differs
+         */
+        public RtpTrackFormat(int payloadType, int clockRate, Codec codec, TrackFormat format, String control) {
+            this(payloadType, clockRate, codec, format, control, null);
         }
     }
 
@@ -154,6 +196,9 @@ public final class RtpFormats {
         } else if (payloadType == MPA_PAYLOAD_TYPE) {
             encoding = "MPA";
             clockRate = VIDEO_CLOCK_RATE;
+        } else if (payloadType == PCMA_PAYLOAD_TYPE || payloadType == PCMU_PAYLOAD_TYPE) {
+            encoding = payloadType == PCMA_PAYLOAD_TYPE ? "PCMA" : "PCMU";
+            clockRate = G711_CLOCK_RATE;
         } else {
             return null;
         }
@@ -173,9 +218,26 @@ public final class RtpFormats {
                 TrackFormat format = aac(fmtp);
                 yield format == null ? null : new RtpTrackFormat(payloadType, clockRate, Codec.AAC, format, control);
             }
+            case "MP4A-LATM" -> {
+                // only with the configuration out of band (cpresent=0, what GStreamer, ffmpeg and cameras write);
+                // in band (RFC 6416 7.3's default, 1) it would have to be read from the packets
+                String config = fmtp.get("config");
+                if (!"0".equals(fmtp.get("cpresent")) || config == null) {
+                    yield null;
+                }
+                StreamMuxConfig latm = StreamMuxConfig.parseHex(config);
+                yield new RtpTrackFormat(payloadType, clockRate, Codec.AAC,
+                        TrackFormat.of(Codec.AAC, Unpooled.wrappedBuffer(latm.audioSpecificConfig())), control, latm);
+            }
             case "OPUS" -> new RtpTrackFormat(payloadType, clockRate, Codec.OPUS,
                     opus(map.get().channels(), fmtp), control);
             case "MPA" -> new RtpTrackFormat(payloadType, clockRate, Codec.MP3, TrackFormat.of(Codec.MP3), control);
+            case "PCMA", "PCMU" -> {
+                Codec codec = encoding.equals("PCMA") ? Codec.PCMA : Codec.PCMU;
+                int channels = map.map(RtpMap::channels).filter(c -> c > 0).orElse(1);
+                yield channels > TrackFormat.MAX_CHANNELS ? null : new RtpTrackFormat(payloadType, clockRate, codec,
+                        TrackFormat.of(codec, clockRate, channels), control);
+            }
             default -> null;
         };
     }
@@ -318,7 +380,8 @@ public final class RtpFormats {
      * in band); AAC and Opus need theirs.
      *
      * @param format the track's format
-     * @param payloadType the payload type: a dynamic one, 96 to 127, or 14 for MP3; 0 to 127
+     * @param payloadType the payload type: a dynamic one, 96 to 127, or a static one of the
+     *     codec (14 for MP3; 8 and 0 for G.711 at 8 kHz mono, see {@link #payloadType}); 0 to 127
      * @param control the {@code a=control} URL to write, for example {@code "streamid=0"}, or null for none
      * @return the description; empty for a codec RTP does not carry here (AV1, VP9, Opus of
      *     more than two channels) and for AAC or Opus without a configuration record
@@ -383,6 +446,11 @@ public final class RtpFormats {
                 }
             }
             case MP3 -> m.rtpMap(payloadType, "MPA", VIDEO_CLOCK_RATE, 0);
+            case PCMA, PCMU -> {
+                int channels = format.audio().map(a -> a.channels()).orElse(1);
+                m.rtpMap(payloadType, format.codec() == Codec.PCMA ? "PCMA" : "PCMU", clockRate(format.codec(), format),
+                        channels > 1 ? channels : 0);
+            }
             default -> {
                 return Optional.empty();
             }
@@ -418,7 +486,8 @@ public final class RtpFormats {
      *
      * @param codec the codec
      * @param format the track's format; needed for AAC only, may be null for the others
-     * @return {@value #VIDEO_CLOCK_RATE} for video and MP3; for AAC the core sampling frequency
+     * @return {@value #VIDEO_CLOCK_RATE} for video and MP3; for G.711 its sample rate
+     *     ({@value #G711_CLOCK_RATE} when the format does not say one); for AAC the core sampling frequency
      *     of its AudioSpecificConfig (for HE-AAC half the output rate, so a frame is 1,024
      *     ticks, as {@link io.streamkit.format.rtp.AacRtpDepacketizer} counts);
      *     {@value #OPUS_CLOCK_RATE} for Opus
@@ -438,7 +507,27 @@ public final class RtpFormats {
                 yield AudioSpecificConfig.parse(format.config()).samplingFrequency();
             }
             case OPUS -> OPUS_CLOCK_RATE;
+            case PCMA, PCMU -> format == null ? G711_CLOCK_RATE
+                    : format.audio().map(a -> a.sampleRate()).orElse(G711_CLOCK_RATE);
             default -> VIDEO_CLOCK_RATE;
         };
+    }
+
+    /**
+     * Returns the payload type to send a track with: the codec's static one where RFC 3551
+     * gives one for the track's parameters (G.711 at 8 kHz mono: 8 A-law, 0 µ-law), which
+     * every receiver knows without an {@code a=rtpmap}, else {@code dynamic}.
+     *
+     * @param format the track's format
+     * @param dynamic the dynamic payload type to use otherwise, 96 to 127
+     * @return the payload type
+     */
+    public static int payloadType(TrackFormat format, int dynamic) {
+        Codec codec = Objects.requireNonNull(format, "format").codec();
+        if ((codec == Codec.PCMA || codec == Codec.PCMU) && clockRate(codec, format) == G711_CLOCK_RATE
+                && format.audio().map(a -> a.channels()).orElse(1) == 1) {
+            return codec == Codec.PCMA ? PCMA_PAYLOAD_TYPE : PCMU_PAYLOAD_TYPE;
+        }
+        return dynamic;
     }
 }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamkit.codec.MediaFormatException;
+import io.streamkit.stream.Codec;
+import io.streamkit.stream.TrackFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -183,6 +185,27 @@ class FlvAudioTracksTest {
         assertSame(sentinel, tags.get(0));
         MediaFormatException p = assertThrows(MediaFormatException.class, () -> FlvAudioTag.parse(buf(body)));
         assertEquals(e.getMessage(), p.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("g711Headers")
+    void g711IsReadAt8kHzAndWrittenAsFfmpegWritesIt(String name, int header, Codec codec, int channels) {
+        FlvAudioTag t = FlvAudioTag.parse(buf(bytes(header, 0xd5, 0x55)));
+        assertEquals(List.of(codec, FlvPacketKind.FRAME, 8000, channels, false, 2),
+                List.of(t.codec(), t.kind(), t.soundRate(), t.channels(), t.enhanced(), t.payloadLength()));
+        assertEquals(TrackFormat.of(codec, 8000, channels), t.formatWithoutConfig());
+        io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        assertEquals(1, FlvTags.writeAudioHeader(out, codec, 8000, channels, false));
+        assertEquals(header & 0xf0 | 0x02 | channels - 1, out.readUnsignedByte(), "SoundRate 0, 16-bit, SoundType");
+        out.release();
+        assertThrows(IllegalArgumentException.class, () -> FlvTags.writeMultitrackAudioHeader(
+                io.netty.buffer.Unpooled.buffer(), 1, codec, false), "no Enhanced RTMP FourCC");
+    }
+
+    static Stream<Arguments> g711Headers() {
+        // ffmpeg 5.1's flvenc: SoundFormat 7 or 8, SoundRate 0, 16-bit, SoundType
+        return Stream.of(Arguments.of("A-law mono", 0x72, Codec.PCMA, 1), Arguments.of("mu-law mono", 0x82, Codec.PCMU, 1),
+                Arguments.of("A-law stereo", 0x73, Codec.PCMA, 2), Arguments.of("rate bits ignored", 0x7e, Codec.PCMA, 1));
     }
 
     @Test

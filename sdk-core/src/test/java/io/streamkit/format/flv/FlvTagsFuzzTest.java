@@ -24,7 +24,7 @@ import java.util.List;
  */
 class FlvTagsFuzzTest {
     private static final Codec[] VIDEO = {Codec.H264, Codec.H265, Codec.AV1, Codec.VP9};
-    private static final Codec[] AUDIO = {Codec.AAC, Codec.MP3, Codec.OPUS};
+    private static final Codec[] AUDIO = {Codec.AAC, Codec.MP3, Codec.OPUS, Codec.PCMA, Codec.PCMU};
 
     @FuzzTest
     void roundTrip(FuzzedDataProvider data) {
@@ -86,8 +86,9 @@ class FlvTagsFuzzTest {
 
     private static void audio(FuzzedDataProvider data, ByteBuf body) {
         Codec codec = data.pickValue(AUDIO);
-        int trackId = data.consumeBoolean() ? data.consumeInt(1, FlvTags.MAX_TRACK_ID) : 0;
-        boolean config = codec != Codec.MP3 && data.consumeBoolean();
+        // G.711 has no Enhanced RTMP FourCC, so no multitrack form, and no configuration
+        int trackId = FlvTags.hasMultitrackForm(codec) && data.consumeBoolean() ? data.consumeInt(1, FlvTags.MAX_TRACK_ID) : 0;
+        boolean config = codec.requiresConfig() && data.consumeBoolean();
         int sampleRate = data.consumeInt(1, 192_000);
         int channels = data.consumeInt(1, 8);
         int n = trackId == 0 ? FlvTags.writeAudioHeader(body, codec, sampleRate, channels, config)
@@ -104,6 +105,10 @@ class FlvTagsFuzzTest {
         boolean enhanced = trackId != 0 || codec == Codec.OPUS;
         assertEquals(List.of(codec, kind, enhanced, trackId), List.of(t.codec(), t.kind(), t.enhanced(), t.trackId()),
                 "codec, kind, enhanced, track");
+        if ((codec == Codec.PCMA || codec == Codec.PCMU) && trackId == 0) {
+            assertEquals(8000, t.soundRate(), "FLV's G.711 is 8 kHz");
+            assertEquals(channels > 1 ? 2 : 1, t.channels(), "G.711 SoundType");
+        }
         if (codec == Codec.MP3 && trackId == 0) {
             assertEquals(channels > 1 ? 2 : 1, t.channels(), "MP3 SoundType");
             assertEquals(sampleRate == 8000 ? 8000 : sampleRate >= 44100 ? 44100 : sampleRate >= 22050 ? 22050

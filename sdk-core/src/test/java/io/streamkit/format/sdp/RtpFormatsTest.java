@@ -109,7 +109,10 @@ class RtpFormatsTest {
         RtpTrackFormat video = RtpFormats.parse(media.get(0)).orElseThrow();
         assertEquals(fixture(Codec.H264, "h264-main-1280x720-30.avcC").video(), video.format().video());
         assertEquals(1280, video.format().video().orElseThrow().width());
-        assertEquals(Optional.empty(), RtpFormats.parse(media.get(1)), "G.711");
+        RtpTrackFormat g711 = RtpFormats.parse(media.get(1)).orElseThrow();   // a=rtpmap:8 PCMA/8000, static
+        assertEquals(Codec.PCMA, g711.codec());
+        assertEquals(8_000, g711.clockRate());
+        assertEquals(TrackFormat.of(Codec.PCMA, 8_000, 1), g711.format());
         assertEquals(Optional.empty(), RtpFormats.parse(media.get(2)), "metadata");
     }
 
@@ -204,10 +207,53 @@ class RtpFormatsTest {
         f.ifPresent(t -> assertEquals(new AudioParameters(44_100, 2, "AAC LC"), t.format().audio().orElseThrow()));
     }
 
-    @Test
-    void latmIsNotCarried() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "ffmpeg's, 44.1 kHz stereo     | MP4A-LATM/44100/2 | profile-level-id=1;cpresent=0;config=400024203fc0 | 44100 | 2",
+        "GStreamer's, 44.1 kHz mono    | MP4A-LATM/44100/1 | cpresent=0;config=40002410                         | 44100 | 1",
+        "lower case, 48 kHz stereo     | mp4a-latm/48000/2 | CPRESENT=0;CONFIG=40002320                         | 48000 | 2",
+    })
+    void latmWithItsConfigurationOutOfBandIsCarried(String what, String rtpMap, String fmtp, int rate, int channels) {
+        RtpTrackFormat f = RtpFormats.parse(section("m=audio 0 RTP/AVP 96\na=rtpmap:96 " + rtpMap + "\na=fmtp:96 " + fmtp
+                + "\n")).orElseThrow();
+        assertEquals(Codec.AAC, f.codec());
+        assertEquals(new AudioParameters(rate, channels, "AAC LC"), f.format().audio().orElseThrow());
+        assertEquals(0, f.latm().numSubFrames());
+        // described as RFC 3640's AAC-hbr, which every player reads
+        assertTrue(RtpFormats.describe(f.format(), 97, null).orElseThrow().toString().contains("mpeg4-generic/" + rate));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "configuration in band        | cpresent=1;config=400024203fc0",
+        "cpresent absent: RFC's 1     | config=400024203fc0",
+        "no config                    | cpresent=0",
+        "not a StreamMuxConfig        | cpresent=0;config=ff",
+    })
+    void latmIsNotCarriedOtherwise(String what, String fmtp) {
         assertEquals(Optional.empty(), RtpFormats.parse(section("m=audio 0 RTP/AVP 96\na=rtpmap:96 MP4A-LATM/44100/2\n"
-                + "a=fmtp:96 profile-level-id=1;cpresent=0;config=400024203fc0\n")));
+                + "a=fmtp:96 " + fmtp + "\n")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "static A-law              | 8  |                  | PCMA | 8000  | 1",
+        "static mu-law             | 0  |                  | PCMU | 8000  | 1",
+        "mapped mu-law             | 0  | PCMU/8000        | PCMU | 8000  | 1",
+        "dynamic wideband stereo   | 97 | pcma/16000/2     | PCMA | 16000 | 2",
+    })
+    void g711IsReadWithItsRateAndChannelsAndDescribedBack(String what, int payloadType, String rtpMap, Codec codec,
+                                                          int rate, int channels) {
+        RtpTrackFormat f = RtpFormats.parse(section("m=audio 0 RTP/AVP " + payloadType + "\n"
+                + (rtpMap == null ? "" : "a=rtpmap:" + payloadType + " " + rtpMap + "\n"))).orElseThrow();
+        assertEquals(new RtpTrackFormat(payloadType, rate, codec, TrackFormat.of(codec, rate, channels), null), f);
+        assertEquals(rate, RtpFormats.clockRate(codec, f.format()));
+        int sent = RtpFormats.payloadType(f.format(), 97);
+        assertEquals(rate == 8000 && channels == 1 ? payloadType : 97, sent, "static only at 8 kHz mono");
+        MediaDescription back = RtpFormats.describe(f.format(), sent, null).orElseThrow();
+        assertEquals(Optional.of(f.format()), RtpFormats.parse(back).map(RtpTrackFormat::format));
+        assertTrue(back.toString().contains("a=rtpmap:" + sent + " " + codec.name() + "/" + rate
+                + (channels > 1 ? "/" + channels : "") + "\r\n"), back.toString());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -244,6 +290,10 @@ class RtpFormatsTest {
         MediaDescription m = section("m=audio 0 RTP/AVP 0 8 96 97 14\na=rtpmap:96 MPEG4-GENERIC/44100/2\n"
                 + "a=fmtp:96 mode=AAC-lbr;sizelength=6;indexlength=2;indexdeltalength=2;config=1210\n"
                 + "a=rtpmap:97 opus/48000/2\na=rtpmap:0 PCMU/8000\n");
+        assertEquals(0, RtpFormats.parse(m).orElseThrow().payloadType(), "G.711 mu-law, static");
+        m = section("m=audio 0 RTP/AVP 96 97 14\na=rtpmap:96 MPEG4-GENERIC/44100/2\n"
+                + "a=fmtp:96 mode=AAC-lbr;sizelength=6;indexlength=2;indexdeltalength=2;config=1210\n"
+                + "a=rtpmap:97 opus/48000/2\n");
         assertEquals(97, RtpFormats.parse(m).orElseThrow().payloadType());
         assertEquals(Optional.empty(), RtpFormats.parse(section("m=video 0 RTP/AVP 96\n")), "no rtpmap");
         assertEquals(Optional.empty(), RtpFormats.parse(section("m=application 0 RTP/AVP webrtc\n")), "no payload type");

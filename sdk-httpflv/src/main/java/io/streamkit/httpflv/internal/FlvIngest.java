@@ -145,7 +145,7 @@ final class FlvIngest {
             } else if (t.kind() == FlvPacketKind.FRAME) {
                 if (!t.codec().requiresConfig() && t.payloadLength() > 0
                         && !inputs.containsKey(key(MediaType.AUDIO, t.trackId()))) {
-                    configure(MediaType.AUDIO, t.trackId(), TrackFormat.of(t.codec()));   // MP3: no sequence header
+                    configure(MediaType.AUDIO, t.trackId(), t.formatWithoutConfig());   // MP3, G.711: no sequence header
                 }
                 Input in = frameInput(MediaType.AUDIO, t.trackId(), t.codec(), t.payloadLength());
                 if (in != null) {

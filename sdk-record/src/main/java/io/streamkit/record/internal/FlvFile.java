@@ -41,6 +41,8 @@ final class FlvFile extends RecordFile {
             case H264, H265, AV1, VP9 -> true;
             case AAC, OPUS -> track.format().hasConfig();
             case MP3 -> track.format().audio().isPresent();
+            // FLV's G.711 is 8 kHz: a track at another rate would play at the wrong speed
+            case PCMA, PCMU -> track.format().audio().map(a -> a.sampleRate() == 8_000).orElse(true);
         };
     }
 

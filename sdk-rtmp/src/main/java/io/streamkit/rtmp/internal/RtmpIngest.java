@@ -192,8 +192,8 @@ final class RtmpIngest {
                 framesBeforeConfig++;
                 return;
             }
-            // MP3: every frame carries its own header
-            in = new In(addTrack(TrackFormat.of(tag.codec()), "audio", tag.trackId()));
+            // MP3: every frame carries its own header; G.711: FLV's is 8 kHz
+            in = new In(addTrack(tag.formatWithoutConfig(), "audio", tag.trackId()));
             audioTracks.put(tag.trackId(), in);
         }
         long dts = timestampMs * 1000;

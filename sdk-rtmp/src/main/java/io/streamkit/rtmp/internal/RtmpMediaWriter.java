@@ -229,7 +229,8 @@ final class RtmpMediaWriter {
     /**
      * A frame of a further track: written (to {@code output}, or at once when it is null) as
      * Enhanced RTMP track k, k its track's place among the stream's tracks of its media, for a
-     * peer with multitrack and from the track's first keyframe on; else dropped.
+     * peer with multitrack and from the track's first keyframe on; else (and for a codec without
+     * a FourCC, G.711) dropped.
      *
      * @return the bytes written at once, 0 otherwise
      */
@@ -237,8 +238,8 @@ final class RtmpMediaWriter {
         Track t = frame.track();
         boolean isVideo = t.type() == MediaType.VIDEO;
         int k = multitrack ? (isVideo ? video : audio).indexOf(t) : -1;
-        if (k <= 0 || k >= MAX_EXTRA_TRACK) {
-            return 0;
+        if (k <= 0 || k >= MAX_EXTRA_TRACK || !FlvTags.hasMultitrackForm(t.codec())) {
+            return 0;   // G.711 has no Enhanced RTMP FourCC to name a further track with
         }
         if (isVideo && (startedExtraVideo & (1L << k)) == 0) {
             if (!frame.keyframe()) {

@@ -71,12 +71,22 @@ final class RtpEncoding {
 
     /** Whether RTP here carries a codec. */
     static boolean carries(Codec codec) {
-        return codec == Codec.H264 || codec == Codec.H265 || codec == Codec.AAC || codec == Codec.OPUS;
+        return codec == Codec.H264 || codec == Codec.H265 || codec == Codec.AAC || codec == Codec.OPUS
+                || codec == Codec.PCMA || codec == Codec.PCMU;
     }
 
-    /** The payload type of a track's packets. */
+    /** The payload type of a track's packets: G.711's static one at 8 kHz mono, else a dynamic one per media. */
     static int payloadType(Track track) {
-        return track.type() == MediaType.VIDEO ? VIDEO_PAYLOAD_TYPE : AUDIO_PAYLOAD_TYPE;
+        return payloadType(track.format());
+    }
+
+    private static int payloadType(TrackFormat format) {
+        return RtpFormats.payloadType(format, format.type() == MediaType.VIDEO ? VIDEO_PAYLOAD_TYPE : AUDIO_PAYLOAD_TYPE);
+    }
+
+    /** Whether a codec's frames are runs of samples, cut anywhere, each packet timed by its first sample. */
+    private static boolean isSamples(Codec codec) {
+        return codec == Codec.PCMA || codec == Codec.PCMU;
     }
 
     /** A time in microseconds on a clock of {@code clockRate} ticks per second, as RTP's 32 bits. */
@@ -135,6 +145,13 @@ final class RtpEncoding {
             case H265 -> H265RtpPacketizer.packetize(payload, state.lengthSize, MAX_PAYLOAD, cuts);
             case AAC -> cuts.payload(AacRtpPacketizer.prefix(payload.readableBytes()), AacRtpPacketizer.PREFIX_LENGTH,
                     payload.readerIndex(), payload.readableBytes());
+            case PCMA, PCMU -> {
+                // G.711 (RFC 3551 4.5.14): any number of whole samples (a byte per channel) per packet
+                int step = MAX_PAYLOAD - MAX_PAYLOAD % state.channels;
+                for (int at = payload.readerIndex(); at < payload.writerIndex(); at += step) {
+                    cuts.payload(0, 0, at, Math.min(step, payload.writerIndex() - at));
+                }
+            }
             default -> cuts.payload(0, 0, payload.readerIndex(), payload.readableBytes());
         }
         if (cuts.count == 0) {
@@ -148,6 +165,7 @@ final class RtpEncoding {
             bytes += cuts.prefixLength[i];
         }
         long timestamp = rtpTime(frame.pts(), state.clockRate);
+        boolean samples = isSamples(track.codec());
         ByteBuf headers = alloc.directBuffer(bytes);
         try {
             for (int i = 0; i < cuts.count; i++) {
@@ -156,8 +174,11 @@ final class RtpEncoding {
                     InterleavedFrame.writeHeader(headers, (int) variant & 0xFF,
                             RtpPacket.HEADER_SIZE + cuts.prefixLength[i] + cuts.length[i]);
                 }
-                RtpPacket.writeHeader(headers, state.payloadType, i == cuts.count - 1, (first + i) & 0xFFFF,
-                        timestamp, state.ssrc);
+                // G.711's packets are timed by their first sample, and unmarked: the stream has no talkspurts
+                long at = samples
+                        ? (timestamp + (cuts.offset[i] - payload.readerIndex()) / state.channels) & 0xFFFF_FFFFL : timestamp;
+                RtpPacket.writeHeader(headers, state.payloadType, !samples && i == cuts.count - 1, (first + i) & 0xFFFF,
+                        at, state.ssrc);
                 RtpPayloadSink.writePrefix(headers, cuts.prefix[i], cuts.prefixLength[i]);
                 leaves.accept(headers.retainedSlice(start, headers.writerIndex() - start));
                 leaves.accept((i < cuts.fromSets ? sets : payload).retainedSlice(cuts.offset[i], cuts.length[i]));
@@ -179,6 +200,7 @@ final class RtpEncoding {
         int clockRate = 90_000;
         int payloadType = VIDEO_PAYLOAD_TYPE;
         int lengthSize = 4;
+        int channels = 1;
         int users;
         /** The configuration's parameter sets, sent before keyframes that lack them; empty for other codecs. */
         private java.util.List<byte[]> sets = java.util.List.of();
@@ -191,7 +213,8 @@ final class RtpEncoding {
             }
             format = current;
             clockRate = RtpFormats.clockRate(current.codec(), current);
-            payloadType = current.type() == MediaType.VIDEO ? VIDEO_PAYLOAD_TYPE : AUDIO_PAYLOAD_TYPE;
+            payloadType = payloadType(current);
+            channels = current.audio().map(a -> Math.max(1, a.channels())).orElse(1);
             lengthSize = 4;
             java.util.List<byte[]> sets = new java.util.ArrayList<>(3);
             if (current.hasConfig() && current.codec() == Codec.H264) {

@@ -6,6 +6,7 @@ import io.streamkit.codec.MediaFormatException;
 import io.streamkit.codec.h264.AvcDecoderConfigurationRecord;
 import io.streamkit.codec.h265.HevcDecoderConfigurationRecord;
 import io.streamkit.format.rtp.AacRtpDepacketizer;
+import io.streamkit.format.rtp.LatmRtpDepacketizer;
 import io.streamkit.format.rtp.H264RtpDepacketizer;
 import io.streamkit.format.rtp.H265RtpDepacketizer;
 import io.streamkit.format.rtp.RtcpPacket;
@@ -71,7 +72,7 @@ final class RtspIngest implements AutoCloseable {
      * @throws MediaFormatException when the engine's track limit is reached
      */
     void add(int rtpChannel, RtpTrackFormat format) {
-        Media m = new Media(format, depacketizer(format.codec()));
+        Media m = new Media(format, depacketizer(format));
         byChannel[rtpChannel >> 1] = m;
         media.add(m);
         if (format.format() != null) {
@@ -79,7 +80,8 @@ final class RtspIngest implements AutoCloseable {
         }
     }
 
-    private Depacketizer depacketizer(Codec codec) {
+    private Depacketizer depacketizer(RtpTrackFormat format) {
+        Codec codec = format.codec();
         return switch (codec) {
             case H264 -> {
                 H264RtpDepacketizer d = new H264RtpDepacketizer(alloc, maxAccessUnitSize);
@@ -90,6 +92,11 @@ final class RtspIngest implements AutoCloseable {
                 yield new Depacketizer(d::feed, d::next, d::close);
             }
             case AAC -> {
+                if (format.latm() != null) {
+                    LatmRtpDepacketizer d = new LatmRtpDepacketizer(alloc, LatmRtpDepacketizer.DEFAULT_MAX_ELEMENT_SIZE,
+                            format.latm(), format.clockRate());
+                    yield new Depacketizer(d::feed, d::next, d::close);
+                }
                 AacRtpDepacketizer d = new AacRtpDepacketizer();
                 yield new Depacketizer(d::feed, d::next, d::close);
             }
