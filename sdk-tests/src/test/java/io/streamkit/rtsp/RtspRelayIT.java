@@ -87,6 +87,36 @@ class RtspRelayIT {
     }
 
     @Test
+    void pullsOverUdpTheCameraAudioFormatsLatmAndG711() throws Exception {
+        ExternalTool.requireFile(Path.of(PYTHON), "install python3-gi and gir1.2-gst-rtsp-server-1.0");
+        peers = new Peers(dir);
+        int port = Peers.freePort();
+        camera(port, "camera");
+        StreamKey latm = StreamKey.of("cams", "latm");
+        StreamKey g711 = StreamKey.of("cams", "g711");
+        // the fragment is the client's own: RTP over UDP, to a port pair per track
+        server = MediaServer.builder().ioThreads(2).rtmp(0).rtsp(0).http(0)
+                .relays(r -> r.pull("rtsp://127.0.0.1:" + port + "/latm#transport=udp", latm)
+                        .pull("rtsp://127.0.0.1:" + port + "/g711#transport=udp", g711)
+                        .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)))
+                .start();
+        Relays relays = server.relays().orElseThrow();
+        Await.until(Peers.WAIT, () -> live(latm) && live(g711), () -> "pulled over UDP: " + relays.list());
+        String rtmp = "rtmp://127.0.0.1:" + server.rtmpPort().orElseThrow() + "/cams/";
+        assertPlays(peers.probe(rtmp + "latm", 3), "MP4A-LATM over RTMP", "aac", "44100", 120);
+        assertPlays(peers.probe(rtmp + "g711", 3), "G.711 over RTMP", "pcm_mulaw", "8000", 0);
+        assertPlays(peers.probe("http://127.0.0.1:" + server.httpPort().orElseThrow() + "/cams/g711.flv", 3),
+                "G.711 over HTTP-FLV", "pcm_mulaw", "8000", 0);
+        String rtsp = ExternalTool.run(60, "ffprobe", "-v", "error", "-rtsp_transport", "udp", "-show_entries",
+                "stream=codec_name,sample_rate", "-of", "csv=p=0",
+                "rtsp://127.0.0.1:" + server.port("rtsp").orElseThrow() + "/cams/g711");
+        assertEquals(List.of("h264", "pcm_mulaw,8000"), List.of(rtsp.trim().split("\\s+")), "G.711 over RTSP/UDP");
+        for (var relay : relays.list()) {
+            assertEquals(1, relay.status().attempts(), relay::toString);
+        }
+    }
+
+    @Test
     void pushesToFfmpegListeningForARecord() throws Exception {
         peers = new Peers(dir);
         server = MediaServer.builder().ioThreads(2).rtmp(0).start();
@@ -139,12 +169,19 @@ class RtspRelayIT {
     }
 
     private static void assertPlays(Map<String, Map<String, String>> probe, String how) {
+        assertPlays(probe, how, "aac", "44100", 0);
+    }
+
+    private static void assertPlays(Map<String, Map<String, String>> probe, String how, String audio, String rate,
+                                    int minAudioFrames) {
         assertEquals("h264", probe.get("v:0").get("codec_name"), how + " " + probe);
         assertEquals("320", probe.get("v:0").get("width"), how + " " + probe);
         assertEquals("240", probe.get("v:0").get("height"), how + " " + probe);
         assertTrue(Integer.parseInt(probe.get("v:0").getOrDefault("nb_read_frames", "0")) >= 50, how + " " + probe);
-        assertEquals("aac", probe.get("a:0").get("codec_name"), how + " " + probe);
-        assertEquals("44100", probe.get("a:0").get("sample_rate"), how + " " + probe);
+        assertEquals(audio, probe.get("a:0").get("codec_name"), how + " " + probe);
+        assertEquals(rate, probe.get("a:0").get("sample_rate"), how + " " + probe);
+        assertTrue(Integer.parseInt(probe.get("a:0").getOrDefault("nb_read_frames", "0")) >= minAudioFrames,
+                how + " " + probe);
         assertEquals("", probe.get("v:0").get("ffmpeg_errors"), how + " " + probe);
     }
 }

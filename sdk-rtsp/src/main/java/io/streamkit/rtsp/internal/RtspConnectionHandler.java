@@ -69,13 +69,13 @@ import org.slf4j.LoggerFactory;
  *   <li>415: an ANNOUNCE whose SDP carries nothing this server depacketizes;
  *   <li>454: a {@code Session} that is not this connection's; 455: a method not valid now
  *   (PLAY before SETUP, SETUP before DESCRIBE or ANNOUNCE);
- *   <li>461: a transport this server does not take (UDP when UDP is off, or for RECORD);
+ *   <li>461: a transport this server does not take (UDP when UDP is off, multicast);
  *   <li>501: a method it does not implement.
  * </ul>
  *
  * <p>Deadlines: the first whole request within {@code requestTimeout}; then no silence longer
- * than {@code sessionTimeout}, where requests, the publisher's RTP and the players' RTCP count,
- * and so does a TCP player's media going out.
+ * than {@code sessionTimeout}, where requests, the publisher's RTP and the players' RTCP count
+ * (interleaved or over UDP), and so does a TCP player's media going out.
  */
 final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RtspConnectionHandler.class);
@@ -114,6 +114,9 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     private Subscription subscription;
     private List<RtpTrackFormat> announced;   // record: the SDP's media, null when not announced
     private final Map<Integer, RtpTrackFormat> recordSetups = new LinkedHashMap<>();   // record: by RTP channel
+    private final Map<Integer, Integer> recordPorts = new LinkedHashMap<>();   // record over UDP: client RTP port by channel
+    private final List<UdpRtpInput> udpInputs = new ArrayList<>(2);   // record over UDP, once recording
+    private final List<Runnable> unroutes = new ArrayList<>(2);   // the session's UDP routes' ends
     private RtspIngest ingest;
     private int nextChannel;
 
@@ -394,6 +397,13 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
             InetSocketAddress rtp = new InetSocketAddress(remote.getAddress(), transport.clientPort());
             InetSocketAddress rtcp = new InetSocketAddress(remote.getAddress(), transport.clientPort() + 1);
             outs.put(track.id(), RtspPlayer.Out.udp(rtp, rtcp));
+            // the player's receiver reports: signs of life, as over TCP
+            route(rtcp, packet -> {
+                packet.release();
+                if (player != null) {
+                    progress();
+                }
+            });
             answer = "RTP/AVP;unicast;client_port=" + transport.clientPort() + "-" + (transport.clientPort() + 1)
                     + ";server_port=" + udp.rtpPort() + "-" + udp.rtcpPort();
         }
@@ -529,8 +539,8 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void setupRecord(String cseq, String control, RtspTransport transport) {
-        if (!transport.tcp()) {
-            refuse(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "RECORD over UDP is not taken; use TCP", false);
+        if (!transport.tcp() && (udp == null || remote == null)) {
+            refuse(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "UDP is off here; use TCP", false);
             return;
         }
         RtpTrackFormat format = null;
@@ -543,7 +553,7 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
         if (format == null && control.isEmpty() && announced.size() == 1) {
             format = announced.get(0);
         }
-        int channel = transport.channel() >= 0 ? transport.channel() : nextChannel;
+        int channel = transport.tcp() && transport.channel() >= 0 ? transport.channel() : nextChannel;
         if (channel > 254) {
             refuse(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "interleaved channel " + channel + " over 254", false);
             return;
@@ -551,14 +561,25 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
         nextChannel = Math.max(nextChannel, channel + 2);
         if (format != null) {
             recordSetups.put(channel & ~1, format);
+            if (!transport.tcp()) {
+                recordPorts.put(channel & ~1, transport.clientPort());
+            }
         }
         // A media this server does not take is set up and its packets dropped: the publisher sends the rest.
         FullHttpResponse ok = response(cseq, HttpResponseStatus.OK);
         startSession();
         ok.headers().set("Session", sessionHeader());
-        ok.headers().set("Transport", "RTP/AVP/TCP;unicast;interleaved=" + channel + "-" + (channel + 1)
-                + ";mode=record");
+        ok.headers().set("Transport", transport.tcp()
+                ? "RTP/AVP/TCP;unicast;interleaved=" + channel + "-" + (channel + 1) + ";mode=record"
+                : "RTP/AVP;unicast;client_port=" + transport.clientPort() + "-" + (transport.clientPort() + 1)
+                        + ";server_port=" + udp.rtpPort() + "-" + udp.rtcpPort() + ";mode=record");
         send(ok);
+    }
+
+    /** Sends what arrives at the server's UDP ports from a source to this connection, until the session ends. */
+    private void route(InetSocketAddress from, java.util.function.Consumer<ByteBuf> sink) {
+        Object r = udp.route(from, ctx.executor(), sink);
+        unroutes.add(() -> udp.unroute(from, r));
     }
 
     private void record(String cseq) {
@@ -594,6 +615,13 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ingest = in;
+        // over UDP: the publisher's packets from the ports it set up, put back in order, then as if interleaved
+        recordPorts.forEach((channel, port) -> {
+            UdpRtpInput input = new UdpRtpInput(ctx.executor(), channel, this::interleaved);
+            udpInputs.add(input);
+            route(new InetSocketAddress(remote.getAddress(), port), input::rtp);
+            route(new InetSocketAddress(remote.getAddress(), port + 1), input::rtcp);
+        });
         client.role(ClientRegistry.Role.PUBLISH, key);
         StreamKey published = key;
         publisher.closed().thenAccept(reason -> {
@@ -646,6 +674,11 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Ends the session: stops playing or publishing and forgets its state. */
     private void endSession(boolean lost) {
         stopPlaying();
+        unroutes.forEach(Runnable::run);
+        unroutes.clear();
+        udpInputs.forEach(UdpRtpInput::close);
+        udpInputs.clear();
+        recordPorts.clear();
         if (ingest != null) {
             if (lost) {
                 ingest.publisher().abort();

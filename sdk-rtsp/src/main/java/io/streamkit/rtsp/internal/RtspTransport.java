@@ -78,6 +78,26 @@ record RtspTransport(boolean tcp, int channel, int clientPort, boolean record) {
         return new RtspTransport(tcp, channel, clientPort, record);
     }
 
+    /**
+     * Reads the server's RTP port from a SETUP answer's {@code Transport} header.
+     *
+     * @param header the header, or {@code null}
+     * @return the first port of its {@code server_port}, or -1 when it has none or it is not a port
+     */
+    static int serverPort(String header) {
+        if (header == null || header.length() > MAX_LENGTH) {
+            return -1;
+        }
+        for (String p : header.split("[;,]")) {
+            String part = p.trim();
+            if (part.toLowerCase(Locale.ROOT).startsWith("server_port=")) {
+                int port = first(part.substring("server_port=".length()));
+                return port >= 1 && port <= 65_534 ? port : -1;
+            }
+        }
+        return -1;
+    }
+
     /** The first number of {@code a-b} or {@code a}, or -1. */
     private static int first(String range) {
         int dash = range.indexOf('-');

@@ -10,16 +10,30 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.streamkit.server.internal.Transports;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
- * The server's UDP ports for RTSP players: RTP goes from the even port, RTCP from the next, to
- * each player's ports. What arrives on them (players' receiver reports, NAT keep-alives) is
- * read and dropped: players keep their sessions alive through their RTSP connection. Packets only
- * ever go to the address of the player's own RTSP connection, so a SETUP cannot aim the server's
+ * The server's UDP ports for RTSP over UDP: RTP goes from the even port, RTCP from the next, to
+ * each player's ports, and publishers recording over UDP send theirs to them. Packets only ever
+ * go to the address of the player's own RTSP connection, so a SETUP cannot aim the server's
  * traffic at a third party.
+ *
+ * <p>What arrives is routed by its source, an address and port a session set up
+ * ({@link #route}): a publisher's RTP and RTCP to its ingest, a player's receiver reports to its
+ * connection as signs of life; each on the session's event loop. Datagrams from any other source
+ * are dropped and counted ({@link #unrouted()}), without a log line: UDP's sources are forged at
+ * no cost, so only the sessions' own addresses and ports are taken.
  */
 final class RtspUdp implements AutoCloseable {
     /** Bytes a UDP port may have queued before players count as unwritable (and skip to a keyframe). */
@@ -28,10 +42,12 @@ final class RtspUdp implements AutoCloseable {
 
     private final Channel rtp;
     private final Channel rtcp;
+    private final Router router;
 
-    private RtspUdp(Channel rtp, Channel rtcp) {
+    private RtspUdp(Channel rtp, Channel rtcp, Router router) {
         this.rtp = rtp;
         this.rtcp = rtcp;
+        this.router = router;
     }
 
     /**
@@ -45,10 +61,13 @@ final class RtspUdp implements AutoCloseable {
      * @throws IllegalStateException when no pair could be bound; the message names the ports
      */
     static RtspUdp bind(EventLoopGroup loops, InetAddress address, int rtpPort) throws InterruptedException {
+        Router router = new Router();
         Bootstrap b = new Bootstrap().group(loops).channel(Transports.datagramChannel(loops))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(HIGH_WATER_MARK / 2, HIGH_WATER_MARK))
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                .handler(new Drop());
+                .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RtspClientUdp.MAX_DATAGRAM))
+                .handler(router);
         Throwable last = null;
         for (int attempt = 0; attempt < (rtpPort == 0 ? BIND_ATTEMPTS : 1); attempt++) {
             Channel first = null;
@@ -60,7 +79,7 @@ final class RtspUdp implements AutoCloseable {
                     continue;
                 }
                 Channel second = bind(b, address, port + 1);
-                return new RtspUdp(first, second);
+                return new RtspUdp(first, second, router);
             } catch (Exception e) {
                 last = e;
                 if (first != null) {
@@ -118,18 +137,94 @@ final class RtspUdp implements AutoCloseable {
         });
     }
 
+    /**
+     * Sends what arrives from a source to a session, on the session's loop, until
+     * {@link #unroute}d. A later route from the same source replaces an earlier one.
+     *
+     * @param from the source: the session's RTSP peer's address and the port it set up
+     * @param loop the session's event loop
+     * @param sink takes each datagram's payload, owning it
+     * @return the route, to give to {@link #unroute}
+     */
+    Object route(InetSocketAddress from, EventExecutor loop, Consumer<ByteBuf> sink) {
+        Route r = new Route(loop, sink);
+        router.routes.put(key(from), r);
+        return r;
+    }
+
+    /**
+     * Ends a route, unless a later one from the same source replaced it.
+     *
+     * @param from the source given to {@link #route}
+     * @param route what {@link #route} returned
+     */
+    void unroute(InetSocketAddress from, Object route) {
+        router.routes.remove(key(from), route);
+    }
+
+    /** @return the datagrams dropped for coming from no session's source */
+    long unrouted() {
+        return router.unrouted.sum();
+    }
+
+    /** A source as a key: IPv4-mapped IPv6 addresses as their IPv4 ones, as sockets report either. */
+    private static InetSocketAddress key(InetSocketAddress a) {
+        InetAddress address = a.getAddress();
+        if (address instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            if (mapped && b[10] == (byte) 0xFF && b[11] == (byte) 0xFF) {
+                try {
+                    return new InetSocketAddress(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}),
+                            a.getPort());
+                } catch (java.net.UnknownHostException e) {
+                    throw new AssertionError(e);   // four bytes are always an address
+                }
+            }
+        }
+        return a;
+    }
+
     @Override
     public void close() {
         rtp.close();
         rtcp.close();
     }
 
-    /** Reads and drops what players send. */
+    private record Route(EventExecutor loop, Consumer<ByteBuf> sink) {
+    }
+
+    /** Routes what arrives by its source; drops the rest. */
     @io.netty.channel.ChannelHandler.Sharable
-    private static final class Drop extends ChannelInboundHandlerAdapter {
+    private static final class Router extends ChannelInboundHandlerAdapter {
+        final Map<InetSocketAddress, Route> routes = new ConcurrentHashMap<>();
+        final LongAdder unrouted = new LongAdder();
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
+            if (!(msg instanceof DatagramPacket d)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            Route r = routes.get(key(d.sender()));
+            if (r == null) {
+                unrouted.increment();
+                d.release();
+                return;
+            }
+            ByteBuf packet = d.content();
+            if (r.loop().inEventLoop()) {
+                r.sink().accept(packet);
+                return;
+            }
+            try {
+                r.loop().execute(() -> r.sink().accept(packet));
+            } catch (RejectedExecutionException e) {
+                packet.release();   // the loop is shutting down
+            }
         }
 
         @Override

@@ -5,17 +5,20 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * A remote RTSP stream, {@code rtsp://[user:password@]host[:port]/path[?query]}: where to
- * connect, and the URL to send in requests (without the user information, which goes in an
- * {@code Authorization} header when the server asks for it).
+ * A remote RTSP stream, {@code rtsp://[user:password@]host[:port]/path[?query][#transport=udp]}:
+ * where to connect, and the URL to send in requests (without the user information, which goes in
+ * an {@code Authorization} header when the server asks for it, and without the fragment, which
+ * is this client's own and never leaves it: {@code #transport=udp} pulls RTP over UDP,
+ * {@code #transport=tcp}, the default, interleaved in the RTSP connection).
  *
  * @param host the host
  * @param port the port, 554 unless the URL names one (RFC 2326 3.2)
  * @param requestUrl the URL requests carry
  * @param user the user, or {@code null}
  * @param password the password, or {@code null}
+ * @param udp whether a pull asks for RTP over UDP rather than interleaved in the connection
  */
-record RtspUrl(String host, int port, String requestUrl, String user, String password) {
+record RtspUrl(String host, int port, String requestUrl, String user, String password, boolean udp) {
     /** RTSP's port (RFC 2326 3.2). */
     static final int DEFAULT_PORT = 554;
 
@@ -24,7 +27,8 @@ record RtspUrl(String host, int port, String requestUrl, String user, String pas
      *
      * @param url the URL
      * @return its parts
-     * @throws IllegalArgumentException when it is not an {@code rtsp://} URL with a host and a path
+     * @throws IllegalArgumentException when it is not an {@code rtsp://} URL with a host and a
+     *     path, or its fragment is not {@code transport=udp} or {@code transport=tcp}
      */
     static RtspUrl parse(String url) {
         URI uri;
@@ -51,7 +55,14 @@ record RtspUrl(String host, int port, String requestUrl, String user, String pas
             user = colon < 0 ? uri.getUserInfo() : uri.getUserInfo().substring(0, colon);
             password = colon < 0 ? "" : uri.getUserInfo().substring(colon + 1);
         }
-        return new RtspUrl(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port, request, user, password);
+        String fragment = uri.getFragment();
+        boolean udp = "transport=udp".equalsIgnoreCase(fragment);
+        if (fragment != null && !udp && !"transport=tcp".equalsIgnoreCase(fragment)) {
+            throw new IllegalArgumentException("an rtsp:// URL's fragment is #transport=udp or #transport=tcp, not #"
+                    + (fragment.length() <= 40 ? fragment : fragment.substring(0, 37) + "..."));
+        }
+        return new RtspUrl(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port, request, user, password,
+                udp);
     }
 
     /** The URL without user information and query, for logs and status: queries and passwords carry secrets. */

@@ -33,7 +33,21 @@ class RtspClientPartsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"http://cam/a", "rtsp://", "rtsp:///path", "rtsp://cam", "not a url"})
+    @CsvSource(delimiter = '|', value = {
+        "rtsp://cam/live                      | false",
+        "rtsp://cam/live#transport=tcp        | false",
+        "rtsp://cam/live?x=1#transport=udp    | true",
+        "rtsp://cam/live#TRANSPORT=UDP        | true",
+    })
+    void theFragmentChoosesTheTransportAndNeverLeavesTheClient(String url, boolean udp) {
+        RtspUrl u = RtspUrl.parse(url);
+        assertEquals(udp, u.udp());
+        assertTrue(!u.requestUrl().contains("#") && !u.display().contains("#"), u.requestUrl());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http://cam/a", "rtsp://", "rtsp:///path", "rtsp://cam", "not a url", "rtsp://cam/a#transport=sctp",
+        "rtsp://cam/a#udp"})
     void refusesUrlsWithoutHostOrPath(String url) {
         assertThrows(IllegalArgumentException.class, () -> RtspUrl.parse(url));
     }

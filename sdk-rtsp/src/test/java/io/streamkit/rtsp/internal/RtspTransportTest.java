@@ -32,4 +32,17 @@ class RtspTransportTest {
     void refusesTransportsItDoesNotTake(String header) {
         assertNull(RtspTransport.parse(header));
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+        "RTP/AVP;unicast;client_port=5000-5001;server_port=6970-6971;ssrc=1A2B3C4D | 6970",
+        "RTP/AVP;unicast;client_port=5000-5001;source=10.0.0.1;SERVER_PORT=8000   | 8000",
+        "RTP/AVP;unicast;client_port=5000-5001                                    | -1",
+        "RTP/AVP;unicast;server_port=70000-70001                                  | -1",
+        "RTP/AVP;unicast;server_port=x                                            | -1",
+        "null                                                                     | -1",
+    })
+    void readsTheServersPortFromAnAnswer(String header, int port) {
+        assertEquals(port, RtspTransport.serverPort(header));
+    }
 }
