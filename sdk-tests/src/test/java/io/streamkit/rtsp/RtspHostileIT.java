@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile RTSP clients next to a real player: malformed and oversized requests, a request that
- * never ends, a publisher whose interleaved RTP has bad headers and absurd fragments. Each gets a
- * refusal or has its packets dropped; ffmpeg keeps playing another stream over RTSP throughout.
+ * never ends, a publisher whose RTP (interleaved, or over UDP) has bad headers and absurd
+ * fragments, datagrams from no session at the server's UDP ports. Each gets a refusal or has its
+ * packets dropped; ffmpeg keeps playing another stream over RTSP (TCP, or UDP from those ports)
+ * throughout.
  */
 class RtspHostileIT {
     private static final String SDP = String.join("\r\n", "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=x", "c=IN IP4 0.0.0.0",
@@ -121,6 +123,65 @@ class RtspHostileIT {
         assertTrue(player.isAlive(), "the player is still playing");
         Await.until(Duration.ofSeconds(10), () -> bytesOut(ok) > before + 50_000, () -> "the player still gets media");
         assertEquals(1, server.streams().stream(ok).map(StreamInfo::subscribers).orElse(0));
+    }
+
+    @Test
+    void udpGarbageFromAPublisherAndFromNoSessionIsDroppedWhileAPlayerPlaysOverUdp() throws Exception {
+        try (MediaServer udp = MediaServer.builder().ioThreads(2).rtmp(0).rtsp(0).start()) {
+            int rtsp = udp.port("rtsp").orElseThrow();
+            peers.publish("rtmp://127.0.0.1:" + udp.rtmpPort().orElseThrow() + "/live/ok", 40);
+            StreamKey ok = StreamKey.parse("live/ok");
+            Await.until(Peers.WAIT, () -> udp.streams().stream(ok).map(s -> s.live() && s.tracks().size() == 2).orElse(false),
+                    () -> "live/ok live");
+            // the player's packets leave from the same server ports that the garbage below goes to
+            Process player = peers.start(List.of("ffmpeg", "-v", "error", "-rtsp_transport", "udp",
+                    "-i", "rtsp://127.0.0.1:" + rtsp + "/live/ok", "-c", "copy", "-f", "null", "-"), "udp-player");
+            Await.until(Peers.WAIT, () -> udp.streams().stream(ok).map(StreamInfo::subscribers).orElse(0) == 1,
+                    () -> "the RTSP player subscribed");
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), rtsp);
+                 java.net.DatagramSocket rtp = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+                 java.net.DatagramSocket stranger = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                request(out, in, "ANNOUNCE rtsp://h/live/bad RTSP/1.0\r\nCSeq: 1\r\nContent-Type: application/sdp\r\n"
+                        + "Content-Length: " + SDP.length() + "\r\n\r\n" + SDP, "200");
+                int clientPort = rtp.getLocalPort();
+                String setup = request(out, in, "SETUP rtsp://h/live/bad/streamid=0 RTSP/1.0\r\nCSeq: 2\r\n"
+                        + "Transport: RTP/AVP;unicast;client_port=" + clientPort + "-" + (clientPort + 1)
+                        + ";mode=record\r\n\r\n", "200");
+                String transport = setup.lines().filter(l -> l.toLowerCase().startsWith("transport:")).findFirst()
+                        .orElseThrow();
+                String ports = transport.substring(transport.indexOf("server_port=") + 12).split("[;\r\n]")[0];
+                int serverRtp = Integer.parseInt(ports.split("-")[0].trim());
+                String session = setup.lines().filter(l -> l.toLowerCase().startsWith("session:")).findFirst().orElseThrow()
+                        .substring(8).trim().split(";")[0];
+                request(out, in, "RECORD rtsp://h/live/bad RTSP/1.0\r\nCSeq: 3\r\nSession: " + session + "\r\n\r\n", "200");
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < 2_000; i++) {
+                    byte[] packet = new byte[random.nextInt(1, 1_500)];
+                    random.nextBytes(packet);
+                    if (i % 2 == 0) {   // a valid header over a random payload, with sequence numbers all over
+                        ByteBuf header = Unpooled.buffer(RtpPacket.HEADER_SIZE);
+                        RtpPacket.writeHeader(header, 96, random.nextBoolean(), random.nextInt(1 << 16), i / 10 * 3600L, 1);
+                        header.readBytes(packet, 0, Math.min(packet.length, RtpPacket.HEADER_SIZE));
+                        header.release();
+                    }
+                    java.net.InetSocketAddress to = new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            serverRtp + (i % 5 == 0 ? 1 : 0));
+                    rtp.send(new java.net.DatagramPacket(packet, packet.length, to));   // from the publisher's own port
+                    stranger.send(new java.net.DatagramPacket(packet, packet.length, to));   // from no session's port
+                }
+                String keepAlive = request(out, in, "GET_PARAMETER rtsp://h/live/bad RTSP/1.0\r\nCSeq: 4\r\nSession: "
+                        + session + "\r\n\r\n", "200");
+                assertTrue(keepAlive.contains("CSeq: 4"), keepAlive);
+            }
+            long before = udp.streams().stream(ok).map(StreamInfo::bytesOut).orElse(0L);
+            assertTrue(player.isAlive(), "the UDP player is still playing");
+            Await.until(Duration.ofSeconds(10), () -> udp.streams().stream(ok).map(StreamInfo::bytesOut).orElse(0L)
+                    > before + 50_000, () -> "the UDP player still gets media");
+            assertEquals(1, udp.streams().stream(ok).map(StreamInfo::subscribers).orElse(0));
+        }
     }
 
     private long bytesOut(StreamKey key) {
