@@ -4,7 +4,8 @@
  * {@link io.streamkit.format.sdp.SessionDescription#parse(String)} and written by its builder,
  * and the mapping between Streamkit's track formats and the RTP payload formats of the media
  * descriptions ({@link io.streamkit.format.sdp.RtpFormats}: H.264, RFC 6184; H.265, RFC 7798;
- * AAC, RFC 3640; Opus, RFC 7587; MP3, RFC 3551's static payload type 14).
+ * AAC, RFC 3640, and read from RFC 6416's MP4A-LATM; Opus, RFC 7587; MP3, RFC 3551's static
+ * payload type 14; G.711 A-law and µ-law, RFC 3551's PCMA and PCMU, static payload types 8 and 0).
  *
  * <p>Pure code over {@code String}s: no channel types, no I/O. Every value is immutable and
  * safe to share between threads. Text from a peer is untrusted: parsing is bounded by

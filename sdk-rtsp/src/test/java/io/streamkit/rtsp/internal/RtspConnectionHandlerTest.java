@@ -168,11 +168,12 @@ class RtspConnectionHandlerTest {
     }
 
     @Test
-    void setupOfARecordOverUdpIsAnUnsupportedTransport() {
+    void setupOfARecordOverUdpWhenUdpIsOffIsAnUnsupportedTransport() {
         assertEquals(200, ask(announce(1, SDP)).status());
         Response r = ask("SETUP " + URL + "/streamid=0 RTSP/1.0\r\nCSeq: 2\r\n"
                 + "Transport: RTP/AVP;unicast;client_port=5000-5001;mode=record\r\n\r\n");
         assertEquals(461, r.status(), r.toString());
+        assertTrue(r.reason().contains("UDP is off"), r.reason());
         assertEquals("2", r.header("CSeq"));
         assertTrue(ch.isOpen(), "a transport the client may change: the connection stays");
     }
