@@ -61,14 +61,8 @@ class RtspHostileIT {
 
     @Test
     void refusesAndDropsWhatIsWrongWhileAnotherStreamPlays() throws Exception {
-        peers.publish("rtmp://127.0.0.1:" + server.rtmpPort().orElseThrow() + "/live/ok", 40);
         StreamKey ok = StreamKey.parse("live/ok");
-        Await.until(Peers.WAIT, () -> server.streams().stream(ok).map(s -> s.live() && s.tracks().size() == 2).orElse(false),
-                () -> "live/ok live");
-        Process player = peers.start(List.of("ffmpeg", "-v", "error", "-rtsp_transport", "tcp",
-                "-i", "rtsp://127.0.0.1:" + port + "/live/ok", "-c", "copy", "-f", "null", "-"), "player");
-        Await.until(Peers.WAIT, () -> server.streams().stream(ok).map(StreamInfo::subscribers).orElse(0) == 1,
-                () -> "the RTSP player subscribed");
+        Process player = playing(server, "tcp");
         long before = bytesOut(ok);
 
         assertTrue(refusal("A".repeat(9_000)).startsWith("RTSP/1.0 400 "), "a head over the limit");
@@ -129,15 +123,9 @@ class RtspHostileIT {
     void udpGarbageFromAPublisherAndFromNoSessionIsDroppedWhileAPlayerPlaysOverUdp() throws Exception {
         try (MediaServer udp = MediaServer.builder().ioThreads(2).rtmp(0).rtsp(0).start()) {
             int rtsp = udp.port("rtsp").orElseThrow();
-            peers.publish("rtmp://127.0.0.1:" + udp.rtmpPort().orElseThrow() + "/live/ok", 40);
             StreamKey ok = StreamKey.parse("live/ok");
-            Await.until(Peers.WAIT, () -> udp.streams().stream(ok).map(s -> s.live() && s.tracks().size() == 2).orElse(false),
-                    () -> "live/ok live");
             // the player's packets leave from the same server ports that the garbage below goes to
-            Process player = peers.start(List.of("ffmpeg", "-v", "error", "-rtsp_transport", "udp",
-                    "-i", "rtsp://127.0.0.1:" + rtsp + "/live/ok", "-c", "copy", "-f", "null", "-"), "udp-player");
-            Await.until(Peers.WAIT, () -> udp.streams().stream(ok).map(StreamInfo::subscribers).orElse(0) == 1,
-                    () -> "the RTSP player subscribed");
+            Process player = playing(udp, "udp");
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), rtsp);
                  java.net.DatagramSocket rtp = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
                  java.net.DatagramSocket stranger = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
@@ -182,6 +170,20 @@ class RtspHostileIT {
                     > before + 50_000, () -> "the UDP player still gets media");
             assertEquals(1, udp.streams().stream(ok).map(StreamInfo::subscribers).orElse(0));
         }
+    }
+
+    /** Publishes live/ok over RTMP and plays it with ffmpeg over RTSP, RTP over {@code transport}. */
+    private Process playing(MediaServer on, String transport) throws IOException {
+        peers.publish("rtmp://127.0.0.1:" + on.rtmpPort().orElseThrow() + "/live/ok", 40);
+        StreamKey ok = StreamKey.parse("live/ok");
+        Await.until(Peers.WAIT, () -> on.streams().stream(ok).map(s -> s.live() && s.tracks().size() == 2).orElse(false),
+                () -> "live/ok live");
+        Process player = peers.start(List.of("ffmpeg", "-v", "error", "-rtsp_transport", transport, "-i",
+                "rtsp://127.0.0.1:" + on.port("rtsp").orElseThrow() + "/live/ok", "-c", "copy", "-f", "null", "-"),
+                transport + "-player");
+        Await.until(Peers.WAIT, () -> on.streams().stream(ok).map(StreamInfo::subscribers).orElse(0) == 1,
+                () -> "the RTSP player subscribed");
+        return player;
     }
 
     private long bytesOut(StreamKey key) {
