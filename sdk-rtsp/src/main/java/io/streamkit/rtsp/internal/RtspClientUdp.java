@@ -177,18 +177,24 @@ final class RtspClientUdp implements AutoCloseable {
     /** Closes the ports and releases what waits in the reorder buffer. On the loop, or from any thread at the end. */
     @Override
     public void close() {
-        rtp.eventLoop().execute(() -> {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (reports != null) {
-                reports.cancel(false);
-            }
-            input.close();
-            rtp.close();
-            rtcp.close();
-        });
+        try {
+            rtp.eventLoop().execute(this::closeNow);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            closeNow();   // the loop is gone: nothing else runs on it any more
+        }
+    }
+
+    private void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (reports != null) {
+            reports.cancel(false);
+        }
+        input.close();
+        rtp.close();
+        rtcp.close();
     }
 
     /** Both ports' handler: routes a datagram from the server to its pair. */

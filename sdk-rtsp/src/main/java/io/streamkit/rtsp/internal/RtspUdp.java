@@ -33,12 +33,17 @@ import java.util.function.Consumer;
  * ({@link #route}): a publisher's RTP and RTCP to its ingest, a player's receiver reports to its
  * connection as signs of life; each on the session's event loop. Datagrams from any other source
  * are dropped and counted ({@link #unrouted()}), without a log line: UDP's sources are forged at
- * no cost, so only the sessions' own addresses and ports are taken.
+ * no cost, so only the sessions' own addresses and ports are taken. A route holds at most
+ * {@value #MAX_PENDING} datagrams handed to its session's loop and not yet taken there; past that
+ * (a session's loop that cannot keep up with its source) datagrams are dropped and counted too,
+ * so memory stays bounded whatever a source sends.
  */
 final class RtspUdp implements AutoCloseable {
     /** Bytes a UDP port may have queued before players count as unwritable (and skip to a keyframe). */
     static final int HIGH_WATER_MARK = 4 << 20;
     private static final int BIND_ATTEMPTS = 20;
+    /** Datagrams a route may have on their way to its session's loop: a second of a 10 Mbit/s stream in 1,200-byte packets. */
+    static final int MAX_PENDING = 1_024;
 
     private final Channel rtp;
     private final Channel rtcp;
@@ -162,7 +167,7 @@ final class RtspUdp implements AutoCloseable {
         router.routes.remove(key(from), route);
     }
 
-    /** @return the datagrams dropped for coming from no session's source */
+    /** @return the datagrams dropped for coming from no session's source, or past a route's pending limit */
     long unrouted() {
         return router.unrouted.sum();
     }
@@ -194,7 +199,10 @@ final class RtspUdp implements AutoCloseable {
         rtcp.close();
     }
 
-    private record Route(EventExecutor loop, Consumer<ByteBuf> sink) {
+    private record Route(EventExecutor loop, Consumer<ByteBuf> sink, java.util.concurrent.atomic.AtomicInteger pending) {
+        Route(EventExecutor loop, Consumer<ByteBuf> sink) {
+            this(loop, sink, new java.util.concurrent.atomic.AtomicInteger());
+        }
     }
 
     /** Routes what arrives by its source; drops the rest. */
@@ -220,9 +228,19 @@ final class RtspUdp implements AutoCloseable {
                 r.sink().accept(packet);
                 return;
             }
+            if (r.pending().incrementAndGet() > MAX_PENDING) {
+                r.pending().decrementAndGet();
+                unrouted.increment();
+                packet.release();
+                return;
+            }
             try {
-                r.loop().execute(() -> r.sink().accept(packet));
+                r.loop().execute(() -> {
+                    r.pending().decrementAndGet();
+                    r.sink().accept(packet);
+                });
             } catch (RejectedExecutionException e) {
+                r.pending().decrementAndGet();
                 packet.release();   // the loop is shutting down
             }
         }
