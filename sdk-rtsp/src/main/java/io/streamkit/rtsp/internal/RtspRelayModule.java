@@ -60,6 +60,9 @@ public final class RtspRelayModule implements ProtocolModule {
 
     Pusher pusher(String url, StreamKey localKey) {
         RtspUrl target = RtspUrl.parse(url);
+        if (target.udp()) {
+            throw new IllegalArgumentException("a push records over TCP; #transport=udp is for pulls: " + target.display());
+        }
         ModuleContext c = started();
         return register(new RtspRelay(c.loops().next(), c.blockingExecutor(), target, Objects.requireNonNull(localKey, "localKey"),
                 "push", events -> new RtspPushHandler(target, c.engine(), localKey, events), relays::remove));

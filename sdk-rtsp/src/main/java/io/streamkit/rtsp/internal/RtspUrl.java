@@ -9,7 +9,7 @@ import java.util.Locale;
  * where to connect, and the URL to send in requests (without the user information, which goes in
  * an {@code Authorization} header when the server asks for it, and without the fragment, which
  * is this client's own and never leaves it: {@code #transport=udp} pulls RTP over UDP,
- * {@code #transport=tcp}, the default, interleaved in the RTSP connection).
+ * {@code #transport=tcp}, the default, interleaved in the RTSP connection; pushes record over TCP).
  *
  * @param host the host
  * @param port the port, 554 unless the URL names one (RFC 2326 3.2)

@@ -45,6 +45,13 @@ class RtspClientPartsTest {
         assertTrue(!u.requestUrl().contains("#") && !u.display().contains("#"), u.requestUrl());
     }
 
+    @org.junit.jupiter.api.Test
+    void aPushOverUdpIsRefusedWithTheReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RtspRelayModule()
+                .pusher("rtsp://server/live/x#transport=udp", io.streamkit.stream.StreamKey.parse("live/x")));
+        assertTrue(e.getMessage().contains("a push records over TCP"), e.getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource({"http://cam/a", "rtsp://", "rtsp:///path", "rtsp://cam", "not a url", "rtsp://cam/a#transport=sctp",
         "rtsp://cam/a#udp"})
