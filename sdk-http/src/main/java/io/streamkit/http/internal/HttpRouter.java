@@ -528,7 +528,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 return "path contains a '.' or '..' segment";
             }
         }
-        String raw = rawUri.toLowerCase(java.util.Locale.ROOT);
+        // the path only: a query may carry any escaped value, a URL with its slashes for one
+        int query = rawUri.indexOf('?');
+        String raw = (query < 0 ? rawUri : rawUri.substring(0, query)).toLowerCase(java.util.Locale.ROOT);
         if (raw.contains("%2f") || raw.contains("%5c") || raw.contains("%00")) {
             return "path contains an encoded slash, backslash or NUL";
         }
