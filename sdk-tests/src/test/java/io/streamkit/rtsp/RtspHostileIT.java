@@ -164,6 +164,24 @@ class RtspHostileIT {
                         + session + "\r\n\r\n", "200");
                 assertTrue(keepAlive.contains("CSeq: 4"), keepAlive);
             }
+            // a player setting its track up again and again with other ports: its UDP routes stop at 8
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), rtsp)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                String described = request(out, in, "DESCRIBE rtsp://h/live/ok RTSP/1.0\r\nCSeq: 1\r\n\r\n", "200");
+                int length = Integer.parseInt(described.lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
+                        .findFirst().orElseThrow().substring(15).trim());
+                String control = new String(in.readNBytes(length), StandardCharsets.US_ASCII).lines()
+                        .filter(l -> l.startsWith("a=control:trackID=")).findFirst().orElseThrow().substring(10);
+                for (int i = 0; i < 9; i++) {
+                    int clientPort = 20_000 + 2 * i;
+                    String answer = request(out, in, "SETUP rtsp://h/live/ok/" + control + " RTSP/1.0\r\nCSeq: " + (2 + i)
+                            + "\r\nTransport: RTP/AVP;unicast;client_port=" + clientPort + "-" + (clientPort + 1) + "\r\n\r\n",
+                            i < 8 ? "200" : "400");
+                    assertTrue(i < 8 || answer.contains("over 8 UDP port pairs"), answer);
+                }
+            }
             long before = udp.streams().stream(ok).map(StreamInfo::bytesOut).orElse(0L);
             assertTrue(player.isAlive(), "the UDP player is still playing");
             Await.until(Duration.ofSeconds(10), () -> udp.streams().stream(ok).map(StreamInfo::bytesOut).orElse(0L)

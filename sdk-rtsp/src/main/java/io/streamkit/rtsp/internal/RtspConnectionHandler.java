@@ -116,7 +116,7 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Map<Integer, RtpTrackFormat> recordSetups = new LinkedHashMap<>();   // record: by RTP channel
     private final Map<Integer, Integer> recordPorts = new LinkedHashMap<>();   // record over UDP: client RTP port by channel
     private final List<UdpRtpInput> udpInputs = new ArrayList<>(2);   // record over UDP, once recording
-    private final List<Runnable> unroutes = new ArrayList<>(2);   // the session's UDP routes' ends
+    private final Map<InetSocketAddress, Object> routes = new LinkedHashMap<>();   // the session's UDP routes, by source
     private RtspIngest ingest;
     private int nextChannel;
 
@@ -396,6 +396,11 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             InetSocketAddress rtp = new InetSocketAddress(remote.getAddress(), transport.clientPort());
             InetSocketAddress rtcp = new InetSocketAddress(remote.getAddress(), transport.clientPort() + 1);
+            if (routes.size() >= MAX_TRACKS && !routes.containsKey(rtcp)) {
+                // SETUPs of a track again and again with other ports: its routes would pile up
+                refuse(cseq, HttpResponseStatus.BAD_REQUEST, "over " + MAX_TRACKS + " UDP port pairs set up", false);
+                return;
+            }
             outs.put(track.id(), RtspPlayer.Out.udp(rtp, rtcp));
             // the player's receiver reports: signs of life, as over TCP
             route(rtcp, packet -> {
@@ -578,8 +583,7 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends what arrives at the server's UDP ports from a source to this connection, until the session ends. */
     private void route(InetSocketAddress from, java.util.function.Consumer<ByteBuf> sink) {
-        Object r = udp.route(from, ctx.executor(), sink);
-        unroutes.add(() -> udp.unroute(from, r));
+        routes.put(from, udp.route(from, ctx.executor(), sink));   // a later route of a source replaces its earlier one
     }
 
     private void record(String cseq) {
@@ -674,8 +678,10 @@ final class RtspConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Ends the session: stops playing or publishing and forgets its state. */
     private void endSession(boolean lost) {
         stopPlaying();
-        unroutes.forEach(Runnable::run);
-        unroutes.clear();
+        if (udp != null) {
+            routes.forEach(udp::unroute);
+            routes.clear();
+        }
         udpInputs.forEach(UdpRtpInput::close);
         udpInputs.clear();
         recordPorts.clear();
