@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -178,8 +179,13 @@ class RecordFilesIT {
             assertEquals(key, done.file().stream());
             assertEquals(format, done.file().format());
         }
-        assertEquals(List.of(RecordEnd.ROTATION, RecordEnd.ROTATION, RecordEnd.STREAM_END),
-                files.stream().map(f -> f.end().orElseThrow()).toList(), files::toString);
+        assertEquals(List.of(RecordEnd.ROTATION, RecordEnd.ROTATION),
+                files.subList(0, 2).stream().map(f -> f.end().orElseThrow()).toList(), files::toString);
+        // ffmpeg's orderly end (FCUnpublish, deleteStream) does not always reach the server before its
+        // connection closes: a clean-clone CI run on a loaded machine once saw the last file end as a lost
+        // publisher. Either way the file is whole, which the checks below measure
+        assertTrue(Set.of(RecordEnd.STREAM_END, RecordEnd.PUBLISHER_LOST).contains(files.get(2).end().orElseThrow()),
+                files::toString);
 
         // Each file: where the listener says, h264 320x240 + aac, the expected length, the counts it reported.
         double[] expected = {5, 5, 2};
