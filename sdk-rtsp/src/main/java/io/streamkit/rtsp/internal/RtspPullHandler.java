@@ -32,6 +32,8 @@ import java.util.function.Function;
  *   <tr><th>limit</th><th>value</th><th>on breach</th></tr>
  *   <tr><td>time from the connection to PLAY's answer</td><td>{@value RtspClientHandler#START_TIMEOUT_SECONDS} s</td><td>the pull fails</td></tr>
  *   <tr><td>silence once playing</td><td>{@value RtspClientHandler#IDLE_TIMEOUT_SECONDS} s</td><td>the pull ends</td></tr>
+ *   <tr><td>packets over UDP before PLAY's answer</td><td>{@value #MAX_EARLY_PACKETS}</td><td>held, then taken in
+ *     order; the rest dropped</td></tr>
  *   <tr><td>no RTP over UDP, from PLAY on</td><td>{@value #UDP_SILENCE_SECONDS} s</td><td>the pull fails, saying
  *     that UDP may not pass between the camera and this server</td></tr>
  *   <tr><td>response head, SDP</td><td>{@value RtspClientHandler#MAX_HEAD} bytes, {@value RtspClientHandler#MAX_BODY} bytes</td><td>the pull fails</td></tr>
@@ -41,6 +43,12 @@ import java.util.function.Function;
 final class RtspPullHandler extends RtspClientHandler {
     /** The protocol the local publisher reports. */
     static final String PROTOCOL = "rtsp-pull";
+    /**
+     * Packets over UDP held until PLAY's answer: a camera starts sending as it answers, and the
+     * first packets, a keyframe's, can come on their socket before the answer on the connection.
+     * A keyframe of a few hundred kilobytes; past it they are dropped.
+     */
+    static final int MAX_EARLY_PACKETS = 256;
     /** Time without RTP over UDP that ends a pull: the RTSP connection's keep-alives would hide a dead UDP path. */
     static final int UDP_SILENCE_SECONDS = 10;
 
@@ -56,6 +64,7 @@ final class RtspPullHandler extends RtspClientHandler {
     private ScheduledFuture<?> udpWatch;
     private long udpPacketsSeen = -1;
     private boolean ended;
+    private final java.util.ArrayDeque<InterleavedFrame> early = new java.util.ArrayDeque<>();   // UDP before PLAY's answer
     private RtspIngest ingest;
     private volatile long mediaBytes;
 
@@ -88,6 +97,10 @@ final class RtspPullHandler extends RtspClientHandler {
 
     @Override
     void frame(InterleavedFrame frame) {
+        if (ingest == null && !ended && url.udp() && early.size() < MAX_EARLY_PACKETS) {
+            early.add(frame);
+            return;
+        }
         if (ingest == null || ended) {
             frame.release();
             return;
@@ -191,6 +204,9 @@ final class RtspPullHandler extends RtspClientHandler {
         }
         ingest = in;
         started(aggregate);
+        for (InterleavedFrame f; (f = early.poll()) != null; ) {
+            frame(f);
+        }
         for (int i = 0; i < udp.size(); i++) {
             udp.get(i).start(serverPorts.get(i));
         }
@@ -226,6 +242,8 @@ final class RtspPullHandler extends RtspClientHandler {
     @Override
     void ended(Throwable failure) {
         ended = true;
+        early.forEach(InterleavedFrame::release);
+        early.clear();
         if (udpWatch != null) {
             udpWatch.cancel(false);
         }
